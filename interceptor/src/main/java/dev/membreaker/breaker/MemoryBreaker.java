@@ -1,0 +1,506 @@
+package dev.membreaker.breaker;
+
+import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.MemoryReading;
+import dev.membreaker.memory.MemorySource;
+import dev.membreaker.memory.MemorySources;
+import dev.membreaker.policy.Decision;
+import dev.membreaker.policy.Priority;
+import dev.membreaker.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The shared memory-watermark breaker: one per JVM, consulted by every server that protects
+ * itself with it.
+ *
+ * <p>Design. One writer, many readers. A sampler thread reads the {@link MemorySource}s at the
+ * configured interval (and at once after each GC notification), folds the readings into signals,
+ * lets the state machine grade them, and publishes one immutable {@link Admission} with a single
+ * volatile write. Deciding a call ({@link #decide}) is one volatile read of that object: no lock,
+ * no allocation, no clock or MXBean read; everything that costs happens on the sampler thread.
+ * Transitions are announced after the state has changed, on a listener thread with a bounded
+ * queue, so a slow or failing listener never blocks or breaks the breaker.
+ *
+ * <p>A watchdog notices a sampler that has produced nothing for {@code stallIntervals} intervals
+ * (a hung source, a dead thread): the breaker then admits everything (fails open) and says so in
+ * {@link BreakerStatus#samplerHealth()}, logging once; the next sample restores normal judgement.
+ * Operator overrides are applied without the evaluation lock, so they work even then.
+ *
+ * <p>Thread-safe. Tests drive it without threads: build it with fake sources and a fake ticker,
+ * do not call {@link #start()}, and call {@link #evaluateNow()} and {@link #checkSamplerNow()}.
+ */
+public final class MemoryBreaker implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
+  private static final int LISTENER_QUEUE = 1024;
+
+  private final List<MemorySource> sources;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Executor listenerExecutor;
+  private final ExecutorService ownedExecutor;
+  private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock evaluationLock = new ReentrantLock();
+  private final AtomicReference<Admission> admission = new AtomicReference<>();
+  private final ArrayDeque<TransitionEvent> history = new ArrayDeque<>(); // guarded by itself
+  private final LongAdder droppedEvents = new LongAdder();
+  private final LongAdder listenerFailures = new LongAdder();
+  private final long createdAt;
+
+  private final StateMachine machine; // guarded by evaluationLock
+  private Instant sinceWall; // guarded by evaluationLock
+  private volatile BreakerConfig config;
+  private volatile OutcomeWindow outcomes;
+  private volatile OverrideState override = OverrideState.NONE;
+  private volatile long lastSampleAt;
+  private volatile boolean sampled;
+  private volatile boolean stalled;
+  private volatile boolean running;
+  private volatile Thread samplerThread;
+  private volatile Thread watchdogThread;
+  private final boolean[] sourceFailed;
+
+  private MemoryBreaker(Builder b) {
+    this.config = b.config;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.sources =
+        List.copyOf(
+            b.sources != null
+                ? b.sources
+                : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
+    this.sourceFailed = new boolean[sources.size()];
+    if (b.listenerExecutor != null) {
+      this.listenerExecutor = b.listenerExecutor;
+      this.ownedExecutor = null;
+    } else {
+      ThreadPoolExecutor executor =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(LISTENER_QUEUE),
+              r -> daemon(r, "membreaker-listeners"),
+              (r, e) -> droppedEvents.increment());
+      this.listenerExecutor = executor;
+      this.ownedExecutor = executor;
+    }
+    this.listeners.addAll(b.listeners);
+    this.createdAt = ticker.read();
+    this.machine = new StateMachine(config, createdAt);
+    this.sinceWall = clock.instant();
+    this.outcomes = new OutcomeWindow(config.outcomeWindow());
+    publish(status(createdAt, SamplerHealth.NOT_STARTED));
+    for (MemorySource source : sources) {
+      source.onChange(this::wakeSampler);
+    }
+  }
+
+  /** A builder with the default config, the JVM's own memory sources and the system clock. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- the call path
+
+  /** Decides one call: one volatile read, no lock, no allocation. */
+  public Decision decide(Priority priority) {
+    return admission.get().decide(priority);
+  }
+
+  /** The decision table in force (one volatile read). */
+  public Admission admission() {
+    return admission.get();
+  }
+
+  /**
+   * Records the outcome of an admitted call for the outcome breaker. Never call it for calls the
+   * breaker shed. Lock-free and allocation-free.
+   *
+   * @param grpcStatusCode the call's gRPC status code value (0 = OK)
+   * @param latencyNanos how long the call took
+   */
+  public void recordOutcome(int grpcStatusCode, long latencyNanos) {
+    BreakerConfig c = config;
+    long slowNanos = c.slowCallThreshold().toNanos();
+    outcomes.record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
+  }
+
+  // ---------------------------------------------------------------- what operators see and steer
+
+  /** What the breaker knows now. */
+  public BreakerStatus status() {
+    return admission.get().status();
+  }
+
+  /** The config in force (an update applies to the state machine at the next sample). */
+  public BreakerConfig config() {
+    return config;
+  }
+
+  /** Replaces the config as a whole; the next sample evaluates under it. */
+  public void updateConfig(BreakerConfig next) {
+    config = Objects.requireNonNull(next, "config");
+  }
+
+  /**
+   * Sets an override, which wins over the breaker's own judgement at once.
+   *
+   * @param mode the override ({@link OverrideMode#NONE} clears it)
+   * @param reason why, for the audit trail
+   * @param ttl how long until it clears itself, or null for never; must be positive
+   */
+  public void setOverride(OverrideMode mode, String reason, Duration ttl) {
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(reason, "reason");
+    if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+      throw new IllegalArgumentException("override ttl must be positive, was " + ttl);
+    }
+    long expires = 0;
+    if (ttl != null && mode != OverrideMode.NONE) {
+      expires = ticker.read() + ttl.toNanos();
+      if (expires == 0) {
+        expires = 1;
+      }
+    }
+    OverrideState before = override;
+    override = mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
+    publish(admission.get().status());
+    LOG.log(System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before.mode(), mode, reason);
+    announce(new OverrideChange(before.mode(), mode, reason, expires, clock.instant()));
+  }
+
+  /** The most recent transitions, oldest first (at most {@code transition_history}). */
+  public List<TransitionEvent> recentTransitions() {
+    synchronized (history) {
+      return List.copyOf(history);
+    }
+  }
+
+  /** Adds a listener of transitions and override changes. */
+  public void addListener(TransitionListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a listener. */
+  public void removeListener(TransitionListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Events dropped because the listener queue was full. */
+  public long droppedEvents() {
+    return droppedEvents.sum();
+  }
+
+  /** Listener calls that threw. */
+  public long listenerFailures() {
+    return listenerFailures.sum();
+  }
+
+  // ---------------------------------------------------------------- sampling
+
+  /** Starts the sampler and watchdog daemon threads. Idempotent. */
+  public synchronized MemoryBreaker start() {
+    if (running) {
+      return this;
+    }
+    running = true;
+    lastSampleAt = ticker.read();
+    samplerThread = daemon(this::runSampler, "membreaker-sampler");
+    watchdogThread = daemon(this::runWatchdog, "membreaker-watchdog");
+    samplerThread.start();
+    watchdogThread.start();
+    return this;
+  }
+
+  /**
+   * Takes one sample and evaluates it on the calling thread. The sampler thread calls this; tests
+   * call it directly, with a fake ticker and fake sources, instead of starting the thread.
+   */
+  public void evaluateNow() {
+    evaluationLock.lock();
+    try {
+      long now = ticker.read();
+      BreakerConfig c = config;
+      if (machine.config() != c) {
+        machine.reconfigure(c);
+        if (outcomes.size() != c.outcomeWindow()) {
+          outcomes = new OutcomeWindow(c.outcomeWindow());
+        }
+      }
+      expireOverride(now);
+      MemoryReading[] readings = new MemoryReading[Dimension.values().length];
+      for (int i = 0; i < sources.size(); i++) {
+        MemorySource source = sources.get(i);
+        if (c.dimensions().contains(source.dimension())) {
+          readings[source.dimension().ordinal()] = read(i, source);
+        }
+      }
+      BreakerState before = machine.state();
+      Cause verdict = before == BreakerState.OPEN ? null : outcomes.verdict(c);
+      StateMachine.Step step = machine.step(now, readings, verdict);
+      if (step != null) {
+        sinceWall = clock.instant();
+        if (step.to() == BreakerState.OPEN || step.to() == BreakerState.HALF_OPEN) {
+          outcomes = new OutcomeWindow(c.outcomeWindow());
+        }
+      }
+      lastSampleAt = now;
+      sampled = true;
+      if (stalled) {
+        stalled = false;
+        LOG.log(System.Logger.Level.INFO, "membreaker: the sampler is running again");
+      }
+      BreakerStatus status = status(now, SamplerHealth.RUNNING);
+      publish(status);
+      if (step != null) {
+        TransitionEvent event =
+            new TransitionEvent(
+                step.from(), step.to(), step.cause(), status.override(),
+                status.drivingDimension(), status.pressure(), status.signals(), c, now,
+                sinceWall);
+        synchronized (history) {
+          history.addLast(event);
+          while (history.size() > c.transitionHistory()) {
+            history.removeFirst();
+          }
+        }
+        LOG.log(System.Logger.Level.INFO, "membreaker: {0}", event);
+        announce(event);
+      }
+    } finally {
+      evaluationLock.unlock();
+    }
+  }
+
+  /**
+   * The watchdog's check, on the calling thread: if no sample came for {@code stall_intervals}
+   * intervals, the breaker fails open. The watchdog thread calls this; tests call it directly.
+   */
+  public void checkSamplerNow() {
+    BreakerConfig c = config;
+    long quiet = ticker.read() - (sampled ? lastSampleAt : createdAt);
+    if (quiet <= c.stallIntervals() * c.sampleInterval().toNanos()) {
+      return;
+    }
+    if (!stalled) {
+      stalled = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "membreaker: no memory sample for {0} ms; admitting every call until sampling resumes",
+          quiet / 1_000_000);
+    }
+    Admission current = admission.get();
+    if (current.status().samplerHealth() != SamplerHealth.STALLED) {
+      admission.compareAndSet(
+          current, Admission.of(current.status().withSamplerHealth(SamplerHealth.STALLED), c));
+    }
+  }
+
+  private MemoryReading read(int index, MemorySource source) {
+    try {
+      return source.read();
+    } catch (RuntimeException e) {
+      if (!sourceFailed[index]) {
+        sourceFailed[index] = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "membreaker: memory source " + source.dimension().id() + " failed; it counts as"
+                + " unavailable while it keeps failing",
+            e);
+      }
+      return MemoryReading.unavailable();
+    }
+  }
+
+  private void expireOverride(long now) {
+    OverrideState o = override;
+    if (o.expiresAtNanos() != 0 && now - o.expiresAtNanos() >= 0) {
+      override = OverrideState.NONE;
+      LOG.log(System.Logger.Level.INFO, "membreaker: override {0} expired", o.mode());
+      announce(new OverrideChange(o.mode(), OverrideMode.NONE, "expired", 0, clock.instant()));
+    }
+  }
+
+  private BreakerStatus status(long now, SamplerHealth health) {
+    OverrideState o = override;
+    return new BreakerStatus(
+        machine.state(), machine.cause(), machine.enteredAt(), sinceWall, o.mode(), o.reason(),
+        o.expiresAtNanos(), machine.driving(), machine.pressure(), machine.signals(), health, now,
+        machine.transitions(), machine.openUntil(), machine.halfOpenShare());
+  }
+
+  /** Publishes a decision for {@code base} under the override in force, re-checking for a race. */
+  private void publish(BreakerStatus base) {
+    while (true) {
+      OverrideState o = override;
+      admission.set(Admission.of(base.withOverride(o), config));
+      if (override == o) {
+        return;
+      }
+    }
+  }
+
+  private void announce(Object event) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    try {
+      listenerExecutor.execute(() -> deliver(event));
+    } catch (RejectedExecutionException e) {
+      droppedEvents.increment();
+    }
+  }
+
+  private void deliver(Object event) {
+    for (TransitionListener listener : listeners) {
+      try {
+        if (event instanceof TransitionEvent) {
+          listener.onTransition((TransitionEvent) event);
+        } else {
+          listener.onOverrideChange((OverrideChange) event);
+        }
+      } catch (RuntimeException | Error e) {
+        listenerFailures.increment();
+        LOG.log(System.Logger.Level.WARNING, "membreaker: a transition listener failed", e);
+      }
+    }
+  }
+
+  private void wakeSampler() {
+    Thread t = samplerThread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  private void runSampler() {
+    while (running) {
+      try {
+        evaluateNow();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "membreaker: sample failed", e);
+      }
+      LockSupport.parkNanos(this, config.sampleInterval().toNanos());
+    }
+  }
+
+  private void runWatchdog() {
+    while (running) {
+      LockSupport.parkNanos(this, config.sampleInterval().toNanos());
+      checkSamplerNow();
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Stops the threads and releases the sources (GC listeners, open cgroup files). */
+  @Override
+  public synchronized void close() {
+    running = false;
+    for (Thread t : new Thread[] {samplerThread, watchdogThread}) {
+      if (t != null) {
+        LockSupport.unpark(t);
+        try {
+          t.join(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    for (MemorySource source : sources) {
+      source.close();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  /** Test hook: the outcome window's call count. */
+  int outcomeCallsForTest() {
+    return outcomes.calls();
+  }
+
+  /**
+   * Builds a {@link MemoryBreaker}. Not thread-safe. Everything is optional: the default config,
+   * the JVM's sources ({@link MemorySources#jvm}), the system ticker and clock, and a listener
+   * thread of the breaker's own.
+   */
+  public static final class Builder {
+    private BreakerConfig config = BreakerConfig.defaults();
+    private List<MemorySource> sources;
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private Executor listenerExecutor;
+    private final List<TransitionListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The config (default {@link BreakerConfig#defaults()}). */
+    public Builder config(BreakerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The memory sources (default: the JVM's own, see {@link MemorySources#jvm}). */
+    public Builder sources(List<? extends MemorySource> sources) {
+      Objects.requireNonNull(sources, "sources");
+      if (sources.isEmpty()) {
+        throw new IllegalArgumentException("sources must not be empty");
+      }
+      this.sources = new ArrayList<>(sources);
+      return this;
+    }
+
+    /** The time source (default {@link Ticker#system()}). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The wall clock for event timestamps (default UTC system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where listeners run (default: a daemon thread of the breaker's own with a bounded queue). */
+    public Builder listenerExecutor(Executor executor) {
+      this.listenerExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Adds a listener. */
+    public Builder addListener(TransitionListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Builds the breaker; call {@link MemoryBreaker#start()} to begin sampling. */
+    public MemoryBreaker build() {
+      return new MemoryBreaker(this);
+    }
+  }
+}

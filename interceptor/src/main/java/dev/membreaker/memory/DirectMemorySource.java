@@ -1,0 +1,122 @@
+package dev.membreaker.memory;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Direct (off-heap) buffer memory: the JDK's "direct" buffer pool plus the counters of any Netty
+ * found on the class path (the shaded Netty of grpc-netty-shaded first, plain Netty too), looked
+ * up reflectively so the library has no compile-time dependency on either.
+ *
+ * <p>The two are added, not compared: Netty's counter tracks only the buffers it allocates without
+ * a {@code Cleaner}, which bypass the JDK's accounting; its other buffers go through
+ * {@code ByteBuffer.allocateDirect} and show in the JDK pool. When Netty says it is not tracking
+ * (its counter answers -1, the usual case on Java 17 without {@code --add-opens}), this source says
+ * so once at start-up and uses the JDK pool alone, which then sees all of Netty's buffers.
+ *
+ * <p>The limit is {@code -XX:MaxDirectMemorySize}, whose default is the maximum heap size.
+ */
+final class DirectMemorySource implements MemorySource {
+
+  private static final System.Logger LOG = System.getLogger(DirectMemorySource.class.getName());
+
+  static final List<String> NETTY_CLASSES =
+      List.of(
+          "io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent",
+          "io.netty.util.internal.PlatformDependent");
+
+  private final BufferPoolMXBean jdkPool;
+  private final List<MethodHandle> nettyCounters = new ArrayList<>();
+  private final long limit;
+
+  DirectMemorySource() {
+    BufferPoolMXBean pool = null;
+    for (BufferPoolMXBean p : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if ("direct".equals(p.getName())) {
+        pool = p;
+      }
+    }
+    this.jdkPool = pool;
+    this.limit = jdkMaxDirectMemory();
+    for (String className : NETTY_CLASSES) {
+      MethodHandle counter = nettyCounter(className);
+      if (counter != null) {
+        nettyCounters.add(counter);
+      }
+    }
+  }
+
+  private static MethodHandle nettyCounter(String className) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, DirectMemorySource.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
+    try {
+      MethodHandle used =
+          MethodHandles.publicLookup()
+              .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
+      long now = (long) used.invokeExact();
+      if (now < 0) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "membreaker: {0} does not track its direct memory (it answers -1); the direct"
+                + " dimension uses the JDK direct buffer pool, which then holds Netty's buffers",
+            className);
+        return null;
+      }
+      return used;
+    } catch (Throwable e) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "membreaker: can't read Netty's direct memory counter from " + className
+              + "; the direct dimension uses the JDK pool alone",
+          e);
+      return null;
+    }
+  }
+
+  private static long jdkMaxDirectMemory() {
+    try {
+      HotSpotDiagnosticMXBean hotspot =
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      long configured = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+      if (configured > 0) {
+        return configured;
+      }
+    } catch (RuntimeException e) {
+      // not HotSpot, or no such option: the JDK's documented default below
+    }
+    return Runtime.getRuntime().maxMemory();
+  }
+
+  @Override
+  public Dimension dimension() {
+    return Dimension.DIRECT;
+  }
+
+  @Override
+  public MemoryReading read() {
+    long used = jdkPool == null ? 0 : Math.max(0, jdkPool.getMemoryUsed());
+    for (MethodHandle counter : nettyCounters) {
+      try {
+        used += Math.max(0, (long) counter.invokeExact());
+      } catch (Throwable e) {
+        // A static getter of an AtomicLong; nothing to recover from, and nothing to log per sample.
+      }
+    }
+    return MemoryReading.of(used, limit);
+  }
+
+  /** Whether any Netty counter is being added to the JDK pool (for tests and the admin state). */
+  boolean tracksNetty() {
+    return !nettyCounters.isEmpty();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.membreaker.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The JVM's own sources, read in this JVM. */
+class JvmSourcesTest {
+
+  @Test
+  void theLiveSetIsMeasuredAtEachCollectionAndWakesTheSampler() {
+    HeapLiveSetSource source = new HeapLiveSetSource();
+    try {
+      AtomicInteger wakes = new AtomicInteger();
+      source.onChange(wakes::incrementAndGet);
+      long before = source.read().epoch();
+      System.gc();
+      await().atMost(Duration.ofSeconds(10)).until(() -> wakes.get() > 0);
+      MemoryReading r = source.read();
+      assertThat(r.epoch()).isGreaterThan(before);
+      assertThat(r.limit()).isEqualTo(Runtime.getRuntime().maxMemory());
+      assertThat(r.used()).isPositive().isLessThan(r.limit());
+    } finally {
+      source.close();
+    }
+  }
+
+  @Test
+  void rawHeapUsedIsPositiveAndUnderTheMaximum() {
+    MemoryReading r = new HeapUsedSource().read();
+    assertThat(r.used()).isPositive();
+    assertThat(r.limit()).isEqualTo(Runtime.getRuntime().maxMemory());
+  }
+
+  @Test
+  void directMemorySeesADirectBuffer() {
+    DirectMemorySource source = new DirectMemorySource();
+    long before = source.read().used();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(8 << 20);
+    long after = source.read().used();
+    assertThat(after - before).isGreaterThanOrEqualTo(8 << 20);
+    assertThat(source.read().limit()).isPositive();
+    assertThat(buffer.capacity()).isEqualTo(8 << 20); // keeps the buffer reachable until here
+    assertThat(source.tracksNetty()).isFalse(); // no Netty on this module's class path
+  }
+
+  @Test
+  void metaspaceIsUnavailableWithoutALimit() {
+    // Surefire starts this JVM without -XX:MaxMetaspaceSize.
+    assertThat(new MetaspaceSource().read().available()).isFalse();
+  }
+}
