@@ -7,6 +7,8 @@ import dev.membreaker.memory.MemorySources;
 import dev.membreaker.policy.Decision;
 import dev.membreaker.policy.Priority;
 import dev.membreaker.time.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,6 +51,16 @@ public final class MemoryBreaker implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
   private static final int LISTENER_QUEUE = 1024;
+  private static final VarHandle ADMISSION;
+
+  static {
+    try {
+      ADMISSION =
+          MethodHandles.lookup().findVarHandle(MemoryBreaker.class, "admission", Admission.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final List<MemorySource> sources;
   private final Ticker ticker;
@@ -58,7 +69,6 @@ public final class MemoryBreaker implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
   private final ReentrantLock evaluationLock = new ReentrantLock();
-  private final AtomicReference<Admission> admission = new AtomicReference<>();
   private final ArrayDeque<TransitionEvent> history = new ArrayDeque<>(); // guarded by itself
   private final LongAdder droppedEvents = new LongAdder();
   private final LongAdder listenerFailures = new LongAdder();
@@ -67,6 +77,8 @@ public final class MemoryBreaker implements AutoCloseable {
   private final StateMachine machine; // guarded by evaluationLock
   private Instant sinceWall; // guarded by evaluationLock
   private volatile BreakerConfig config;
+  // Read once per call: a plain volatile field, one load fewer than an AtomicReference.
+  private volatile Admission admission;
   private volatile OutcomeWindow outcomes;
   private volatile OverrideState override = OverrideState.NONE;
   private volatile long lastSampleAt;
@@ -123,12 +135,12 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /** Decides one call: one volatile read, no lock, no allocation. */
   public Decision decide(Priority priority) {
-    return admission.get().decide(priority);
+    return admission.decide(priority);
   }
 
   /** The decision table in force (one volatile read). */
   public Admission admission() {
-    return admission.get();
+    return admission;
   }
 
   /**
@@ -148,7 +160,12 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /** What the breaker knows now. */
   public BreakerStatus status() {
-    return admission.get().status();
+    return admission.status();
+  }
+
+  /** The time source the breaker's timestamps ({@link BreakerStatus#openUntilNanos()}) come from. */
+  public Ticker ticker() {
+    return ticker;
   }
 
   /** The config in force (an update applies to the state machine at the next sample). */
@@ -183,7 +200,7 @@ public final class MemoryBreaker implements AutoCloseable {
     }
     OverrideState before = override;
     override = mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
-    publish(admission.get().status());
+    publish(admission.status());
     LOG.log(System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before.mode(), mode, reason);
     announce(new OverrideChange(before.mode(), mode, reason, expires, clock.instant()));
   }
@@ -308,10 +325,10 @@ public final class MemoryBreaker implements AutoCloseable {
           "membreaker: no memory sample for {0} ms; admitting every call until sampling resumes",
           quiet / 1_000_000);
     }
-    Admission current = admission.get();
+    Admission current = admission;
     if (current.status().samplerHealth() != SamplerHealth.STALLED) {
-      admission.compareAndSet(
-          current, Admission.of(current.status().withSamplerHealth(SamplerHealth.STALLED), c));
+      ADMISSION.compareAndSet(
+          this, current, Admission.of(current.status().withSamplerHealth(SamplerHealth.STALLED), c));
     }
   }
 
@@ -352,7 +369,7 @@ public final class MemoryBreaker implements AutoCloseable {
   private void publish(BreakerStatus base) {
     while (true) {
       OverrideState o = override;
-      admission.set(Admission.of(base.withOverride(o), config));
+      admission = Admission.of(base.withOverride(o), config);
       if (override == o) {
         return;
       }
@@ -403,9 +420,14 @@ public final class MemoryBreaker implements AutoCloseable {
     }
   }
 
+  /**
+   * Wakes four times per stall period, not at every interval: each wake-up of a thread costs
+   * more in the kernel than the check itself, and a stall is still seen within 1.25 periods.
+   */
   private void runWatchdog() {
     while (running) {
-      LockSupport.parkNanos(this, config.sampleInterval().toNanos());
+      BreakerConfig c = config;
+      LockSupport.parkNanos(this, c.stallIntervals() * c.sampleInterval().toNanos() / 4);
       checkSamplerNow();
     }
   }

@@ -36,6 +36,11 @@ final class DirectMemorySource implements MemorySource {
   private final long limit;
 
   DirectMemorySource() {
+    this(NETTY_CLASSES);
+  }
+
+  /** With the Netty classes to look for (tests give stand-ins). */
+  DirectMemorySource(List<String> nettyClasses) {
     BufferPoolMXBean pool = null;
     for (BufferPoolMXBean p : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if ("direct".equals(p.getName())) {
@@ -44,7 +49,7 @@ final class DirectMemorySource implements MemorySource {
     }
     this.jdkPool = pool;
     this.limit = jdkMaxDirectMemory();
-    for (String className : NETTY_CLASSES) {
+    for (String className : nettyClasses) {
       MethodHandle counter = nettyCounter(className);
       if (counter != null) {
         nettyCounters.add(counter);

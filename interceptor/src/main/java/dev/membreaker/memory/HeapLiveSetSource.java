@@ -84,7 +84,21 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
     if (live >= 0) {
       return new MemoryReading(live, maxHeap, epoch);
     }
-    // No notification yet (or none offered): the pools' own after-collection figures.
+    // No notification yet: the pools' own after-collection figures. Until the first collection
+    // they cannot change, so with notifications on they are read once; without, at every read.
+    MemoryReading fallback = fallback();
+    if (!emitters.isEmpty()) {
+      synchronized (this) {
+        if (liveBytes < 0) {
+          epoch = fallback.epoch();
+          liveBytes = fallback.used();
+        }
+      }
+    }
+    return fallback;
+  }
+
+  private MemoryReading fallback() {
     long sum = 0;
     for (MemoryPoolMXBean pool : heapPools) {
       MemoryUsage usage = pool.getCollectionUsage();

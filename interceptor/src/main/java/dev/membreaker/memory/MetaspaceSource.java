@@ -19,7 +19,8 @@ final class MetaspaceSource implements MemorySource {
         found = p;
       }
     }
-    this.pool = found;
+    // MaxMetaspaceSize can't change at run time: without it, never read the pool again.
+    this.pool = found != null && found.getUsage().getMax() > 0 ? found : null;
   }
 
   @Override

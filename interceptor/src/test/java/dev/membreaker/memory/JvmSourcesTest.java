@@ -53,4 +53,25 @@ class JvmSourcesTest {
     // Surefire starts this JVM without -XX:MaxMetaspaceSize.
     assertThat(new MetaspaceSource().read().available()).isFalse();
   }
+
+  @Test
+  void nettysCounterIsAddedToTheJdkPoolWhenItTracks() {
+    DirectMemorySource jdkOnly = new DirectMemorySource(java.util.List.of());
+    DirectMemorySource withNetty =
+        new DirectMemorySource(java.util.List.of(FakeNettyCounters.Tracking.class.getName()));
+    assertThat(withNetty.tracksNetty()).isTrue();
+    FakeNettyCounters.Tracking.used = 5 << 20;
+    long jdk = jdkOnly.read().used();
+    long both = withNetty.read().used();
+    assertThat(both - jdk).isEqualTo(5 << 20);
+  }
+
+  @Test
+  void aNettyThatDoesNotTrackIsLeftOutAndTheJdkPoolIsUsed() {
+    DirectMemorySource source =
+        new DirectMemorySource(
+            java.util.List.of(FakeNettyCounters.NotTracking.class.getName(), "no.such.Netty"));
+    assertThat(source.tracksNetty()).isFalse();
+    assertThat(source.read().used()).isEqualTo(new DirectMemorySource(java.util.List.of()).read().used());
+  }
 }

@@ -1,0 +1,99 @@
+package dev.membreaker.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The foundation: in a real JVM with a small heap, garbage must not trip the breaker and a real
+ * surge must open it before any OutOfMemoryError. Each case runs {@link RealJvmProbe} in a child
+ * JVM with a 64 MiB heap and the breaker's default config.
+ */
+class RealJvmBreakerTest {
+
+  private static final String HEAP = "-Xmx64m";
+
+  @Test
+  void garbageOnG1KeepsTheBreakerHealthy() throws Exception {
+    Map<String, String> r = run(List.of("-XX:+UseG1GC"), "garbage", "6000");
+    assertGarbageIgnored(r);
+  }
+
+  @Test
+  void promotedGarbageOnParallelKeepsTheBreakerHealthy() throws Exception {
+    // Mid-lived garbage promoted into the old generation: raw used climbs to the top of the heap
+    // between full collections, while the live set stays small.
+    Map<String, String> r =
+        run(List.of("-XX:+UseParallelGC", "-XX:MaxTenuringThreshold=1"), "garbage", "6000");
+    assertGarbageIgnored(r);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseSerialGC"})
+  void aRetainedSurgeOpensTheBreakerBeforeAnyOutOfMemoryError(String collector) throws Exception {
+    // 16 MiB a second retained, with no end until the breaker opens: the heap holds 64 MiB.
+    // Serial is what the JVM picks in a container with under 2 CPUs or 1792 MiB.
+    Map<String, String> r = run(List.of(collector), "surge", "20000", String.valueOf(16L << 20));
+    assertThat(r.get("oom")).as("OutOfMemoryError in %s", r).isEqualTo("false");
+    assertThat(r.get("opened")).as("breaker opened in %s", r).isEqualTo("true");
+    assertThat(Double.parseDouble(r.get("liveAtOpen"))).isLessThan(0.95);
+    assertThat(r.get("path")).contains(">OPEN");
+  }
+
+  private static void assertGarbageIgnored(Map<String, String> r) {
+    assertThat(r.get("oom")).as("OutOfMemoryError in %s", r).isEqualTo("false");
+    assertThat(Integer.parseInt(r.get("gcsAbove90")))
+        .as("collections that began with raw used at 90 %% or more, in %s", r)
+        .isGreaterThanOrEqualTo(5);
+    assertThat(Double.parseDouble(r.get("maxLive"))).as("live set in %s", r).isLessThan(0.30);
+    assertThat(Integer.parseInt(r.get("transitions"))).as("transitions in %s", r).isZero();
+  }
+
+  static Map<String, String> run(List<String> jvmFlags, String... args) throws Exception {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    command.add("-Xms64m");
+    command.addAll(jvmFlags);
+    command.add("-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""));
+    command.add("-cp");
+    command.add(classpath);
+    command.add(RealJvmProbe.class.getName());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> output = new ArrayList<>();
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null && output.size() < 10_000) {
+        output.add(line);
+      }
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("child JVM did not finish: " + output);
+    }
+    String result =
+        output.stream().filter(l -> l.startsWith("RESULT ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no RESULT from the child JVM: " + output));
+    System.out.println(String.join(" ", jvmFlags) + " " + result);
+    Map<String, String> values = new HashMap<>();
+    for (String pair : result.substring(7).split(" ")) {
+      int eq = pair.indexOf('=');
+      values.put(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    return values;
+  }
+}

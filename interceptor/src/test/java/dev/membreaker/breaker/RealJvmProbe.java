@@ -1,0 +1,157 @@
+package dev.membreaker.breaker;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.membreaker.policy.Priority;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * The child JVM of {@link RealJvmBreakerTest}: a breaker with the default config on this JVM's
+ * own memory, under a garbage-heavy load or a retained surge. Prints one RESULT line.
+ *
+ * <p>Raw heap used is measured where it peaks: just before each collection, from the GC
+ * notifications, so "raw used above 90 %" counts real peaks and not what a poll happened to see.
+ */
+public final class RealJvmProbe {
+
+  static volatile Object sink;
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    long millis = Long.parseLong(args[1]);
+    long max = Runtime.getRuntime().maxMemory();
+    AtomicInteger gcs = new AtomicInteger();
+    AtomicInteger gcsAbove90 = new AtomicInteger();
+    double[] peakBefore = new double[1];
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+          return;
+        }
+        GarbageCollectionNotificationInfo info =
+            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        long before = 0;
+        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+          if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code")
+              && !e.getKey().contains("Class") && !e.getKey().contains("nmethods")) {
+            before += e.getValue().getUsed();
+          }
+        }
+        double share = (double) before / max;
+        synchronized (peakBefore) {
+          peakBefore[0] = Math.max(peakBefore[0], share);
+        }
+        gcs.incrementAndGet();
+        if (share >= 0.90) {
+          gcsAbove90.incrementAndGet();
+        }
+      }, null, null);
+    }
+
+    MemoryBreaker breaker = MemoryBreaker.builder().build();
+    breaker.start();
+    double[] maxLive = new double[1];
+    Thread watcher = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        double live = breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).pressure();
+        synchronized (maxLive) {
+          maxLive[0] = Math.max(maxLive[0], live);
+        }
+        try {
+          Thread.sleep(5); // polling cadence of a measurement thread, not a wait for a condition
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    watcher.setDaemon(true);
+    watcher.start();
+
+    boolean oom = false;
+    boolean opened = false;
+    long retainedBytes = 0;
+    long end = System.nanoTime() + millis * 1_000_000L;
+    try {
+      if (mode.equals("garbage")) {
+        garbage(end, max);
+      } else {
+        List<byte[]> retained = new ArrayList<>();
+        int chunk = 256 * 1024;
+        long pace = Long.parseLong(args[2]); // bytes per second
+        long start = System.nanoTime();
+        while (System.nanoTime() < end) {
+          if (breaker.status().state() == BreakerState.OPEN) {
+            opened = true;
+            break;
+          }
+          long due = (long) ((double) retainedBytes / pace * 1e9);
+          if (System.nanoTime() - start < due) {
+            Thread.onSpinWait();
+            sink = new byte[64]; // a little request garbage on the side
+            continue;
+          }
+          retained.add(new byte[chunk]);
+          retainedBytes += chunk;
+          if (breaker.decide(Priority.CRITICAL) == null) {
+            throw new AssertionError();
+          }
+        }
+        sink = retained;
+      }
+    } catch (OutOfMemoryError e) {
+      oom = true;
+      sink = null;
+    }
+    watcher.interrupt();
+    breaker.close();
+    List<TransitionEvent> transitions = breaker.recentTransitions();
+    double liveAtOpen = -1;
+    for (TransitionEvent e : transitions) {
+      if (e.to() == BreakerState.OPEN && liveAtOpen < 0) {
+        liveAtOpen = e.signals().stream()
+            .filter(s -> s.dimension() == dev.membreaker.memory.Dimension.HEAP_LIVE)
+            .findFirst().map(s -> s.pressure()).orElse(-1.0);
+      }
+    }
+    StringBuilder names = new StringBuilder();
+    for (TransitionEvent e : transitions) {
+      names.append(names.length() == 0 ? "" : ",").append(e.from()).append(">").append(e.to())
+          .append(":").append(e.cause());
+    }
+    System.out.printf(
+        "RESULT mode=%s oom=%s opened=%s transitions=%d gcs=%d gcsAbove90=%d peakRawBeforeGc=%.3f"
+            + " maxLive=%.3f liveAtOpen=%.3f retainedMiB=%d path=%s%n",
+        mode, oom, opened, transitions.size(), gcs.get(), gcsAbove90.get(), peakBefore[0],
+        maxLive[0], liveAtOpen, retainedBytes >> 20, names.length() == 0 ? "-" : names);
+    System.out.flush();
+  }
+
+  /**
+   * A garbage-heavy load: a long-lived base of ~12 % of the heap, then a stream of short-lived
+   * arrays, some large (on G1, humongous: they land straight in the old regions and push raw used
+   * to the top of the heap before a collection reclaims them), with a short rolling window of
+   * recent ones kept alive, as a server keeps the requests in flight.
+   */
+  private static void garbage(long end, long max) {
+    List<byte[]> base = new ArrayList<>();
+    for (long b = 0; b < max * 12 / 100; b += 64 * 1024) {
+      base.add(new byte[64 * 1024]);
+    }
+    byte[][] inFlight = new byte[4][];
+    java.util.Random random = new java.util.Random(1);
+    int i = 0;
+    while (System.nanoTime() < end) {
+      int size = random.nextInt(10) == 0 ? 1_500_000 : 1024 + random.nextInt(64 * 1024);
+      inFlight[i++ % inFlight.length] = new byte[size];
+    }
+    sink = base;
+    sink = inFlight;
+  }
+}
