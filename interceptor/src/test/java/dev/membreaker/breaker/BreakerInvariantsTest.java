@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * the table's transitions happen, HALF_OPEN only follows OPEN, HEALTHY never holds at or above the
  * warning watermark, and overrides always win.
  */
-class BreakerInvariantsProperties {
+class BreakerInvariantsTest {
 
   sealed interface Step permits Live, Wait, Outcome, Override {}
 
