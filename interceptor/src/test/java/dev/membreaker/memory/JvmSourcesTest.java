@@ -45,7 +45,14 @@ class JvmSourcesTest {
     assertThat(after - before).isGreaterThanOrEqualTo(8 << 20);
     assertThat(source.read().limit()).isPositive();
     assertThat(buffer.capacity()).isEqualTo(8 << 20); // keeps the buffer reachable until here
-    assertThat(source.tracksNetty()).isFalse(); // no Netty on this module's class path
+  }
+
+  @Test
+  void theShadedNettyOfGrpcNettyShadedIsFoundWithoutACompileTimeDependency() throws Exception {
+    // grpc-netty-shaded is on the test class path only; the source finds it by name.
+    Class<?> netty = Class.forName(DirectMemorySource.NETTY_CLASSES.get(0));
+    long used = (long) netty.getMethod("usedDirectMemory").invoke(null);
+    assertThat(new DirectMemorySource().tracksNetty()).isEqualTo(used >= 0);
   }
 
   @Test

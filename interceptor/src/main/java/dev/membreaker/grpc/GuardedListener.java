@@ -1,0 +1,95 @@
+package dev.membreaker.grpc;
+
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.ServerCall;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * The listener side of an admitted call, used only when a feature needs it: it releases the call's
+ * in-flight slot exactly once (on completion or cancellation), refuses an inbound message over the
+ * size limit while the breaker restricts (before the handler sees it), and lets a throttled stream
+ * go when it ends.
+ */
+final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListener<ReqT> {
+
+  private static final AtomicIntegerFieldUpdater<GuardedListener<?, ?>> DONE =
+      newUpdater();
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AtomicIntegerFieldUpdater<GuardedListener<?, ?>> newUpdater() {
+    return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(GuardedListener.class, "done");
+  }
+
+  private final MemoryBreakerServerInterceptor owner;
+  private final ServerCall<ReqT, RespT> rawCall;
+  private final ThrottledCall<ReqT, RespT> throttled;
+  private final InboundSizeTracer tracer;
+  private final boolean holdsSlot;
+  private volatile int done;
+  private volatile boolean refused;
+
+  GuardedListener(
+      ServerCall.Listener<ReqT> delegate,
+      MemoryBreakerServerInterceptor owner,
+      ServerCall<ReqT, RespT> rawCall,
+      ThrottledCall<ReqT, RespT> throttled,
+      InboundSizeTracer tracer,
+      boolean holdsSlot) {
+    super(delegate);
+    this.owner = owner;
+    this.rawCall = rawCall;
+    this.throttled = throttled;
+    this.tracer = tracer;
+    this.holdsSlot = holdsSlot;
+  }
+
+  @Override
+  public void onMessage(ReqT message) {
+    if (refused) {
+      return;
+    }
+    if (tracer != null && owner.refusesSize(tracer.lastWireSize())) {
+      refused = true;
+      owner.refuseLarge(rawCall, tracer.lastWireSize());
+      return;
+    }
+    super.onMessage(message);
+  }
+
+  @Override
+  public void onHalfClose() {
+    if (!refused) {
+      super.onHalfClose();
+    }
+  }
+
+  @Override
+  public void onReady() {
+    if (!refused) {
+      super.onReady();
+    }
+  }
+
+  @Override
+  public void onCancel() {
+    finish();
+    super.onCancel();
+  }
+
+  @Override
+  public void onComplete() {
+    finish();
+    super.onComplete();
+  }
+
+  private void finish() {
+    if (DONE.compareAndSet(this, 0, 1)) {
+      if (holdsSlot) {
+        owner.releaseSlot();
+      }
+      if (throttled != null) {
+        throttled.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,418 @@
+package dev.membreaker.grpc;
+
+import dev.membreaker.breaker.Admission;
+import dev.membreaker.breaker.BreakerState;
+import dev.membreaker.breaker.BreakerStatus;
+import dev.membreaker.breaker.MemoryBreaker;
+import dev.membreaker.breaker.OverrideMode;
+import dev.membreaker.policy.Decision;
+import dev.membreaker.policy.Priority;
+import dev.membreaker.time.Ticker;
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gRPC face of membreaker: a {@link ServerInterceptor} that asks the shared {@link
+ * MemoryBreaker} about every call before any handler runs, and sheds with {@code
+ * RESOURCE_EXHAUSTED}.
+ *
+ * <p>One line attaches it: {@code serverBuilder.intercept(MemoryBreakerServerInterceptor.of(breaker))},
+ * or {@link #wrap} for one service. Several servers in one JVM may share one breaker, and one
+ * interceptor.
+ *
+ * <p>Admission. Exempt services (health, reflection, admin, and the user's own) pass untouched.
+ * Every other call gets its method's {@link Priority}, which an optional request header ({@code
+ * membreaker-priority} by default) may lower but not raise unless the builder allows it; then one
+ * volatile read of the breaker's published {@link Admission} decides. A shed call is closed at
+ * once with RESOURCE_EXHAUSTED, a description naming state, driving dimension and pressure, the
+ * {@code grpc-retry-pushback-ms} trailer (gRPC A6: in OPEN the time left until HALF_OPEN, else a
+ * jittered back-off) and a {@code membreaker-state} trailer; the handler is never started, no
+ * message is requested or parsed, and the returned listener ignores everything. An admitted call
+ * is wrapped once ({@link OutcomeRecordingCall}) so its status and latency reach the outcome
+ * breaker; the breaker's own rejections are never recorded. Optional features add a listener
+ * wrapper only to the calls that need it: a cap on calls in flight, size-aware shedding (a
+ * request message over the limit while DEGRADED or worse is refused before the handler sees it;
+ * needs {@link #inboundSizeTracerFactory()} on the server builder) and, for SHEDDABLE client and
+ * bidi streams, withholding {@code request(n)} while DEGRADED or worse.
+ *
+ * <p>Thread-safe.
+ */
+public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
+
+  /** The A6 retry pushback trailer: milliseconds the client should wait before retrying. */
+  public static final Metadata.Key<String> PUSHBACK_KEY =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The breaker state a shed call met, machine-readable: HEALTHY ... HALF_OPEN. */
+  public static final Metadata.Key<String> STATE_KEY =
+      Metadata.Key.of("membreaker-state", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The default request header that may lower a call's priority. */
+  public static final String DEFAULT_PRIORITY_HEADER = "membreaker-priority";
+
+  /** The start time of a call whose latency is not measured. */
+  static final long NO_START = Long.MIN_VALUE;
+
+  private static final ServerCall.Listener<Object> IGNORE_ALL = new ServerCall.Listener<>() {};
+
+  private final MemoryBreaker breaker;
+  private final Ticker ticker;
+  private final MethodPriorities priorities;
+  private final ExemptServices exempt;
+  private final Metadata.Key<String> priorityHeader;
+  private final boolean allowRaise;
+  private final int maxConcurrentCalls;
+  private final long maxRequestBytes;
+  private final long pushbackNanos;
+  private final Map<String, Fallback<?, ?>> fallbacks;
+  private final ShedCounters counters = new ShedCounters();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final FlowGate gate;
+  private final ConcurrentHashMap<String, MethodPolicy> policies = new ConcurrentHashMap<>();
+
+  /** What the interceptor knows of one method, resolved on its first call. */
+  private static final class MethodPolicy {
+    final boolean exempt;
+    final Priority priority;
+    final boolean clientStreams;
+    final Fallback<?, ?> fallback;
+
+    MethodPolicy(boolean exempt, Priority priority, boolean clientStreams, Fallback<?, ?> fallback) {
+      this.exempt = exempt;
+      this.priority = priority;
+      this.clientStreams = clientStreams;
+      this.fallback = fallback;
+    }
+  }
+
+  private MemoryBreakerServerInterceptor(Builder b) {
+    breaker = b.breaker;
+    ticker = breaker.ticker();
+    priorities = b.priorities;
+    exempt = b.exempt;
+    priorityHeader =
+        b.priorityHeader == null ? null : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
+    allowRaise = b.allowRaise;
+    maxConcurrentCalls = b.maxConcurrentCalls;
+    maxRequestBytes = b.maxRequestBytes;
+    pushbackNanos = b.pushback.toNanos();
+    fallbacks = Map.copyOf(b.fallbacks);
+    gate = new FlowGate(breaker);
+    breaker.addListener(gate);
+  }
+
+  /** An interceptor with every default: all methods DEFAULT, no cap, no size limit. */
+  public static MemoryBreakerServerInterceptor of(MemoryBreaker breaker) {
+    return builder(breaker).build();
+  }
+
+  /** A builder for an interceptor consulting {@code breaker}. */
+  public static Builder builder(MemoryBreaker breaker) {
+    return new Builder(breaker);
+  }
+
+  /** {@code service} with this interceptor in front of it. */
+  public ServerServiceDefinition wrap(BindableService service) {
+    return ServerInterceptors.intercept(service, this);
+  }
+
+  /** {@code service} with this interceptor in front of it. */
+  public ServerServiceDefinition wrap(ServerServiceDefinition service) {
+    return ServerInterceptors.intercept(service, this);
+  }
+
+  /**
+   * The stream tracer factory that size-aware shedding needs; add it to the server builder with
+   * {@code addStreamTracerFactory}. Without it the size limit is not enforced.
+   */
+  public ServerStreamTracer.Factory inboundSizeTracerFactory() {
+    return new InboundSizeTracer.Factory();
+  }
+
+  /** Counts of admitted, shed and would-be-shed calls by state and priority. */
+  public ShedCounters counters() {
+    return counters;
+  }
+
+  /** Calls admitted and not yet finished (counted only with a cap on calls in flight). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The breaker this interceptor consults. */
+  public MemoryBreaker breaker() {
+    return breaker;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    MethodPolicy policy = policy(call.getMethodDescriptor());
+    if (policy.exempt) {
+      return next.startCall(call, headers);
+    }
+    Priority priority = priority(policy.priority, headers);
+    Admission admission = breaker.admission();
+    Decision decision = admission.decide(priority);
+    BreakerState state = admission.status().state();
+    if (decision == Decision.SHED) {
+      counters.increment(ShedCounters.Kind.SHED, state, priority);
+      return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, null);
+    }
+    boolean holdsSlot = maxConcurrentCalls > 0;
+    if (holdsSlot && inFlight.incrementAndGet() > maxConcurrentCalls) {
+      inFlight.decrementAndGet();
+      counters.increment(ShedCounters.Kind.SHED, state, priority);
+      return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
+          "max_concurrent_calls (" + maxConcurrentCalls + ") reached");
+    }
+    counters.increment(
+        decision == Decision.WOULD_SHED ? ShedCounters.Kind.WOULD_SHED : ShedCounters.Kind.ADMITTED,
+        state, priority);
+    Deadline deadline = Context.current().getDeadline();
+    // A clock read costs tens of nanoseconds on some machines: only pay for it when the outcome
+    // breaker judges latency (slow-call detection is on).
+    long start = breaker.config().slowCallThreshold().isZero() ? NO_START : ticker.read();
+    boolean throttle = policy.clientStreams && priority == Priority.SHEDDABLE;
+    ThrottledCall<ReqT, RespT> throttled =
+        throttle ? new ThrottledCall<>(call, this, start, deadline, gate) : null;
+    OutcomeRecordingCall<ReqT, RespT> wrapped =
+        throttled != null ? throttled : new OutcomeRecordingCall<>(call, this, start, deadline);
+    InboundSizeTracer tracer = maxRequestBytes > 0 ? InboundSizeTracer.KEY.get() : null;
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(wrapped, headers);
+    } catch (RuntimeException | Error e) {
+      if (holdsSlot) {
+        releaseSlot();
+      }
+      throw e;
+    }
+    if (holdsSlot || throttled != null || tracer != null) {
+      return new GuardedListener<>(listener, this, call, throttled, tracer, holdsSlot);
+    }
+    return listener;
+  }
+
+  private MethodPolicy policy(MethodDescriptor<?, ?> method) {
+    String name = method.getFullMethodName();
+    MethodPolicy policy = policies.get(name);
+    if (policy == null) {
+      policy =
+          new MethodPolicy(
+              exempt.isExempt(method.getServiceName()),
+              priorities.of(name),
+              !method.getType().clientSendsOneMessage(),
+              fallbacks.get(name));
+      policies.putIfAbsent(name, policy);
+    }
+    return policy;
+  }
+
+  private Priority priority(Priority configured, Metadata headers) {
+    if (priorityHeader == null) {
+      return configured;
+    }
+    String asked = headers.get(priorityHeader);
+    if (asked == null) {
+      return configured;
+    }
+    Priority requested;
+    try {
+      requested = Priority.parse(asked.trim());
+    } catch (IllegalArgumentException e) {
+      return configured; // an unknown word in a header is not worth failing a call over
+    }
+    // CRITICAL < DEFAULT < SHEDDABLE in declaration order: a higher ordinal is a lower priority.
+    return requested.ordinal() >= configured.ordinal() || allowRaise ? requested : configured;
+  }
+
+  private <ReqT, RespT> ServerCall.Listener<ReqT> shed(
+      ServerCall<ReqT, RespT> call,
+      Metadata headers,
+      Admission admission,
+      Fallback<ReqT, RespT> fallback,
+      String reason) {
+    BreakerStatus status = admission.status();
+    Metadata trailers = shedTrailers(status);
+    Status shed = Status.RESOURCE_EXHAUSTED.withDescription(describe(status, reason));
+    if (fallback != null && call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
+      return new FallbackListener<>(call, headers, fallback, shed, trailers);
+    }
+    call.close(shed, trailers);
+    @SuppressWarnings("unchecked")
+    ServerCall.Listener<ReqT> ignore = (ServerCall.Listener<ReqT>) IGNORE_ALL;
+    return ignore;
+  }
+
+  /** The two trailers of every refusal: A6 pushback and the state, machine-readable. */
+  private Metadata shedTrailers(BreakerStatus status) {
+    Metadata trailers = new Metadata();
+    trailers.put(PUSHBACK_KEY, Long.toString(pushbackMillis(status)));
+    trailers.put(STATE_KEY, status.state().name());
+    return trailers;
+  }
+
+  private static String describe(BreakerStatus status, String reason) {
+    StringBuilder s = new StringBuilder("membreaker shed the call: ");
+    if (reason != null) {
+      s.append(reason).append("; ");
+    }
+    s.append("breaker ").append(status.state());
+    if (status.override() != OverrideMode.NONE) {
+      s.append(", override ").append(status.override());
+    }
+    if (status.drivingDimension() != null) {
+      s.append(", ").append(status.drivingDimension().id())
+          .append(String.format(Locale.ROOT, " pressure %.3f", status.pressure()));
+    }
+    return s.toString();
+  }
+
+  /** A6 pushback: in OPEN the time left until HALF_OPEN, else the base with ±50 % jitter. */
+  long pushbackMillis(BreakerStatus status) {
+    if (status.state() == BreakerState.OPEN && status.override() == OverrideMode.NONE) {
+      long left = status.openUntilNanos() - ticker.read();
+      if (left > 0) {
+        return Math.max(1, left / 1_000_000L);
+      }
+    }
+    double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
+    return Math.max(1, (long) (pushbackNanos * jitter / 1_000_000L));
+  }
+
+  void recordOutcome(int code, long startNanos) {
+    breaker.recordOutcome(code, startNanos == NO_START ? 0 : ticker.read() - startNanos);
+  }
+
+  void releaseSlot() {
+    inFlight.decrementAndGet();
+  }
+
+  boolean refusesSize(long wireSize) {
+    return maxRequestBytes > 0 && wireSize > maxRequestBytes && FlowGate.restricts(breaker.admission());
+  }
+
+  <ReqT, RespT> void refuseLarge(ServerCall<ReqT, RespT> call, long wireSize) {
+    BreakerStatus status = breaker.status();
+    Metadata trailers = shedTrailers(status);
+    call.close(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            describe(status, "request message of " + wireSize + " bytes is over max_request_bytes ("
+                + maxRequestBytes + ")")),
+        trailers);
+  }
+
+  int heldStreamsForTest() {
+    return gate.heldCount();
+  }
+
+  /** Builds a {@link MemoryBreakerServerInterceptor}. Not thread-safe. */
+  public static final class Builder {
+    private final MemoryBreaker breaker;
+    private MethodPriorities priorities = MethodPriorities.allDefault();
+    private ExemptServices exempt = ExemptServices.defaults();
+    private String priorityHeader = DEFAULT_PRIORITY_HEADER;
+    private boolean allowRaise;
+    private int maxConcurrentCalls;
+    private long maxRequestBytes;
+    private Duration pushback = Duration.ofMillis(250);
+    private final Map<String, Fallback<?, ?>> fallbacks = new HashMap<>();
+
+    private Builder(MemoryBreaker breaker) {
+      this.breaker = Objects.requireNonNull(breaker, "breaker");
+    }
+
+    /** Method priorities (default: every method DEFAULT). */
+    public Builder priorities(MethodPriorities priorities) {
+      this.priorities = Objects.requireNonNull(priorities, "priorities");
+      return this;
+    }
+
+    /** Exempt services (default: health, reflection, the admin service). */
+    public Builder exempt(ExemptServices exempt) {
+      this.exempt = Objects.requireNonNull(exempt, "exempt");
+      return this;
+    }
+
+    /** The request header that may lower a call's priority, or null for none (default {@code membreaker-priority}). */
+    public Builder priorityHeader(String name) {
+      if (name != null && (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.endsWith("-bin"))) {
+        throw new IllegalArgumentException(
+            "priority_header must be a lower-case ASCII header name, was '" + name + "'");
+      }
+      this.priorityHeader = name;
+      return this;
+    }
+
+
+    /** Whether the priority header may also raise a call's priority (default false). */
+    public Builder allowPriorityRaise(boolean allow) {
+      this.allowRaise = allow;
+      return this;
+    }
+
+    /** A cap on admitted calls in flight, 0 for none (default 0). */
+    public Builder maxConcurrentCalls(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("max_concurrent_calls must be 0 (off) or positive, was " + max);
+      }
+      this.maxConcurrentCalls = max;
+      return this;
+    }
+
+    /**
+     * While DEGRADED or worse, refuse request messages over this wire size, 0 for no limit
+     * (default 0). Needs {@link #inboundSizeTracerFactory()} on the server builder.
+     */
+    public Builder maxRequestBytes(long max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("max_request_bytes must be 0 (off) or positive, was " + max);
+      }
+      this.maxRequestBytes = max;
+      return this;
+    }
+
+    /** The base of the jittered retry pushback outside OPEN, 1 ms to 1 min (default 250 ms). */
+    public Builder pushback(Duration base) {
+      if (base == null || base.compareTo(Duration.ofMillis(1)) < 0 || base.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("pushback must be in [PT0.001S, PT1M], was " + base);
+      }
+      this.pushback = base;
+      return this;
+    }
+
+    /** An answer for shed calls of one unary method, instead of RESOURCE_EXHAUSTED. */
+    public <ReqT, RespT> Builder fallback(MethodDescriptor<ReqT, RespT> method, Fallback<ReqT, RespT> fallback) {
+      if (method.getType() != MethodDescriptor.MethodType.UNARY) {
+        throw new IllegalArgumentException(
+            "fallbacks answer unary methods only; " + method.getFullMethodName() + " is " + method.getType());
+      }
+      fallbacks.put(method.getFullMethodName(), Objects.requireNonNull(fallback, "fallback"));
+      return this;
+    }
+
+    public MemoryBreakerServerInterceptor build() {
+      return new MemoryBreakerServerInterceptor(this);
+    }
+  }
+}
