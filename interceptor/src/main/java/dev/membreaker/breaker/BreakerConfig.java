@@ -58,6 +58,7 @@ public final class BreakerConfig {
   private final Set<Integer> failureCodes;
   private final int transitionHistory;
   private final int failureCodeMask;
+  private final long slowCallThresholdNanos;
 
   private BreakerConfig(Builder b) {
     warning = b.warning;
@@ -99,6 +100,12 @@ public final class BreakerConfig {
       mask |= 1 << code;
     }
     failureCodeMask = mask;
+    slowCallThresholdNanos = slowCallThreshold.toNanos();
+  }
+
+  /** {@link #slowCallThreshold()} in nanoseconds (0 = off), precomputed for the call path. */
+  public long slowCallThresholdNanos() {
+    return slowCallThresholdNanos;
   }
 
   /** Whether a call that ended with this gRPC status code value is a failure; allocation-free. */

@@ -152,7 +152,7 @@ public final class MemoryBreaker implements AutoCloseable {
    */
   public void recordOutcome(int grpcStatusCode, long latencyNanos) {
     BreakerConfig c = config;
-    long slowNanos = c.slowCallThreshold().toNanos();
+    long slowNanos = c.slowCallThresholdNanos();
     outcomes.record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
   }
 

@@ -191,7 +191,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     Deadline deadline = Context.current().getDeadline();
     // A clock read costs tens of nanoseconds on some machines: only pay for it when the outcome
     // breaker judges latency (slow-call detection is on).
-    long start = breaker.config().slowCallThreshold().isZero() ? NO_START : ticker.read();
+    long start = breaker.config().slowCallThresholdNanos() == 0 ? NO_START : ticker.read();
     boolean throttle = policy.clientStreams && priority == Priority.SHEDDABLE;
     ThrottledCall<ReqT, RespT> throttled =
         throttle ? new ThrottledCall<>(call, this, start, deadline, gate) : null;
