@@ -88,6 +88,13 @@ public final class MemoryBreaker implements AutoCloseable {
   private volatile Thread samplerThread;
   private volatile Thread watchdogThread;
   private final boolean[] sourceFailed;
+  private final long[] historyNanos; // guarded by evaluationLock
+  private final MemoryReading[][] historyReadings; // guarded by evaluationLock
+  private int historyNext; // guarded by evaluationLock
+  private int historySize; // guarded by evaluationLock
+  private final Object configLock = new Object();
+  private volatile long configVersion = 1;
+  private volatile String lastConfigError = "";
 
   private MemoryBreaker(Builder b) {
     this.config = b.config;
@@ -99,6 +106,8 @@ public final class MemoryBreaker implements AutoCloseable {
                 ? b.sources
                 : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
     this.sourceFailed = new boolean[sources.size()];
+    this.historyNanos = new long[b.sampleHistory];
+    this.historyReadings = new MemoryReading[b.sampleHistory][];
     if (b.listenerExecutor != null) {
       this.listenerExecutor = b.listenerExecutor;
       this.ownedExecutor = null;
@@ -173,9 +182,74 @@ public final class MemoryBreaker implements AutoCloseable {
     return config;
   }
 
-  /** Replaces the config as a whole; the next sample evaluates under it. */
-  public void updateConfig(BreakerConfig next) {
-    config = Objects.requireNonNull(next, "config");
+  /** Replaces the config as a whole; the next sample evaluates under it. Returns the new version. */
+  public long updateConfig(BreakerConfig next) {
+    return updateConfig(next, 0);
+  }
+
+  /**
+   * Replaces the config if its version is still {@code expectedVersion} (0: whatever it is),
+   * atomically with respect to other updates; the next sample evaluates under it.
+   *
+   * @return the new version
+   * @throws StaleConfigVersionException when the version has moved on
+   */
+  public long updateConfig(BreakerConfig next, long expectedVersion) {
+    Objects.requireNonNull(next, "config");
+    synchronized (configLock) {
+      if (expectedVersion != 0 && expectedVersion != configVersion) {
+        throw new StaleConfigVersionException(expectedVersion, configVersion);
+      }
+      BreakerConfig before = config;
+      config = next;
+      lastConfigError = "";
+      long version = ++configVersion;
+      announce(new ConfigChange(before, next, version, clock.instant()));
+      return version;
+    }
+  }
+
+  /** The version of the config in force; every update adds one. */
+  public long configVersion() {
+    return configVersion;
+  }
+
+  /**
+   * Records that a config (a file, an update) was refused: the last good config stays in force
+   * and the message shows in {@link #lastConfigError()} until a good one is applied.
+   */
+  public void reportConfigError(String message) {
+    lastConfigError = Objects.requireNonNull(message, "message");
+    LOG.log(System.Logger.Level.WARNING, "membreaker: config refused, the last good one stays: {0}", message);
+  }
+
+  /** The last refused config's error, or "" since the last good one. */
+  public String lastConfigError() {
+    return lastConfigError;
+  }
+
+  /**
+   * Replays the recent samples (up to the builder's {@code sampleHistory}) under {@code candidate}
+   * in a state machine of its own. Changes nothing.
+   */
+  public Simulation simulate(BreakerConfig candidate) {
+    Objects.requireNonNull(candidate, "candidate");
+    long[] nanos;
+    MemoryReading[][] readings;
+    evaluationLock.lock();
+    try {
+      nanos = new long[historySize];
+      readings = new MemoryReading[historySize][];
+      int oldest = (historyNext - historySize + historyNanos.length) % historyNanos.length;
+      for (int i = 0; i < historySize; i++) {
+        int at = (oldest + i) % historyNanos.length;
+        nanos[i] = historyNanos[at];
+        readings[i] = historyReadings[at];
+      }
+    } finally {
+      evaluationLock.unlock();
+    }
+    return Replay.run(candidate, nanos, readings, clock.instant(), ticker.read());
   }
 
   /**
@@ -271,6 +345,10 @@ public final class MemoryBreaker implements AutoCloseable {
           readings[source.dimension().ordinal()] = read(i, source);
         }
       }
+      historyNanos[historyNext] = now;
+      historyReadings[historyNext] = readings;
+      historyNext = (historyNext + 1) % historyNanos.length;
+      historySize = Math.min(historySize + 1, historyNanos.length);
       BreakerState before = machine.state();
       Cause verdict = before == BreakerState.OPEN ? null : outcomes.verdict(c);
       StateMachine.Step step = machine.step(now, readings, verdict);
@@ -392,8 +470,10 @@ public final class MemoryBreaker implements AutoCloseable {
       try {
         if (event instanceof TransitionEvent) {
           listener.onTransition((TransitionEvent) event);
-        } else {
+        } else if (event instanceof OverrideChange) {
           listener.onOverrideChange((OverrideChange) event);
+        } else {
+          listener.onConfigChange((ConfigChange) event);
         }
       } catch (RuntimeException | Error e) {
         listenerFailures.increment();
@@ -477,8 +557,18 @@ public final class MemoryBreaker implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Executor listenerExecutor;
     private final List<TransitionListener> listeners = new ArrayList<>();
+    private int sampleHistory = 2400;
 
     private Builder() {}
+
+    /** Samples kept for {@link MemoryBreaker#simulate} (1 to 100,000; default 2400, 2 min at 50 ms). */
+    public Builder sampleHistory(int samples) {
+      if (samples < 1 || samples > 100_000) {
+        throw new IllegalArgumentException("sample_history must be in [1, 100000], was " + samples);
+      }
+      this.sampleHistory = samples;
+      return this;
+    }
 
     /** The config (default {@link BreakerConfig#defaults()}). */
     public Builder config(BreakerConfig config) {

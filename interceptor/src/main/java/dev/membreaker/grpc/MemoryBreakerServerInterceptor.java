@@ -94,6 +94,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     final Priority priority;
     final boolean clientStreams;
     final Fallback<?, ?> fallback;
+    final ShedCounters.MethodCounts counts = new ShedCounters.MethodCounts();
 
     MethodPolicy(boolean exempt, Priority priority, boolean clientStreams, Fallback<?, ?> fallback) {
       this.exempt = exempt;
@@ -152,6 +153,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     return counters;
   }
 
+  /** Counts by full method name (exempt methods are not counted), for metrics. */
+  public Map<String, ShedCounters.MethodCounts> methodCounts() {
+    Map<String, ShedCounters.MethodCounts> all = new HashMap<>();
+    policies.forEach((name, policy) -> {
+      if (!policy.exempt) {
+        all.put(name, policy.counts);
+      }
+    });
+    return all;
+  }
+
   /** Calls admitted and not yet finished (counted only with a cap on calls in flight). */
   public int inFlight() {
     return inFlight.get();
@@ -176,18 +188,21 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     BreakerState state = admission.status().state();
     if (decision == Decision.SHED) {
       counters.increment(ShedCounters.Kind.SHED, state, priority);
+      policy.counts.increment(ShedCounters.Kind.SHED, priority);
       return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, null);
     }
     boolean holdsSlot = maxConcurrentCalls > 0;
     if (holdsSlot && inFlight.incrementAndGet() > maxConcurrentCalls) {
       inFlight.decrementAndGet();
       counters.increment(ShedCounters.Kind.SHED, state, priority);
+      policy.counts.increment(ShedCounters.Kind.SHED, priority);
       return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
           "max_concurrent_calls (" + maxConcurrentCalls + ") reached");
     }
-    counters.increment(
-        decision == Decision.WOULD_SHED ? ShedCounters.Kind.WOULD_SHED : ShedCounters.Kind.ADMITTED,
-        state, priority);
+    ShedCounters.Kind kind =
+        decision == Decision.WOULD_SHED ? ShedCounters.Kind.WOULD_SHED : ShedCounters.Kind.ADMITTED;
+    counters.increment(kind, state, priority);
+    policy.counts.increment(kind, priority);
     Deadline deadline = Context.current().getDeadline();
     // A clock read costs tens of nanoseconds on some machines: only pay for it when the outcome
     // breaker judges latency (slow-call detection is on).

@@ -50,6 +50,26 @@ public final class ShedCounters {
     return sum;
   }
 
+  /** Counts of one method: admitted, shed and would-be-shed calls by priority. Thread-safe. */
+  public static final class MethodCounts {
+    private final LongAdder[] adders = new LongAdder[Kind.values().length * PRIORITIES];
+
+    MethodCounts() {
+      for (int i = 0; i < adders.length; i++) {
+        adders[i] = new LongAdder();
+      }
+    }
+
+    void increment(Kind kind, Priority priority) {
+      adders[kind.ordinal() * PRIORITIES + priority.ordinal()].increment();
+    }
+
+    /** Calls of this kind and priority. */
+    public long count(Kind kind, Priority priority) {
+      return adders[kind.ordinal() * PRIORITIES + priority.ordinal()].sum();
+    }
+  }
+
   /** Calls of this kind, any state, any priority. */
   public long count(Kind kind) {
     long sum = 0;

@@ -32,6 +32,8 @@ import javax.management.openmbean.CompositeData;
  * its {@link MemoryPoolMXBean#getCollectionUsage()} is the fallback; where the JVM offers no GC
  * notifications at all, every read uses that fallback.
  *
+ * <p>Eden is not counted: see {@link #isEden}.
+ *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized table and call the
  * change callback so the sampler evaluates at once. {@link #read()} runs on the sampler thread.
  */
@@ -52,7 +54,7 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
   HeapLiveSetSource() {
     this.maxHeap = Runtime.getRuntime().maxMemory();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
+      if (pool.getType() == MemoryType.HEAP && !isEden(pool.getName())) {
         heapPools.add(pool);
         heapPoolNames.add(pool.getName());
       }
@@ -66,6 +68,15 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
         emitters.add(emitter);
       }
     }
+  }
+
+  /**
+   * Eden is empty after every successful young collection; it holds objects after one only when a
+   * scavenge failed to promote (Parallel, Serial), just before the full collection that follows.
+   * Counting it then would report a live set that was never live, so eden is left out.
+   */
+  static boolean isEden(String poolName) {
+    return poolName.contains("Eden");
   }
 
   @Override

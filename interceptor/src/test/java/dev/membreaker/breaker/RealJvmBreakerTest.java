@@ -35,7 +35,7 @@ class RealJvmBreakerTest {
     // Mid-lived garbage promoted into the old generation: raw used climbs to the top of the heap
     // between full collections, while the live set stays small.
     Map<String, String> r =
-        run(List.of("-XX:+UseParallelGC", "-XX:MaxTenuringThreshold=1"), "garbage", "6000");
+        run(List.of("-XX:+UseParallelGC", "-XX:MaxTenuringThreshold=1"), "promoted", "6000");
     assertGarbageIgnored(r);
   }
 
@@ -56,7 +56,11 @@ class RealJvmBreakerTest {
     assertThat(Integer.parseInt(r.get("gcsAbove90")))
         .as("collections that began with raw used at 90 %% or more, in %s", r)
         .isGreaterThanOrEqualTo(5);
-    assertThat(Double.parseDouble(r.get("maxLive"))).as("live set in %s", r).isLessThan(0.30);
+    // The load's own live set (measured by full collections at its end) is under 30 % of the heap;
+    // the breaker's estimate of it (which on G1 also holds old regions not yet reclaimed) stays
+    // well below the warning watermark.
+    assertThat(Double.parseDouble(r.get("trueLive"))).as("the load's live set in %s", r).isLessThan(0.30);
+    assertThat(Double.parseDouble(r.get("maxLive"))).as("the breaker's live set in %s", r).isLessThan(0.50);
     assertThat(Integer.parseInt(r.get("transitions"))).as("transitions in %s", r).isZero();
   }
 

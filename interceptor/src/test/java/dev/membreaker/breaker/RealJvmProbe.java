@@ -76,11 +76,17 @@ public final class RealJvmProbe {
 
     boolean oom = false;
     boolean opened = false;
+    double trueLive = -1;
     long retainedBytes = 0;
     long end = System.nanoTime() + millis * 1_000_000L;
     try {
-      if (mode.equals("garbage")) {
-        garbage(end, max);
+      if (mode.equals("garbage") || mode.equals("promoted")) {
+        Object kept = garbage(end, max, mode.equals("promoted"));
+        // The load's true live set: what two full collections leave while it is still referenced.
+        System.gc();
+        System.gc();
+        trueLive = (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
+        sink = kept;
       } else {
         List<byte[]> retained = new ArrayList<>();
         int chunk = 256 * 1024;
@@ -127,31 +133,37 @@ public final class RealJvmProbe {
     }
     System.out.printf(
         "RESULT mode=%s oom=%s opened=%s transitions=%d gcs=%d gcsAbove90=%d peakRawBeforeGc=%.3f"
-            + " maxLive=%.3f liveAtOpen=%.3f retainedMiB=%d path=%s%n",
-        mode, oom, opened, transitions.size(), gcs.get(), gcsAbove90.get(), peakBefore[0],
+            + " trueLive=%.3f maxLive=%.3f liveAtOpen=%.3f retainedMiB=%d path=%s%n",
+        mode, oom, opened, transitions.size(), gcs.get(), gcsAbove90.get(), peakBefore[0], trueLive,
         maxLive[0], liveAtOpen, retainedBytes >> 20, names.length() == 0 ? "-" : names);
     System.out.flush();
   }
 
   /**
-   * A garbage-heavy load: a long-lived base of ~12 % of the heap, then a stream of short-lived
-   * arrays, some large (on G1, humongous: they land straight in the old regions and push raw used
-   * to the top of the heap before a collection reclaims them), with a short rolling window of
-   * recent ones kept alive, as a server keeps the requests in flight.
+   * A garbage-heavy load: a long-lived base of ~8 % of the heap, then a stream of short-lived
+   * arrays with a short rolling window of recent ones kept alive, as a server keeps the requests in
+   * flight. Some arrays are large: dropped at once ("garbage"; on G1 they are humongous, land
+   * straight in old regions and push raw used to the top of the heap before a collection reclaims
+   * them), or kept in flight a while ("promoted"; they survive a young collection and fill the old
+   * generation with garbage until a full one).
    */
-  private static void garbage(long end, long max) {
+  private static Object garbage(long end, long max, boolean keepLargeInFlight) {
     List<byte[]> base = new ArrayList<>();
-    for (long b = 0; b < max * 12 / 100; b += 64 * 1024) {
+    for (long b = 0; b < max * 8 / 100; b += 64 * 1024) {
       base.add(new byte[64 * 1024]);
     }
-    byte[][] inFlight = new byte[4][];
+    byte[][] inFlight = new byte[3][];
     java.util.Random random = new java.util.Random(1);
     int i = 0;
     while (System.nanoTime() < end) {
-      int size = random.nextInt(10) == 0 ? 1_500_000 : 1024 + random.nextInt(64 * 1024);
-      inFlight[i++ % inFlight.length] = new byte[size];
+      if (random.nextInt(10) == 0 && !keepLargeInFlight) {
+        sink = new byte[1_500_000]; // a large buffer, dropped as soon as the next one comes
+      } else if (random.nextInt(10) == 0) {
+        inFlight[i++ % inFlight.length] = new byte[1_500_000]; // in flight for a while: promoted
+      } else {
+        inFlight[i++ % inFlight.length] = new byte[1024 + random.nextInt(64 * 1024)];
+      }
     }
-    sink = base;
-    sink = inFlight;
+    return new Object[] {base, inFlight};
   }
 }

@@ -28,18 +28,18 @@ import java.util.function.Consumer;
  * TestService}, health checking, and a breaker on a fake live set and a fake clock that the test
  * drives. Closes everything it started.
  */
-final class GrpcHarness implements AutoCloseable {
+public final class GrpcHarness implements AutoCloseable {
 
-  final FakeTicker ticker = new FakeTicker();
+  public final FakeTicker ticker = new FakeTicker();
   final FakeMemorySource live = FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.2);
-  final MemoryBreaker breaker;
-  final MemoryBreakerServerInterceptor interceptor;
+  public final MemoryBreaker breaker;
+  public final MemoryBreakerServerInterceptor interceptor;
   final TestService service = new TestService();
   final HealthStatusManager health = new HealthStatusManager();
   final Server server;
   final ManagedChannel channel;
 
-  GrpcHarness() throws IOException {
+  public GrpcHarness() throws IOException {
     this(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> {});
   }
 
@@ -88,7 +88,7 @@ final class GrpcHarness implements AutoCloseable {
   }
 
   /** Sets the live set's pressure and takes one sample. */
-  GrpcHarness pressure(double p) {
+  public GrpcHarness pressure(double p) {
     live.setPressure(p);
     ticker.advance(Duration.ofMillis(50));
     breaker.evaluateNow();
@@ -109,7 +109,7 @@ final class GrpcHarness implements AutoCloseable {
   }
 
   /** The status a unary call ends with (OK if it succeeded). */
-  Status.Code code(io.grpc.MethodDescriptor<String, String> method) {
+  public Status.Code code(io.grpc.MethodDescriptor<String, String> method) {
     try {
       call(method, "x");
       return Status.Code.OK;

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (unary), Upload (client streaming), Feed (server streaming), Chat (bidi). Every handler counts
  * how often it ran, so a test can tell that a shed call never reached it.
  */
-final class TestService {
+public final class TestService {
 
   static final String SERVICE = "test.Payments";
 
@@ -42,9 +42,9 @@ final class TestService {
         }
       };
 
-  static final MethodDescriptor<String, String> PAY = method("Pay", MethodType.UNARY);
-  static final MethodDescriptor<String, String> QUOTE = method("Quote", MethodType.UNARY);
-  static final MethodDescriptor<String, String> REPORT = method("Report", MethodType.UNARY);
+  public static final MethodDescriptor<String, String> PAY = method("Pay", MethodType.UNARY);
+  public static final MethodDescriptor<String, String> QUOTE = method("Quote", MethodType.UNARY);
+  public static final MethodDescriptor<String, String> REPORT = method("Report", MethodType.UNARY);
   static final MethodDescriptor<String, String> FAIL = method("Fail", MethodType.UNARY);
   static final MethodDescriptor<String, String> UPLOAD = method("Upload", MethodType.CLIENT_STREAMING);
   static final MethodDescriptor<String, String> FEED = method("Feed", MethodType.SERVER_STREAMING);

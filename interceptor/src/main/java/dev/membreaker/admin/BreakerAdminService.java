@@ -1,0 +1,291 @@
+package dev.membreaker.admin;
+
+import dev.membreaker.admin.v1.BreakerAdminGrpc;
+import dev.membreaker.admin.v1.ConfigSnapshot;
+import dev.membreaker.admin.v1.GetConfigRequest;
+import dev.membreaker.admin.v1.GetStateRequest;
+import dev.membreaker.admin.v1.ListTransitionsRequest;
+import dev.membreaker.admin.v1.ListTransitionsResponse;
+import dev.membreaker.admin.v1.SetOverrideRequest;
+import dev.membreaker.admin.v1.SimulateRequest;
+import dev.membreaker.admin.v1.SimulateResponse;
+import dev.membreaker.admin.v1.StateTime;
+import dev.membreaker.admin.v1.StateUpdate;
+import dev.membreaker.admin.v1.UpdateConfigRequest;
+import dev.membreaker.admin.v1.WatchStateRequest;
+import dev.membreaker.breaker.BreakerConfig;
+import dev.membreaker.breaker.MemoryBreaker;
+import dev.membreaker.breaker.OverrideMode;
+import dev.membreaker.breaker.Simulation;
+import dev.membreaker.breaker.StaleConfigVersionException;
+import dev.membreaker.breaker.TransitionEvent;
+import dev.membreaker.grpc.ShedCounters;
+import dev.membreaker.policy.Priority;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code membreaker.admin.v1.BreakerAdmin} service: operators read the breaker's state, watch
+ * its transitions, read and change its config, set overrides, list transitions and simulate
+ * candidate thresholds over the recent samples.
+ *
+ * <p>Security. Serve it on its own port bound to 127.0.0.1 (it is exempt from shedding, so it
+ * answers while the breaker sheds). Read-only RPCs need nothing. Mutating RPCs (UpdateConfig,
+ * SetOverride) need {@code authorization: Bearer <token>}, checked in constant time against the
+ * {@link AdminToken}; a wrong or missing token is UNAUTHENTICATED. With no token configured they
+ * are PERMISSION_DENIED, unless {@link Builder#allowInsecureLocalDev} was set. Every accepted
+ * change is written to the {@code membreaker.audit} logger: what, old, new, reason, peer.
+ *
+ * <p>Bind it with {@link #bindService()}, which puts the caller's credentials into the context.
+ * Thread-safe.
+ */
+public final class BreakerAdminService implements BindableService {
+
+  private static final System.Logger AUDIT = System.getLogger("membreaker.audit");
+
+  private final MemoryBreaker breaker;
+  private final ShedCounters counters;
+  private final AdminToken token;
+  private final boolean insecureLocalDev;
+  private final int watchBuffer;
+  private final Clock clock;
+
+  private BreakerAdminService(Builder b) {
+    breaker = b.breaker;
+    counters = b.counters;
+    token = b.token;
+    insecureLocalDev = b.insecureLocalDev;
+    watchBuffer = b.watchBuffer;
+    clock = b.clock;
+  }
+
+  /** A builder for the service of {@code breaker}. */
+  public static Builder builder(MemoryBreaker breaker) {
+    return new Builder(breaker);
+  }
+
+  /** The service, with the interceptor that hands it the caller's credentials and address. */
+  @Override
+  public ServerServiceDefinition bindService() {
+    return ServerInterceptors.intercept(new Impl().bindService(), new CallerContext());
+  }
+
+  private final class Impl extends BreakerAdminGrpc.BreakerAdminImplBase {
+
+  @Override
+  public void getState(GetStateRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
+    out.onNext(StateMessages.state(breaker, counters, clock));
+    out.onCompleted();
+  }
+
+  @Override
+  public void watchState(WatchStateRequest request, StreamObserver<StateUpdate> out) {
+    StateWatcher.start(breaker, counters, clock, out, watchBuffer);
+  }
+
+  @Override
+  public void getConfig(GetConfigRequest request, StreamObserver<ConfigSnapshot> out) {
+    out.onNext(snapshot());
+    out.onCompleted();
+  }
+
+  private ConfigSnapshot snapshot() {
+    synchronized (breaker) {
+      return ConfigSnapshot.newBuilder()
+          .setVersion(breaker.configVersion())
+          .setConfig(ConfigMessages.toProto(breaker.config()))
+          .build();
+    }
+  }
+
+  @Override
+  public void updateConfig(UpdateConfigRequest request, StreamObserver<ConfigSnapshot> out) {
+    if (!authorized(out)) {
+      return;
+    }
+    long expected = request.getExpectedVersion();
+    if (expected != 0 && expected != breaker.configVersion()) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription("config version " + expected
+          + " is stale; the current version is " + breaker.configVersion()).asRuntimeException());
+      return;
+    }
+    BreakerConfig before = breaker.config();
+    BreakerConfig next;
+    try {
+      next = ConfigMessages.apply(before, request.getChanges());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    try {
+      long version = breaker.updateConfig(next, request.getExpectedVersion());
+      AUDIT.log(System.Logger.Level.INFO,
+          "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
+          version, CallerContext.PEER.get(), request.getReason(), before, next);
+    } catch (StaleConfigVersionException e) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    out.onNext(snapshot());
+    out.onCompleted();
+  }
+
+  @Override
+  public void setOverride(SetOverrideRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
+    if (!authorized(out)) {
+      return;
+    }
+    OverrideMode mode;
+    switch (request.getOverride()) {
+      case NONE: mode = OverrideMode.NONE; break;
+      case FORCED_OPEN: mode = OverrideMode.FORCED_OPEN; break;
+      case FORCED_CLOSED: mode = OverrideMode.FORCED_CLOSED; break;
+      case SHADOW: mode = OverrideMode.SHADOW; break;
+      default:
+        out.onError(Status.INVALID_ARGUMENT
+            .withDescription("override must be NONE, FORCED_OPEN, FORCED_CLOSED or SHADOW, was "
+                + request.getOverrideValue())
+            .asRuntimeException());
+        return;
+    }
+    Duration ttl = null;
+    if (request.hasExpiresAt()) {
+      Instant expires = Instant.ofEpochSecond(request.getExpiresAt().getSeconds(), request.getExpiresAt().getNanos());
+      ttl = Duration.between(clock.instant(), expires);
+      if (ttl.isNegative() || ttl.isZero()) {
+        out.onError(Status.INVALID_ARGUMENT
+            .withDescription("expires_at must be in the future, was " + expires).asRuntimeException());
+        return;
+      }
+    }
+    OverrideMode before = breaker.status().override();
+    breaker.setOverride(mode, request.getReason(), ttl);
+    AUDIT.log(System.Logger.Level.INFO,
+        "membreaker audit: SetOverride by {0}, reason \"{1}\": {2} -> {3}{4}",
+        CallerContext.PEER.get(), request.getReason(), before, mode, ttl == null ? "" : " for " + ttl);
+    out.onNext(StateMessages.state(breaker, counters, clock));
+    out.onCompleted();
+  }
+
+  @Override
+  public void listTransitions(ListTransitionsRequest request, StreamObserver<ListTransitionsResponse> out) {
+    if (request.getLimit() < 0) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("limit must not be negative, was " + request.getLimit())
+          .asRuntimeException());
+      return;
+    }
+    List<TransitionEvent> all = breaker.recentTransitions();
+    int from = request.getLimit() == 0 ? 0 : Math.max(0, all.size() - request.getLimit());
+    ListTransitionsResponse.Builder b = ListTransitionsResponse.newBuilder();
+    for (TransitionEvent e : all.subList(from, all.size())) {
+      b.addTransitions(StateMessages.transition(e));
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
+    BreakerConfig candidate;
+    try {
+      candidate = ConfigMessages.apply(breaker.config(), request.getCandidate());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    Simulation sim = breaker.simulate(candidate);
+    SimulateResponse.Builder b = SimulateResponse.newBuilder()
+        .setSamples(sim.samples())
+        .setSpan(ConfigMessages.proto(sim.span()))
+        .setShedShareCritical(sim.shedShare().get(Priority.CRITICAL))
+        .setShedShareDefault(sim.shedShare().get(Priority.DEFAULT))
+        .setShedShareSheddable(sim.shedShare().get(Priority.SHEDDABLE));
+    for (TransitionEvent e : sim.transitions()) {
+      b.addTransitions(StateMessages.transition(e));
+    }
+    sim.timeInState().forEach((state, time) -> b.addTimeInState(
+        StateTime.newBuilder().setState(StateMessages.state(state)).setTime(ConfigMessages.proto(time))));
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  }
+
+  private boolean authorized(StreamObserver<?> out) {
+    if (!token.configured()) {
+      if (insecureLocalDev) {
+        return true;
+      }
+      out.onError(Status.PERMISSION_DENIED
+          .withDescription("no admin token is configured, so changes are refused; set one (environment or"
+              + " file), or allow insecure local development explicitly")
+          .asRuntimeException());
+      return false;
+    }
+    if (!token.matches(CallerContext.BEARER.get())) {
+      out.onError(Status.UNAUTHENTICATED
+          .withDescription("this RPC needs 'authorization: Bearer <admin token>'").asRuntimeException());
+      return false;
+    }
+    return true;
+  }
+
+  /** Builds a {@link BreakerAdminService}. Not thread-safe. */
+  public static final class Builder {
+    private final MemoryBreaker breaker;
+    private ShedCounters counters;
+    private AdminToken token = AdminToken.none();
+    private boolean insecureLocalDev;
+    private int watchBuffer = 64;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(MemoryBreaker breaker) {
+      this.breaker = Objects.requireNonNull(breaker, "breaker");
+    }
+
+    /** The interceptor's counters, for GetState (optional). */
+    public Builder counters(ShedCounters counters) {
+      this.counters = counters;
+      return this;
+    }
+
+    /** The token mutating RPCs must present (default: none, so they are refused). */
+    public Builder token(AdminToken token) {
+      this.token = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /** Without a token, allow mutating RPCs anyway. For local development only. */
+    public Builder allowInsecureLocalDev(boolean allow) {
+      this.insecureLocalDev = allow;
+      return this;
+    }
+
+    /** Updates a WatchState stream may fall behind by before it is cut off (1 to 10,000; default 64). */
+    public Builder watchBuffer(int updates) {
+      if (updates < 1 || updates > 10_000) {
+        throw new IllegalArgumentException("watch_buffer must be in [1, 10000], was " + updates);
+      }
+      this.watchBuffer = updates;
+      return this;
+    }
+
+    /** The wall clock for timestamps (default UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public BreakerAdminService build() {
+      return new BreakerAdminService(this);
+    }
+  }
+}
