@@ -62,7 +62,7 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
     transitions = meter.counterBuilder("membreaker.transitions")
         .setDescription("Breaker state transitions, by from and to state").setUnit("{transition}").build();
     instruments.add(meter.gaugeBuilder("membreaker.state").ofLongs()
-        .setDescription("1 for the state the breaker is in, 0 for the others").setUnit("1")
+        .setDescription("1 for the state the breaker is in, 0 for the others").setUnit("{state}")
         .buildWithCallback(m -> {
           BreakerState now = breaker.status().state();
           for (BreakerState s : BreakerState.values()) {

@@ -1,0 +1,214 @@
+package dev.membreaker.demo;
+
+import dev.membreaker.admin.AdminToken;
+import dev.membreaker.admin.BreakerAdminService;
+import dev.membreaker.breaker.MemoryBreaker;
+import dev.membreaker.breaker.TransitionEvent;
+import dev.membreaker.breaker.TransitionListener;
+import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
+import dev.membreaker.grpc.MethodPriorities;
+import dev.membreaker.policy.Priority;
+import dev.membreaker.telemetry.BreakerTelemetry;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo: a payments server protected by membreaker, with its admin service, health,
+ * reflection and Prometheus metrics. Defaults need no file: service on 50051, admin on
+ * 127.0.0.1:50052, {@code /metrics} on 9464. {@code --unprotected} runs the same server without
+ * the interceptor, for comparison (the breaker still samples, so the metrics still show memory).
+ */
+@Command(name = "membreaker-demo", mixinStandardHelpOptions = true, version = "membreaker-demo 0.1.0-SNAPSHOT",
+    description = "A gRPC payments server protected by membreaker.")
+public final class DemoServer implements java.util.concurrent.Callable<Integer> {
+
+  static final String TOKEN_ENV = "MEMBREAKER_ADMIN_TOKEN";
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "service address (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--port", defaultValue = "50051", description = "service port, 0 for any (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "admin address (default: ${DEFAULT-VALUE})")
+  String adminHost;
+
+  @Option(names = "--admin-port", defaultValue = "50052", description = "admin port, 0 for any (default: ${DEFAULT-VALUE})")
+  int adminPort;
+
+  @Option(names = "--metrics-port", defaultValue = "9464",
+      description = "Prometheus /metrics port, 0 for any, -1 for none (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
+  @Option(names = "--unprotected", description = "serve without the breaker's interceptor")
+  boolean unprotected;
+
+  @Option(names = "--max-retain-bytes", defaultValue = "67108864",
+      description = "most bytes one request may ask the server to hold (default: ${DEFAULT-VALUE})")
+  long maxRetainBytes;
+
+  @Option(names = "--max-retain-millis", defaultValue = "60000",
+      description = "longest one request may ask the server to hold them (default: ${DEFAULT-VALUE})")
+  long maxRetainMillis;
+
+  @Option(names = "--grace", defaultValue = "10", description = "seconds in-flight calls get on shutdown (default: ${DEFAULT-VALUE})")
+  int graceSeconds;
+
+  @Option(names = "--admin-token-file", description = "file with the admin token (else the " + TOKEN_ENV + " environment variable)")
+  Path adminTokenFile;
+
+  @Option(names = "--admin-insecure-local-dev",
+      description = "allow admin changes without a token (local development only)")
+  boolean insecureLocalDev;
+
+  private final PrintStream out;
+  private final CountDownLatch stop = new CountDownLatch(1);
+
+  DemoServer(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    DemoServer demo = new DemoServer(System.out);
+    installTermHandler(demo);
+    System.exit(new CommandLine(demo).execute(args));
+  }
+
+  /** SIGTERM and SIGINT stop the server gracefully and exit 0, instead of the JVM's 143. */
+  private static void installTermHandler(DemoServer demo) {
+    try {
+      for (String name : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> demo.stop.countDown());
+      }
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      Runtime.getRuntime().addShutdownHook(new Thread(demo.stop::countDown));
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "demo-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    MemoryBreaker breaker = MemoryBreaker.builder().build().start();
+    breaker.addListener(new TransitionListener() {
+      @Override
+      public void onTransition(TransitionEvent e) {
+        out.println(Instant.now() + " membreaker " + e);
+      }
+    });
+    MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
+        .priorities(MethodPriorities.builder()
+            .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
+            .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
+            .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
+            .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
+            .build())
+        .build();
+
+    OpenTelemetrySdk otel = openTelemetry();
+    BreakerTelemetry telemetry = BreakerTelemetry.install(breaker, otel, interceptor);
+
+    HealthStatusManager health = new HealthStatusManager();
+    PaymentServiceImpl payments = new PaymentServiceImpl(maxRetainBytes, maxRetainMillis, timer);
+    NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .addService(payments)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    if (!unprotected) {
+      sb.addStreamTracerFactory(interceptor.inboundSizeTracerFactory()).intercept(interceptor);
+    }
+    Server server = sb.build().start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus("membreaker.demo.v1.PaymentService", ServingStatus.SERVING);
+
+    AdminToken token = adminTokenFile != null ? AdminToken.fromFile(adminTokenFile) : AdminToken.fromEnvironment(TOKEN_ENV);
+    Server admin = NettyServerBuilder.forAddress(new InetSocketAddress(adminHost, adminPort))
+        .addService(BreakerAdminService.builder(breaker).counters(interceptor.counters()).token(token)
+            .allowInsecureLocalDev(insecureLocalDev).build())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(health.getHealthService())
+        .build().start();
+
+    out.printf("membreaker-demo listening: service %s:%d%s, admin %s:%d (%s), metrics %s%n",
+        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", adminHost, admin.getPort(),
+        token.configured() ? "token required for changes" : insecureLocalDev ? "insecure local dev" : "read-only: no token",
+        metricsPort < 0 ? "off" : "http://localhost:" + boundMetricsPort + "/metrics");
+    out.printf("heap max %d MiB; breaker %s%n", Runtime.getRuntime().maxMemory() >> 20, breaker.config());
+    out.flush();
+
+    stop.await();
+    out.println(Instant.now() + " membreaker-demo stopping: draining in-flight calls for up to " + graceSeconds + " s");
+    health.enterTerminalState();
+    server.shutdown();
+    admin.shutdown();
+    if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+    }
+    admin.awaitTermination(2, TimeUnit.SECONDS);
+    telemetry.close();
+    otel.close();
+    breaker.close();
+    timer.shutdownNow();
+    out.println(Instant.now() + " membreaker-demo stopped");
+    out.flush();
+    return 0;
+  }
+
+  private int boundMetricsPort = -1;
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("no free port for /metrics", e);
+    }
+  }
+
+  /**
+   * The OpenTelemetry SDK: the Prometheus endpoint, plus whatever the standard {@code OTEL_*}
+   * environment variables configure (OTLP export, resource attributes). Without them no other
+   * exporter runs.
+   */
+  private OpenTelemetrySdk openTelemetry() {
+    if (metricsPort >= 0) {
+      // The exporter does not say which port it bound: for "any port", pick a free one first.
+      boundMetricsPort = metricsPort == 0 ? freePort() : metricsPort;
+    }
+    PrometheusHttpServer prometheus = metricsPort < 0 ? null
+        : PrometheusHttpServer.builder().setHost("0.0.0.0").setPort(boundMetricsPort).build();
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> Map.of(
+            "otel.service.name", "membreaker-demo",
+            "otel.traces.exporter", "none",
+            "otel.metrics.exporter", "none",
+            "otel.logs.exporter", "none"))
+        .addMeterProviderCustomizer((builder, config) ->
+            prometheus == null ? builder : builder.registerMetricReader(prometheus))
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+  }
+
+}

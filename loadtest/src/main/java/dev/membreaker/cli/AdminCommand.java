@@ -1,0 +1,419 @@
+package dev.membreaker.cli;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import dev.membreaker.admin.v1.BreakerAdminGrpc;
+import dev.membreaker.admin.v1.BreakerConfig;
+import dev.membreaker.admin.v1.BreakerState;
+import dev.membreaker.admin.v1.CallCount;
+import dev.membreaker.admin.v1.ConfigSnapshot;
+import dev.membreaker.admin.v1.Dimension;
+import dev.membreaker.admin.v1.GetConfigRequest;
+import dev.membreaker.admin.v1.GetStateRequest;
+import dev.membreaker.admin.v1.SetOverrideRequest;
+import dev.membreaker.admin.v1.StateUpdate;
+import dev.membreaker.admin.v1.Transition;
+import dev.membreaker.admin.v1.UpdateConfigRequest;
+import dev.membreaker.admin.v1.WatchStateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code membreaker admin ...}: a client of the BreakerAdmin service. */
+@Command(
+    name = "admin",
+    mixinStandardHelpOptions = true,
+    description = "Read and steer a server's memory breaker over its admin service.",
+    subcommands = {
+      AdminCommand.State.class,
+      AdminCommand.Watch.class,
+      AdminCommand.Config.class,
+      AdminCommand.Set.class,
+      AdminCommand.OverrideCmd.class
+    })
+final class AdminCommand implements Runnable {
+
+  /** Where the token of mutating commands comes from when no file is given. */
+  static final String TOKEN_ENV = "MEMBREAKER_ADMIN_TOKEN";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "say which admin command: state, watch, config, set, override");
+  }
+
+  /** Options every admin command takes. */
+  static class Target {
+    @Option(names = "--target", defaultValue = "127.0.0.1:50052",
+        description = "host:port of the admin service (default: ${DEFAULT-VALUE})")
+    String target;
+
+    @Option(names = "--json", description = "print protobuf JSON instead of text")
+    boolean json;
+
+    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "deadline of each call, e.g. 500ms, 10s (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--token-file",
+        description = "file holding the admin token (else the " + TOKEN_ENV + " environment variable)")
+    Path tokenFile;
+
+    ManagedChannel channel() {
+      int colon = target.lastIndexOf(':');
+      if (colon <= 0 || colon == target.length() - 1) {
+        throw new CliException(2, "--target must be host:port, was '" + target + "'");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(target.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new CliException(2, "--target must be host:port, was '" + target + "'");
+      }
+      return NettyChannelBuilder.forAddress(target.substring(0, colon), port).usePlaintext().build();
+    }
+
+    BreakerAdminGrpc.BreakerAdminBlockingStub stub(ManagedChannel channel, boolean withToken) {
+      BreakerAdminGrpc.BreakerAdminBlockingStub stub = BreakerAdminGrpc.newBlockingStub(channel);
+      if (withToken) {
+        String token = token();
+        if (token != null) {
+          Metadata headers = new Metadata();
+          headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+          stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+      }
+      return stub;
+    }
+
+    private String token() {
+      if (tokenFile != null) {
+        try {
+          return Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+          throw new CliException(2, "can't read --token-file " + tokenFile + ": " + e.getMessage());
+        }
+      }
+      String env = System.getenv(TOKEN_ENV);
+      return env == null || env.isBlank() ? null : env.trim();
+    }
+
+    CliException failure(StatusRuntimeException e) {
+      Status s = e.getStatus();
+      if (s.getCode() == Status.Code.UNAVAILABLE) {
+        return new CliException(2, "can't reach the admin service at " + target + ": "
+            + (s.getDescription() == null ? s.getCode() : s.getDescription()));
+      }
+      if (s.getCode() == Status.Code.UNIMPLEMENTED) {
+        return new CliException(2, target + " does not serve membreaker.admin.v1.BreakerAdmin");
+      }
+      return new CliException(1, s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()));
+    }
+
+    void print(PrintWriter out, Message message, String text) {
+      if (json) {
+        try {
+          out.println(JsonFormat.printer().print(message));
+        } catch (IOException e) {
+          throw new CliException(2, "can't print JSON: " + e.getMessage());
+        }
+      } else {
+        out.print(text);
+      }
+      out.flush();
+    }
+
+    <T> T call(java.util.function.Function<ManagedChannel, T> rpc) {
+      ManagedChannel channel = channel();
+      try {
+        return rpc.apply(channel);
+      } catch (StatusRuntimeException e) {
+        throw failure(e);
+      } finally {
+        channel.shutdownNow();
+        try {
+          channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  @Command(name = "state", mixinStandardHelpOptions = true, description = "Show the breaker's state now.")
+  static final class State implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      BreakerState s = t.call(ch -> t.stub(ch, false).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .getState(GetStateRequest.getDefaultInstance()));
+      t.print(spec.commandLine().getOut(), s, Text.state(s));
+    }
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      description = "Print the state, then each transition as it happens.")
+  static final class Watch implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--count", defaultValue = "0", description = "stop after this many updates (0: no limit)")
+    int count;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+        description = "stop after this long, e.g. 30s (default: no limit)")
+    Duration duration;
+
+    @Override
+    public void run() {
+      PrintWriter out = spec.commandLine().getOut();
+      t.call(ch -> {
+        BreakerAdminGrpc.BreakerAdminBlockingStub stub = t.stub(ch, false);
+        if (duration != null) {
+          stub = stub.withDeadlineAfter(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Iterator<StateUpdate> updates = stub.watchState(WatchStateRequest.getDefaultInstance());
+        int seen = 0;
+        try {
+          while ((count == 0 || seen < count) && updates.hasNext()) {
+            StateUpdate u = updates.next();
+            seen++;
+            t.print(out, u, Text.update(u));
+          }
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED || duration == null) {
+            throw e;
+          }
+        }
+        return seen;
+      });
+    }
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true, description = "Show the config in force and its version.")
+  static final class Config implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      ConfigSnapshot c = t.call(ch -> t.stub(ch, false).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .getConfig(GetConfigRequest.getDefaultInstance()));
+      t.print(spec.commandLine().getOut(), c, Text.config(c));
+    }
+  }
+
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = "Change config fields, e.g. 'set warning=0.72 open_min=10s --reason tuning'.")
+  static final class Set implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "KEY=VALUE", description = "fields to change (names as in 'admin config')")
+    List<String> changes = new ArrayList<>();
+
+    @Option(names = "--reason", required = true, description = "why, for the audit log")
+    String reason;
+
+    @Option(names = "--expected-version", defaultValue = "0",
+        description = "refuse if the config has moved past this version (0: any)")
+    long expectedVersion;
+
+    @Override
+    public void run() {
+      BreakerConfig.Builder b = BreakerConfig.newBuilder();
+      for (String change : changes) {
+        int eq = change.indexOf('=');
+        if (eq <= 0) {
+          throw new CliException(2, "expected KEY=VALUE, was '" + change + "'");
+        }
+        setField(b, change.substring(0, eq).trim(), change.substring(eq + 1).trim());
+      }
+      ConfigSnapshot c = t.call(ch -> t.stub(ch, true).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .updateConfig(UpdateConfigRequest.newBuilder().setExpectedVersion(expectedVersion)
+              .setChanges(b).setReason(reason).build()));
+      t.print(spec.commandLine().getOut(), c, Text.config(c));
+    }
+
+    static void setField(BreakerConfig.Builder b, String key, String value) {
+      FieldDescriptor field = BreakerConfig.getDescriptor().findFieldByName(key);
+      if (field == null) {
+        List<String> names = new ArrayList<>();
+        for (FieldDescriptor f : BreakerConfig.getDescriptor().getFields()) {
+          names.add(f.getName());
+        }
+        throw new CliException(2, "unknown config field '" + key + "'; the fields are " + String.join(", ", names));
+      }
+      try {
+        switch (field.getJavaType()) {
+          case DOUBLE:
+            b.setField(field, Double.parseDouble(value));
+            break;
+          case INT:
+            b.setField(field, Integer.parseInt(value));
+            break;
+          case MESSAGE:
+            Duration d = DurationConverter.parse(value);
+            b.setField(field, com.google.protobuf.Duration.newBuilder()
+                .setSeconds(d.getSeconds()).setNanos(d.getNano()).build());
+            break;
+          default:
+            throw new CliException(2, "config field '" + key + "' can't be set from the command line");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, "bad value for " + key + ": '" + value + "' (" + e.getMessage() + ")");
+      }
+    }
+  }
+
+  @Command(name = "override", mixinStandardHelpOptions = true,
+      description = "Force the breaker: FORCED_OPEN, FORCED_CLOSED, SHADOW, or NONE to clear.")
+  static final class OverrideCmd implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODE", description = "FORCED_OPEN, FORCED_CLOSED, SHADOW or NONE")
+    String mode;
+
+    @Option(names = "--reason", required = true, description = "why, for the audit log")
+    String reason;
+
+    @Option(names = "--for", converter = DurationConverter.class,
+        description = "clear it by itself after this long, e.g. 10m")
+    Duration ttl;
+
+    @Override
+    public void run() {
+      dev.membreaker.admin.v1.Override o;
+      try {
+        o = dev.membreaker.admin.v1.Override.valueOf(mode.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, "MODE must be FORCED_OPEN, FORCED_CLOSED, SHADOW or NONE, was '" + mode + "'");
+      }
+      if (o == dev.membreaker.admin.v1.Override.OVERRIDE_UNSPECIFIED || o == dev.membreaker.admin.v1.Override.UNRECOGNIZED) {
+        throw new CliException(2, "MODE must be FORCED_OPEN, FORCED_CLOSED, SHADOW or NONE, was '" + mode + "'");
+      }
+      SetOverrideRequest.Builder request = SetOverrideRequest.newBuilder().setOverride(o).setReason(reason);
+      if (ttl != null) {
+        Instant at = Instant.now().plus(ttl);
+        request.setExpiresAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
+      }
+      AtomicReference<BreakerState> state = new AtomicReference<>();
+      state.set(t.call(ch -> t.stub(ch, true).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .setOverride(request.build())));
+      t.print(spec.commandLine().getOut(), state.get(), Text.state(state.get()));
+    }
+  }
+
+  /** Readable text for people. */
+  static final class Text {
+    private Text() {}
+
+    static String state(BreakerState s) {
+      StringBuilder b = new StringBuilder();
+      b.append(String.format(Locale.ROOT, "state       %s since %s (%s)%n", s.getState(), instant(s.getSince()),
+          s.getCause().isEmpty() ? "start" : s.getCause()));
+      b.append(String.format(Locale.ROOT, "override    %s%s%n", s.getOverride(),
+          s.getOverrideReason().isEmpty() ? "" : " (" + s.getOverrideReason() + ")"));
+      b.append(String.format(Locale.ROOT, "pressure    %.3f%s%n", s.getPressure(),
+          s.getDrivingDimension().isEmpty() ? "" : " (" + s.getDrivingDimension() + ")"));
+      b.append(String.format(Locale.ROOT, "%-15s %12s %12s %9s %9s %12s %11s%n",
+          "dimension", "used", "limit", "pressure", "ewma", "growth/s", "exhaustion"));
+      for (Dimension d : s.getDimensionsList()) {
+        if (!d.getAvailable()) {
+          b.append(String.format(Locale.ROOT, "%-15s %12s%n", d.getName(), "unavailable"));
+          continue;
+        }
+        b.append(String.format(Locale.ROOT, "%-15s %12s %12s %9.3f %9.3f %12s %11s%n", d.getName(),
+            bytes(d.getUsed()), bytes(d.getLimit()), d.getPressure(), d.getEwma(),
+            bytes((long) d.getGrowthBytesPerSecond()),
+            d.getSecondsToExhaustion() < 0 ? "-" : String.format(Locale.ROOT, "%.0fs", d.getSecondsToExhaustion())));
+      }
+      b.append(String.format(Locale.ROOT,
+          "watermarks  recover %.2f, warning %.2f, degraded %.2f, open %.2f, critical cap %.2f, emergency %.2f%n",
+          s.getWatermarks().getRecover(), s.getWatermarks().getWarning(), s.getWatermarks().getDegraded(),
+          s.getWatermarks().getOpen(), s.getWatermarks().getCriticalCap(), s.getWatermarks().getEmergency()));
+      for (CallCount c : s.getCallsList()) {
+        b.append(String.format(Locale.ROOT, "calls       %-9s %-9s admitted %d, shed %d, would shed %d%n",
+            c.getState(), c.getPriority(), c.getAdmitted(), c.getShed(), c.getWouldShed()));
+      }
+      b.append(String.format(Locale.ROOT, "sampler     %s; %d transitions; config version %d%n",
+          s.getSamplerHealth(), s.getTransitions(), s.getConfigVersion()));
+      if (!s.getLastConfigError().isEmpty()) {
+        b.append("config err  ").append(s.getLastConfigError()).append(System.lineSeparator());
+      }
+      return b.toString();
+    }
+
+    static String update(StateUpdate u) {
+      switch (u.getUpdateCase()) {
+        case CURRENT:
+          BreakerState s = u.getCurrent();
+          return String.format(Locale.ROOT, "%s  now %s, override %s, pressure %.3f%s%n",
+              Instant.now(), s.getState(), s.getOverride(), s.getPressure(),
+              s.getDrivingDimension().isEmpty() ? "" : " (" + s.getDrivingDimension() + ")");
+        case TRANSITION:
+          Transition t = u.getTransition();
+          return String.format(Locale.ROOT, "%s  %s -> %s (%s, %s %.3f)%n", instant(t.getAt()), t.getFrom(),
+              t.getTo(), t.getCause(), t.getDrivingDimension(), t.getPressure());
+        case OVERFLOW:
+          return "watch ended: " + u.getOverflow() + System.lineSeparator();
+        default:
+          return "";
+      }
+    }
+
+    static String config(ConfigSnapshot c) {
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "version %d%n", c.getVersion()));
+      for (java.util.Map.Entry<FieldDescriptor, Object> e : c.getConfig().getAllFields().entrySet()) {
+        Object v = e.getValue();
+        String text = v instanceof com.google.protobuf.Duration
+            ? Duration.ofSeconds(((com.google.protobuf.Duration) v).getSeconds(), ((com.google.protobuf.Duration) v).getNanos()).toString()
+            : String.valueOf(v);
+        b.append(String.format(Locale.ROOT, "%-28s %s%n", e.getKey().getName(), text));
+      }
+      return b.toString();
+    }
+
+    static String instant(Timestamp t) {
+      return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+    }
+
+    static String bytes(long n) {
+      double v = Math.abs(n);
+      String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+      int u = 0;
+      while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+      }
+      return String.format(Locale.ROOT, u == 0 ? "%s%.0f %s" : "%s%.1f %s", n < 0 ? "-" : "", v, units[u]);
+    }
+  }
+}
