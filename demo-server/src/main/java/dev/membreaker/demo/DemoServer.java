@@ -5,6 +5,9 @@ import dev.membreaker.admin.BreakerAdminService;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.breaker.TransitionEvent;
 import dev.membreaker.breaker.TransitionListener;
+import dev.membreaker.config.ConfigException;
+import dev.membreaker.config.ConfigFile;
+import dev.membreaker.config.ConfigWatcher;
 import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.grpc.MethodPriorities;
 import dev.membreaker.policy.Priority;
@@ -21,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -49,11 +53,11 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--port", defaultValue = "50051", description = "service port, 0 for any (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "admin address (default: ${DEFAULT-VALUE})")
+  @Option(names = "--admin-host", description = "admin address (default: the file's admin.host, else 127.0.0.1)")
   String adminHost;
 
-  @Option(names = "--admin-port", defaultValue = "50052", description = "admin port, 0 for any (default: ${DEFAULT-VALUE})")
-  int adminPort;
+  @Option(names = "--admin-port", description = "admin port, 0 for any (default: the file's admin.port, else 50052)")
+  Integer adminPort;
 
   @Option(names = "--metrics-port", defaultValue = "9464",
       description = "Prometheus /metrics port, 0 for any, -1 for none (default: ${DEFAULT-VALUE})")
@@ -75,6 +79,10 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
 
   @Option(names = "--admin-token-file", description = "file with the admin token (else the " + TOKEN_ENV + " environment variable)")
   Path adminTokenFile;
+
+  @Option(names = "--config",
+      description = "YAML config file (docs/configuration.md); its breaker section reloads when it changes")
+  Path configFile;
 
   @Option(names = "--admin-insecure-local-dev",
       description = "allow admin changes without a token (local development only)")
@@ -111,20 +119,40 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       t.setDaemon(true);
       return t;
     });
-    MemoryBreaker breaker = MemoryBreaker.builder().build().start();
+    MemoryBreaker breaker = MemoryBreaker.builder().build();
+    ConfigWatcher watcher = null;
+    ConfigFile config = ConfigFile.defaults();
+    if (configFile != null) {
+      try {
+        watcher = ConfigWatcher.start(configFile, breaker, Duration.ofSeconds(1),
+            applied -> out.println(Instant.now() + " membreaker config reloaded from " + configFile));
+      } catch (ConfigException e) {
+        out.println("membreaker-demo: " + e.getMessage());
+        return 2;
+      }
+      config = watcher.current();
+    }
+    breaker.start();
     breaker.addListener(new TransitionListener() {
       @Override
       public void onTransition(TransitionEvent e) {
         out.println(Instant.now() + " membreaker " + e);
       }
     });
+    MethodPriorities.Builder priorities = MethodPriorities.builder()
+        .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
+        .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
+        .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
+        .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
+        .defaultPriority(config.interceptor().defaultPriority());
+    config.interceptor().priorities().forEach(priorities::put);
     MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
-        .priorities(MethodPriorities.builder()
-            .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
-            .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
-            .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
-            .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
-            .build())
+        .priorities(priorities.build())
+        .priorityHeader(config.interceptor().priorityHeader())
+        .allowPriorityRaise(config.interceptor().allowPriorityRaise())
+        .maxConcurrentCalls(config.interceptor().maxConcurrentCalls())
+        .maxRequestBytes(config.interceptor().maxRequestBytes())
+        .pushback(config.interceptor().pushback())
         .build();
 
     OpenTelemetrySdk otel = openTelemetry();
@@ -143,16 +171,22 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("membreaker.demo.v1.PaymentService", ServingStatus.SERVING);
 
-    AdminToken token = adminTokenFile != null ? AdminToken.fromFile(adminTokenFile) : AdminToken.fromEnvironment(TOKEN_ENV);
-    Server admin = NettyServerBuilder.forAddress(new InetSocketAddress(adminHost, adminPort))
+    ConfigFile.AdminSettings adminSettings = config.admin();
+    Path tokenFile = adminTokenFile != null ? adminTokenFile
+        : adminSettings.tokenFile() != null ? Path.of(adminSettings.tokenFile()) : null;
+    AdminToken token = tokenFile != null ? AdminToken.fromFile(tokenFile) : AdminToken.fromEnvironment(adminSettings.tokenEnv());
+    String adminBind = adminHost != null ? adminHost : adminSettings.host();
+    int adminBindPort = adminPort != null ? adminPort : adminSettings.port();
+    Server admin = NettyServerBuilder.forAddress(new InetSocketAddress(adminBind, adminBindPort))
         .addService(BreakerAdminService.builder(breaker).counters(interceptor.counters()).token(token)
-            .allowInsecureLocalDev(insecureLocalDev).build())
+            .allowInsecureLocalDev(insecureLocalDev || adminSettings.insecureLocalDev())
+            .watchBuffer(adminSettings.watchBuffer()).build())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .build().start();
 
     out.printf("membreaker-demo listening: service %s:%d%s, admin %s:%d (%s), metrics %s%n",
-        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", adminHost, admin.getPort(),
+        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", adminBind, admin.getPort(),
         token.configured() ? "token required for changes" : insecureLocalDev ? "insecure local dev" : "read-only: no token",
         metricsPort < 0 ? "off" : "http://localhost:" + boundMetricsPort + "/metrics");
     out.printf("heap max %d MiB; breaker %s%n", Runtime.getRuntime().maxMemory() >> 20, breaker.config());
@@ -167,6 +201,9 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       server.shutdownNow();
     }
     admin.awaitTermination(2, TimeUnit.SECONDS);
+    if (watcher != null) {
+      watcher.close();
+    }
     telemetry.close();
     otel.close();
     breaker.close();

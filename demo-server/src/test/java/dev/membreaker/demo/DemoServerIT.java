@@ -82,4 +82,31 @@ class DemoServerIT {
       assertThat(demo.output).noneMatch(l -> l.contains("OutOfMemoryError"));
     }
   }
+
+  @Test
+  void aConfigMapUpdateReachesTheRunningDemo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path volume = java.nio.file.Files.createDirectory(dir.resolve("config"));
+    dev.membreaker.testing.FakeKubeletConfigMap configMap =
+        new dev.membreaker.testing.FakeKubeletConfigMap(volume, "membreaker.yaml");
+    configMap.project("breaker:\n  warning: 0.71\n");
+    try (DemoProcess demo = DemoProcess.start("256m", null, "--config", configMap.visibleFile().toString())) {
+      ManagedChannel adminChannel = NettyChannelBuilder.forAddress("127.0.0.1", demo.adminPort).usePlaintext().build();
+      try {
+        BreakerAdminGrpc.BreakerAdminBlockingStub admin = BreakerAdminGrpc.newBlockingStub(adminChannel);
+        assertThat(admin.getConfig(dev.membreaker.admin.v1.GetConfigRequest.getDefaultInstance()).getConfig().getWarning())
+            .isEqualTo(0.71);
+        configMap.project("breaker:\n  warning: 0.72\n");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() ->
+            admin.getConfig(dev.membreaker.admin.v1.GetConfigRequest.getDefaultInstance()).getConfig().getWarning() == 0.72);
+        configMap.project("breaker:\n  warnig: 0.73\n");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() ->
+            admin.getState(GetStateRequest.getDefaultInstance()).getLastConfigError().contains("unknown key breaker.warnig"));
+        assertThat(admin.getConfig(dev.membreaker.admin.v1.GetConfigRequest.getDefaultInstance()).getConfig().getWarning())
+            .isEqualTo(0.72);
+      } finally {
+        adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      assertThat(demo.terminate()).isZero();
+    }
+  }
 }

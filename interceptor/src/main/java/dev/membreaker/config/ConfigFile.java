@@ -1,0 +1,304 @@
+package dev.membreaker.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.membreaker.breaker.BreakerConfig;
+import dev.membreaker.policy.Priority;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration file: one YAML document with three sections, every key optional (embedded
+ * defaults fill the rest). {@code breaker} holds the {@link BreakerConfig} keys and reloads while
+ * the server runs; {@code interceptor} and {@code admin} are read at start. Unknown keys and wrong
+ * types are refused with the key's path, line and column; bad values with the key's name. The
+ * schema, every key with its type, default and range, is in docs/configuration.md. Immutable.
+ */
+public final class ConfigFile {
+
+  private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+      .build();
+
+  private final BreakerConfig breaker;
+  private final InterceptorSettings interceptor;
+  private final AdminSettings admin;
+
+  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin) {
+    this.breaker = breaker;
+    this.interceptor = interceptor;
+    this.admin = admin;
+  }
+
+  /** Everything at its default: what a server runs with when there is no file. */
+  public static ConfigFile defaults() {
+    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS);
+  }
+
+  /** The breaker's thresholds and timings. */
+  public BreakerConfig breaker() {
+    return breaker;
+  }
+
+  /** The interceptor's settings (read at start). */
+  public InterceptorSettings interceptor() {
+    return interceptor;
+  }
+
+  /** The admin service's settings (read at start). */
+  public AdminSettings admin() {
+    return admin;
+  }
+
+  /**
+   * Parses a file's text.
+   *
+   * @param source the file's name, for messages
+   * @throws ConfigException naming the key, and its line where the YAML parser knows it
+   */
+  public static ConfigFile parse(String source, String yaml) {
+    if (yaml.isBlank()) {
+      throw new ConfigException(source + ": the file is empty (delete it to run on the defaults)");
+    }
+    Raw raw;
+    try {
+      raw = YAML.readValue(yaml, Raw.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(source + where(e.getLocation()) + ": unknown key " + path(e)
+          + " (known here: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(Collectors.joining(", ")) + ")", e);
+    } catch (JsonMappingException e) {
+      String cause = e.getCause() instanceof IllegalArgumentException
+          ? e.getCause().getMessage() : e.getOriginalMessage().split("\n")[0];
+      throw new ConfigException(source + where(e.getLocation()) + ": " + path(e) + ": " + cause, e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source + where(e.getLocation()) + ": not valid YAML: "
+          + e.getOriginalMessage().split("\n")[0], e);
+    }
+    if (raw == null) {
+      throw new ConfigException(source + ": the file holds no settings");
+    }
+    try {
+      return new ConfigFile(raw.breaker == null ? BreakerConfig.defaults() : raw.breaker.toConfig(),
+          raw.interceptor == null ? InterceptorSettings.DEFAULTS : raw.interceptor.toSettings(),
+          raw.admin == null ? AdminSettings.DEFAULTS : raw.admin.toSettings());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String where(JsonLocation location) {
+    return location == null || location.getLineNr() < 0 ? ""
+        : " line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+
+  /** The interceptor's settings. */
+  public record InterceptorSettings(
+      Map<String, Priority> priorities,
+      Priority defaultPriority,
+      String priorityHeader,
+      boolean allowPriorityRaise,
+      int maxConcurrentCalls,
+      long maxRequestBytes,
+      Duration pushback) {
+    static final InterceptorSettings DEFAULTS =
+        new InterceptorSettings(Map.of(), Priority.DEFAULT, "membreaker-priority", false, 0, 0, Duration.ofMillis(250));
+  }
+
+  /** The admin service's settings. */
+  public record AdminSettings(String host, int port, String tokenEnv, String tokenFile, boolean insecureLocalDev, int watchBuffer) {
+    static final AdminSettings DEFAULTS = new AdminSettings("127.0.0.1", 50052, "MEMBREAKER_ADMIN_TOKEN", null, false, 64);
+  }
+
+  // ------------------------------------------------------------------ the file as written
+
+  static final class Raw {
+    @JsonProperty("breaker") RawBreaker breaker;
+    @JsonProperty("interceptor") RawInterceptor interceptor;
+    @JsonProperty("admin") RawAdmin admin;
+  }
+
+  /** A duration written as text: "250ms", "5s". */
+  static final class Dur {
+    final Duration value;
+
+    @JsonCreator
+    Dur(String text) {
+      this.value = Units.duration(text);
+    }
+  }
+
+  /** A size written as text ("512MiB") or a number of bytes. */
+  static final class Size {
+    final long value;
+
+    @JsonCreator
+    Size(String text) {
+      this.value = Units.size(text);
+    }
+
+    @JsonCreator
+    Size(long bytes) {
+      this.value = bytes;
+    }
+  }
+
+  static final class RawBreaker {
+    @JsonProperty("warning") Double warning;
+    @JsonProperty("degraded") Double degraded;
+    @JsonProperty("open") Double open;
+    @JsonProperty("recover") Double recover;
+    @JsonProperty("emergency") Double emergency;
+    @JsonProperty("emergency_collections") Integer emergencyCollections;
+    @JsonProperty("critical_cap") Double criticalCap;
+    @JsonProperty("sample_interval") Dur sampleInterval;
+    @JsonProperty("cgroup_read_interval") Dur cgroupReadInterval;
+    @JsonProperty("stall_intervals") Integer stallIntervals;
+    @JsonProperty("window_size") Integer windowSize;
+    @JsonProperty("ewma_alpha") Double ewmaAlpha;
+    @JsonProperty("growth_baseline_window") Dur growthBaselineWindow;
+    @JsonProperty("growth_baseline_min_samples") Integer growthBaselineMinSamples;
+    @JsonProperty("occupancy_floor") Double occupancyFloor;
+    @JsonProperty("growth_warning_factor") Double growthWarningFactor;
+    @JsonProperty("growth_min_rate") Double growthMinRate;
+    @JsonProperty("growth_open_samples") Integer growthOpenSamples;
+    @JsonProperty("exhaustion_warning_horizon") Dur exhaustionWarningHorizon;
+    @JsonProperty("exhaustion_open_horizon") Dur exhaustionOpenHorizon;
+    @JsonProperty("recover_samples") Integer recoverSamples;
+    @JsonProperty("open_min") Dur openMin;
+    @JsonProperty("open_max") Dur openMax;
+    @JsonProperty("half_open_ramp") Dur halfOpenRamp;
+    @JsonProperty("half_open_probe_share") Double halfOpenProbeShare;
+    @JsonProperty("outcome_window") Integer outcomeWindow;
+    @JsonProperty("outcome_min_calls") Integer outcomeMinCalls;
+    @JsonProperty("failure_rate_threshold") Double failureRateThreshold;
+    @JsonProperty("consecutive_failures") Integer consecutiveFailures;
+    @JsonProperty("slow_call_threshold") Dur slowCallThreshold;
+    @JsonProperty("slow_call_rate_threshold") Double slowCallRateThreshold;
+    @JsonProperty("failure_codes") java.util.List<Integer> failureCodes;
+    @JsonProperty("transition_history") Integer transitionHistory;
+
+    BreakerConfig toConfig() {
+      BreakerConfig.Builder b = BreakerConfig.builder();
+      if (warning != null) b.warning(warning);
+      if (degraded != null) b.degraded(degraded);
+      if (open != null) b.open(open);
+      if (recover != null) b.recover(recover);
+      if (emergency != null) b.emergency(emergency);
+      if (emergencyCollections != null) b.emergencyCollections(emergencyCollections);
+      if (criticalCap != null) b.criticalCap(criticalCap);
+      if (sampleInterval != null) b.sampleInterval(sampleInterval.value);
+      if (cgroupReadInterval != null) b.cgroupReadInterval(cgroupReadInterval.value);
+      if (stallIntervals != null) b.stallIntervals(stallIntervals);
+      if (windowSize != null) b.windowSize(windowSize);
+      if (ewmaAlpha != null) b.ewmaAlpha(ewmaAlpha);
+      if (growthBaselineWindow != null) b.growthBaselineWindow(growthBaselineWindow.value);
+      if (growthBaselineMinSamples != null) b.growthBaselineMinSamples(growthBaselineMinSamples);
+      if (occupancyFloor != null) b.occupancyFloor(occupancyFloor);
+      if (growthWarningFactor != null) b.growthWarningFactor(growthWarningFactor);
+      if (growthMinRate != null) b.growthMinRate(growthMinRate);
+      if (growthOpenSamples != null) b.growthOpenSamples(growthOpenSamples);
+      if (exhaustionWarningHorizon != null) b.exhaustionWarningHorizon(exhaustionWarningHorizon.value);
+      if (exhaustionOpenHorizon != null) b.exhaustionOpenHorizon(exhaustionOpenHorizon.value);
+      if (recoverSamples != null) b.recoverSamples(recoverSamples);
+      if (openMin != null) b.openMin(openMin.value);
+      if (openMax != null) b.openMax(openMax.value);
+      if (halfOpenRamp != null) b.halfOpenRamp(halfOpenRamp.value);
+      if (halfOpenProbeShare != null) b.halfOpenProbeShare(halfOpenProbeShare);
+      if (outcomeWindow != null) b.outcomeWindow(outcomeWindow);
+      if (outcomeMinCalls != null) b.outcomeMinCalls(outcomeMinCalls);
+      if (failureRateThreshold != null) b.failureRateThreshold(failureRateThreshold);
+      if (consecutiveFailures != null) b.consecutiveFailures(consecutiveFailures);
+      if (slowCallThreshold != null) b.slowCallThreshold(slowCallThreshold.value);
+      if (slowCallRateThreshold != null) b.slowCallRateThreshold(slowCallRateThreshold);
+      if (failureCodes != null) b.failureCodes(java.util.Set.copyOf(failureCodes));
+      if (transitionHistory != null) b.transitionHistory(transitionHistory);
+      return b.build();
+    }
+  }
+
+  static final class RawInterceptor {
+    @JsonProperty("priorities") Map<String, String> priorities;
+    @JsonProperty("default_priority") String defaultPriority;
+    @JsonProperty("priority_header") String priorityHeader;
+    @JsonProperty("allow_priority_raise") Boolean allowPriorityRaise;
+    @JsonProperty("max_concurrent_calls") Integer maxConcurrentCalls;
+    @JsonProperty("max_request_bytes") Size maxRequestBytes;
+    @JsonProperty("pushback") Dur pushback;
+
+    InterceptorSettings toSettings() {
+      InterceptorSettings d = InterceptorSettings.DEFAULTS;
+      Map<String, Priority> p = new LinkedHashMap<>();
+      if (priorities != null) {
+        priorities.forEach((method, priority) -> p.put(method, parsePriority("interceptor.priorities." + method, priority)));
+      }
+      if (maxConcurrentCalls != null && maxConcurrentCalls < 0) {
+        throw new IllegalArgumentException("interceptor.max_concurrent_calls must be 0 (off) or positive, was " + maxConcurrentCalls);
+      }
+      return new InterceptorSettings(Map.copyOf(p),
+          defaultPriority == null ? d.defaultPriority() : parsePriority("interceptor.default_priority", defaultPriority),
+          priorityHeader == null ? d.priorityHeader() : priorityHeader,
+          allowPriorityRaise == null ? d.allowPriorityRaise() : allowPriorityRaise,
+          maxConcurrentCalls == null ? d.maxConcurrentCalls() : maxConcurrentCalls,
+          maxRequestBytes == null ? d.maxRequestBytes() : maxRequestBytes.value,
+          pushback == null ? d.pushback() : pushback.value);
+    }
+
+    private static Priority parsePriority(String key, String value) {
+      try {
+        return Priority.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": " + e.getMessage());
+      }
+    }
+  }
+
+  static final class RawAdmin {
+    @JsonProperty("host") String host;
+    @JsonProperty("port") Integer port;
+    @JsonProperty("token_env") String tokenEnv;
+    @JsonProperty("token_file") String tokenFile;
+    @JsonProperty("insecure_local_dev") Boolean insecureLocalDev;
+    @JsonProperty("watch_buffer") Integer watchBuffer;
+
+    AdminSettings toSettings() {
+      AdminSettings d = AdminSettings.DEFAULTS;
+      if (port != null && (port < 0 || port > 65535)) {
+        throw new IllegalArgumentException("admin.port must be in [0, 65535], was " + port);
+      }
+      if (watchBuffer != null && (watchBuffer < 1 || watchBuffer > 10_000)) {
+        throw new IllegalArgumentException("admin.watch_buffer must be in [1, 10000], was " + watchBuffer);
+      }
+      return new AdminSettings(host == null ? d.host() : host, port == null ? d.port() : port,
+          tokenEnv == null ? d.tokenEnv() : tokenEnv, tokenFile == null ? d.tokenFile() : tokenFile,
+          insecureLocalDev == null ? d.insecureLocalDev() : insecureLocalDev,
+          watchBuffer == null ? d.watchBuffer() : watchBuffer);
+    }
+  }
+}

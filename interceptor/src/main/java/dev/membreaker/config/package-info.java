@@ -1,0 +1,2 @@
+/** The YAML configuration file, its embedded defaults, and hot reload that survives ConfigMap updates. */
+package dev.membreaker.config;

@@ -1,0 +1,59 @@
+package dev.membreaker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.membreaker.breaker.BreakerConfig;
+import dev.membreaker.policy.Priority;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigFileTest {
+
+  @Test
+  void everySectionParsesWithUnits() {
+    ConfigFile f = ConfigFile.parse("f.yaml", String.join("\n",
+        "breaker:",
+        "  warning: 0.72",
+        "  sample_interval: 100ms",
+        "  open_max: 2m",
+        "  failure_codes: [2, 14]",
+        "interceptor:",
+        "  priorities:",
+        "    pkg.Payments/Pay: CRITICAL",
+        "    pkg.Reports/*: sheddable",
+        "  max_request_bytes: 512KiB",
+        "  pushback: 1s",
+        "admin:",
+        "  port: 6000",
+        ""));
+    assertThat(f.breaker().warning()).isEqualTo(0.72);
+    assertThat(f.breaker().sampleInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(f.breaker().openMax()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(f.breaker().failureCodes()).containsExactly(2, 14);
+    assertThat(f.breaker().open()).isEqualTo(BreakerConfig.defaults().open());
+    assertThat(f.interceptor().priorities()).containsEntry("pkg.Reports/*", Priority.SHEDDABLE);
+    assertThat(f.interceptor().maxRequestBytes()).isEqualTo(512 * 1024);
+    assertThat(f.interceptor().pushback()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(f.admin().port()).isEqualTo(6000);
+    assertThat(f.admin().host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void unitsParseAndRefuse() {
+    assertThat(Units.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Units.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Units.size("512MiB")).isEqualTo(512L << 20);
+    assertThat(Units.size("1GB")).isEqualTo(1_000_000_000L);
+    assertThat(Units.size("4096")).isEqualTo(4096);
+    assertThatThrownBy(() -> Units.duration("5 minutes")).hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> Units.size("lots")).hasMessageContaining("not a size");
+  }
+
+  @Test
+  void aBadPriorityNamesItsKey() {
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "interceptor:\n  priorities:\n    a.B/C: URGENT\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("interceptor.priorities.a.B/C").hasMessageContaining("URGENT");
+  }
+}
