@@ -119,9 +119,17 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       t.setDaemon(true);
       return t;
     });
-    MemoryBreaker breaker = MemoryBreaker.builder().build();
-    ConfigWatcher watcher = null;
     ConfigFile config = ConfigFile.defaults();
+    if (configFile != null) {
+      try {
+        config = ConfigFile.parse(configFile.toString(), java.nio.file.Files.readString(configFile));
+      } catch (ConfigException e) {
+        out.println("membreaker-demo: " + e.getMessage());
+        return 2;
+      }
+    }
+    MemoryBreaker breaker = MemoryBreaker.builder().config(config.breaker()).cohorts(config.cohorts().profiles()).build();
+    ConfigWatcher watcher = null;
     if (configFile != null) {
       try {
         watcher = ConfigWatcher.start(configFile, breaker, Duration.ofSeconds(1),
@@ -153,6 +161,7 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
         .maxConcurrentCalls(config.interceptor().maxConcurrentCalls())
         .maxRequestBytes(config.interceptor().maxRequestBytes())
         .pushback(config.interceptor().pushback())
+        .cohortHeader(config.cohorts().header())
         .build();
 
     OpenTelemetrySdk otel = openTelemetry();
@@ -178,7 +187,7 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     String adminBind = adminHost != null ? adminHost : adminSettings.host();
     int adminBindPort = adminPort != null ? adminPort : adminSettings.port();
     Server admin = NettyServerBuilder.forAddress(new InetSocketAddress(adminBind, adminBindPort))
-        .addService(BreakerAdminService.builder(breaker).counters(interceptor.counters()).token(token)
+        .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).token(token)
             .allowInsecureLocalDev(insecureLocalDev || adminSettings.insecureLocalDev())
             .watchBuffer(adminSettings.watchBuffer()).build())
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -53,6 +53,7 @@ public final class BreakerAdminService implements BindableService {
 
   private final MemoryBreaker breaker;
   private final ShedCounters counters;
+  private final java.util.function.IntFunction<ShedCounters> cohortCounters;
   private final AdminToken token;
   private final boolean insecureLocalDev;
   private final int watchBuffer;
@@ -61,6 +62,7 @@ public final class BreakerAdminService implements BindableService {
   private BreakerAdminService(Builder b) {
     breaker = b.breaker;
     counters = b.counters;
+    cohortCounters = b.cohortCounters;
     token = b.token;
     insecureLocalDev = b.insecureLocalDev;
     watchBuffer = b.watchBuffer;
@@ -82,7 +84,7 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void getState(GetStateRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
-    out.onNext(StateMessages.state(breaker, counters, clock));
+    out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
     out.onCompleted();
   }
 
@@ -171,7 +173,7 @@ public final class BreakerAdminService implements BindableService {
     AUDIT.log(System.Logger.Level.INFO,
         "membreaker audit: SetOverride by {0}, reason \"{1}\": {2} -> {3}{4}",
         CallerContext.PEER.get(), request.getReason(), before, mode, ttl == null ? "" : " for " + ttl);
-    out.onNext(StateMessages.state(breaker, counters, clock));
+    out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
     out.onCompleted();
   }
 
@@ -242,6 +244,7 @@ public final class BreakerAdminService implements BindableService {
   public static final class Builder {
     private final MemoryBreaker breaker;
     private ShedCounters counters;
+    private java.util.function.IntFunction<ShedCounters> cohortCounters;
     private AdminToken token = AdminToken.none();
     private boolean insecureLocalDev;
     private int watchBuffer = 64;
@@ -254,6 +257,13 @@ public final class BreakerAdminService implements BindableService {
     /** The interceptor's counters, for GetState (optional). */
     public Builder counters(ShedCounters counters) {
       this.counters = counters;
+      return this;
+    }
+
+    /** The interceptor whose counters GetState reports, overall and per cohort (optional). */
+    public Builder interceptor(dev.membreaker.grpc.MemoryBreakerServerInterceptor interceptor) {
+      this.counters = interceptor.counters();
+      this.cohortCounters = interceptor::cohortCounters;
       return this;
     }
 

@@ -26,6 +26,11 @@ final class StateMessages {
 
   static dev.membreaker.admin.v1.BreakerState state(
       MemoryBreaker breaker, ShedCounters counters, Clock clock) {
+    return state(breaker, counters, null, clock);
+  }
+
+  static dev.membreaker.admin.v1.BreakerState state(MemoryBreaker breaker, ShedCounters counters,
+      java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock) {
     BreakerStatus s = breaker.status();
     BreakerConfig c = breaker.config();
     dev.membreaker.admin.v1.BreakerState.Builder b =
@@ -59,20 +64,37 @@ final class StateMessages {
           .setGrowthP99(r.growthP99())
           .setSecondsToExhaustion(Double.isInfinite(r.secondsToExhaustion()) ? -1 : r.secondsToExhaustion()));
     }
+    for (int i = 1; i <= breaker.cohorts().size(); i++) {
+      dev.membreaker.breaker.Cohort cohort = breaker.cohorts().get(i - 1);
+      BreakerStatus cs = breaker.admission(i).status();
+      dev.membreaker.admin.v1.CohortState.Builder cb = dev.membreaker.admin.v1.CohortState.newBuilder()
+          .setName(cohort.name()).setShare(cohort.share()).setState(state(cs.state()))
+          .setPressure(cs.pressure()).setWatermarks(watermarks(cohort.config()));
+      if (cohortCounters != null) {
+        addCalls(cohortCounters.apply(i), cb::addCalls);
+      }
+      b.addCohorts(cb);
+    }
     if (counters != null) {
+      addCalls(counters, b::addCalls);
+    }
+    return b.build();
+  }
+
+  private static void addCalls(ShedCounters counters, java.util.function.Consumer<CallCount> add) {
+    {
       for (BreakerState st : BreakerState.values()) {
         for (Priority p : Priority.values()) {
           long admitted = counters.count(ShedCounters.Kind.ADMITTED, st, p);
           long shed = counters.count(ShedCounters.Kind.SHED, st, p);
           long wouldShed = counters.count(ShedCounters.Kind.WOULD_SHED, st, p);
           if (admitted + shed + wouldShed > 0) {
-            b.addCalls(CallCount.newBuilder().setState(state(st)).setPriority(priority(p))
-                .setAdmitted(admitted).setShed(shed).setWouldShed(wouldShed));
+            add.accept(CallCount.newBuilder().setState(state(st)).setPriority(priority(p))
+                .setAdmitted(admitted).setShed(shed).setWouldShed(wouldShed).build());
           }
         }
       }
     }
-    return b.build();
   }
 
   static Transition transition(TransitionEvent e) {

@@ -88,6 +88,10 @@ public final class MemoryBreaker implements AutoCloseable {
   private volatile Thread samplerThread;
   private volatile Thread watchdogThread;
   private final boolean[] sourceFailed;
+  private final List<Cohort> cohorts;
+  private final StateMachine[] cohortMachines; // guarded by evaluationLock
+  private final int[] cohortBuckets; // bucket (0..99) -> cohort index + 1, 0 for the default profile
+  private volatile Admission[] cohortAdmissions;
   private final long[] historyNanos; // guarded by evaluationLock
   private final MemoryReading[][] historyReadings; // guarded by evaluationLock
   private int historyNext; // guarded by evaluationLock
@@ -106,6 +110,15 @@ public final class MemoryBreaker implements AutoCloseable {
                 ? b.sources
                 : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
     this.sourceFailed = new boolean[sources.size()];
+    this.cohorts = List.copyOf(b.cohorts);
+    this.cohortMachines = new StateMachine[cohorts.size()];
+    this.cohortBuckets = new int[100];
+    int bucket = 0;
+    for (int i = 0; i < cohorts.size(); i++) {
+      for (int n = 0; n < cohorts.get(i).share(); n++) {
+        cohortBuckets[bucket++] = i + 1;
+      }
+    }
     this.historyNanos = new long[b.sampleHistory];
     this.historyReadings = new MemoryReading[b.sampleHistory][];
     if (b.listenerExecutor != null) {
@@ -127,9 +140,13 @@ public final class MemoryBreaker implements AutoCloseable {
     this.listeners.addAll(b.listeners);
     this.createdAt = ticker.read();
     this.machine = new StateMachine(config, createdAt);
+    for (int i = 0; i < cohortMachines.length; i++) {
+      cohortMachines[i] = new StateMachine(cohorts.get(i).config(), createdAt);
+    }
     this.sinceWall = clock.instant();
     this.outcomes = new OutcomeWindow(config.outcomeWindow());
     publish(status(createdAt, SamplerHealth.NOT_STARTED));
+    publishCohorts(createdAt, SamplerHealth.NOT_STARTED);
     for (MemorySource source : sources) {
       source.onChange(this::wakeSampler);
     }
@@ -141,6 +158,30 @@ public final class MemoryBreaker implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- the call path
+
+  /** The cohort profiles, in bucket order (empty when there are none). */
+  public List<Cohort> cohorts() {
+    return cohorts;
+  }
+
+  /**
+   * The cohort index (0 = the default profile, i = {@code cohorts().get(i - 1)}) of a stable hash
+   * bucket in [0, 100).
+   */
+  public int cohortOfBucket(int bucket) {
+    return cohortBuckets[bucket];
+  }
+
+  /** The decision table of cohort {@code index} (0: the default profile, as {@link #admission()}). */
+  public Admission admission(int cohortIndex) {
+    Admission main = admission;
+    // Overrides and a stalled sampler apply to every cohort at once: they live in the main table.
+    if (cohortIndex == 0 || main.status().override() != OverrideMode.NONE
+        || main.status().samplerHealth() == SamplerHealth.STALLED) {
+      return main;
+    }
+    return cohortAdmissions[cohortIndex - 1];
+  }
 
   /** Decides one call: one volatile read, no lock, no allocation. */
   public Decision decide(Priority priority) {
@@ -364,8 +405,12 @@ public final class MemoryBreaker implements AutoCloseable {
         stalled = false;
         LOG.log(System.Logger.Level.INFO, "membreaker: the sampler is running again");
       }
+      for (StateMachine cohort : cohortMachines) {
+        cohort.step(now, readings, null);
+      }
       BreakerStatus status = status(now, SamplerHealth.RUNNING);
       publish(status);
+      publishCohorts(now, SamplerHealth.RUNNING);
       if (step != null) {
         TransitionEvent event =
             new TransitionEvent(
@@ -441,6 +486,18 @@ public final class MemoryBreaker implements AutoCloseable {
         machine.state(), machine.cause(), machine.enteredAt(), sinceWall, o.mode(), o.reason(),
         o.expiresAtNanos(), machine.driving(), machine.pressure(), machine.signals(), health, now,
         machine.transitions(), machine.openUntil(), machine.halfOpenShare());
+  }
+
+  private void publishCohorts(long now, SamplerHealth health) {
+    Admission[] next = new Admission[cohortMachines.length];
+    for (int i = 0; i < next.length; i++) {
+      StateMachine m = cohortMachines[i];
+      BreakerStatus s = new BreakerStatus(m.state(), m.cause(), m.enteredAt(), sinceWall, OverrideMode.NONE, "",
+          0, m.driving(), m.pressure(), m.signals(), health, now, m.transitions(),
+          m.openUntil(), m.halfOpenShare());
+      next[i] = Admission.of(s, cohorts.get(i).config());
+    }
+    cohortAdmissions = next;
   }
 
   /** Publishes a decision for {@code base} under the override in force, re-checking for a race. */
@@ -558,6 +615,7 @@ public final class MemoryBreaker implements AutoCloseable {
     private Executor listenerExecutor;
     private final List<TransitionListener> listeners = new ArrayList<>();
     private int sampleHistory = 2400;
+    private final List<Cohort> cohorts = new ArrayList<>();
 
     private Builder() {}
 
@@ -601,6 +659,28 @@ public final class MemoryBreaker implements AutoCloseable {
     /** Where listeners run (default: a daemon thread of the breaker's own with a bounded queue). */
     public Builder listenerExecutor(Executor executor) {
       this.listenerExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Cohort profiles, to compare threshold sets live: each gets {@link Cohort#share()} of the 100
+     * hash buckets, in order; the rest go to the default profile (this builder's config). Their
+     * shares must add up to at most 100.
+     */
+    public Builder cohorts(List<Cohort> cohorts) {
+      int total = 0;
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (Cohort c : cohorts) {
+        total += c.share();
+        if (!names.add(c.name())) {
+          throw new IllegalArgumentException("cohort names must differ; '" + c.name() + "' appears twice");
+        }
+      }
+      if (total > 100) {
+        throw new IllegalArgumentException("cohort shares must add up to at most 100, were " + total);
+      }
+      this.cohorts.clear();
+      this.cohorts.addAll(cohorts);
       return this;
     }
 

@@ -43,16 +43,32 @@ public final class ConfigFile {
   private final BreakerConfig breaker;
   private final InterceptorSettings interceptor;
   private final AdminSettings admin;
+  private final CohortSettings cohorts;
 
-  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin) {
+  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin, CohortSettings cohorts) {
     this.breaker = breaker;
     this.interceptor = interceptor;
     this.admin = admin;
+    this.cohorts = cohorts;
+  }
+
+  /** The cohort profiles (read at start): none by default. */
+  public CohortSettings cohorts() {
+    return cohorts;
+  }
+
+  /**
+   * Cohort profiles: {@code header} names the request header whose stable hash picks a call's
+   * cohort; each profile takes {@code share} of 100 buckets and overlays its breaker keys on the
+   * {@code breaker} section.
+   */
+  public record CohortSettings(String header, java.util.List<dev.membreaker.breaker.Cohort> profiles) {
+    static final CohortSettings NONE = new CohortSettings(null, java.util.List.of());
   }
 
   /** Everything at its default: what a server runs with when there is no file. */
   public static ConfigFile defaults() {
-    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS);
+    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS, CohortSettings.NONE);
   }
 
   /** The breaker's thresholds and timings. */
@@ -99,9 +115,11 @@ public final class ConfigFile {
       throw new ConfigException(source + ": the file holds no settings");
     }
     try {
-      return new ConfigFile(raw.breaker == null ? BreakerConfig.defaults() : raw.breaker.toConfig(),
+      BreakerConfig breaker = raw.breaker == null ? BreakerConfig.defaults() : raw.breaker.toConfig(BreakerConfig.builder());
+      return new ConfigFile(breaker,
           raw.interceptor == null ? InterceptorSettings.DEFAULTS : raw.interceptor.toSettings(),
-          raw.admin == null ? AdminSettings.DEFAULTS : raw.admin.toSettings());
+          raw.admin == null ? AdminSettings.DEFAULTS : raw.admin.toSettings(),
+          raw.cohorts == null ? CohortSettings.NONE : raw.cohorts.toSettings(breaker));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
@@ -142,6 +160,42 @@ public final class ConfigFile {
     @JsonProperty("breaker") RawBreaker breaker;
     @JsonProperty("interceptor") RawInterceptor interceptor;
     @JsonProperty("admin") RawAdmin admin;
+    @JsonProperty("cohorts") RawCohorts cohorts;
+  }
+
+  static final class RawCohorts {
+    @JsonProperty("header") String header;
+    @JsonProperty("profiles") LinkedHashMap<String, RawProfile> profiles;
+
+    CohortSettings toSettings(BreakerConfig base) {
+      if (header == null || header.isBlank()) {
+        throw new IllegalArgumentException("cohorts.header must name the request header that picks a call's cohort");
+      }
+      java.util.List<dev.membreaker.breaker.Cohort> list = new java.util.ArrayList<>();
+      int total = 0;
+      if (profiles != null) {
+        for (Map.Entry<String, RawProfile> e : profiles.entrySet()) {
+          RawProfile p = e.getValue();
+          if (p == null || p.share == null) {
+            throw new IllegalArgumentException("cohorts.profiles." + e.getKey() + ".share must be set (0 to 100)");
+          }
+          try {
+            list.add(new dev.membreaker.breaker.Cohort(e.getKey(), p.share, p.toConfig(base.toBuilder())));
+          } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException("cohorts.profiles." + e.getKey() + ": " + x.getMessage());
+          }
+          total += p.share;
+        }
+      }
+      if (total > 100) {
+        throw new IllegalArgumentException("cohorts.profiles: the shares add up to " + total + ", more than 100");
+      }
+      return new CohortSettings(header, java.util.List.copyOf(list));
+    }
+  }
+
+  static final class RawProfile extends RawBreaker {
+    @JsonProperty("share") Integer share;
   }
 
   /** A duration written as text: "250ms", "5s". */
@@ -169,7 +223,7 @@ public final class ConfigFile {
     }
   }
 
-  static final class RawBreaker {
+  static class RawBreaker {
     @JsonProperty("warning") Double warning;
     @JsonProperty("degraded") Double degraded;
     @JsonProperty("open") Double open;
@@ -204,8 +258,7 @@ public final class ConfigFile {
     @JsonProperty("failure_codes") java.util.List<Integer> failureCodes;
     @JsonProperty("transition_history") Integer transitionHistory;
 
-    BreakerConfig toConfig() {
-      BreakerConfig.Builder b = BreakerConfig.builder();
+    BreakerConfig toConfig(BreakerConfig.Builder b) {
       if (warning != null) b.warning(warning);
       if (degraded != null) b.degraded(degraded);
       if (open != null) b.open(open);

@@ -84,6 +84,8 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   private final long pushbackNanos;
   private final Map<String, Fallback<?, ?>> fallbacks;
   private final ShedCounters counters = new ShedCounters();
+  private final Metadata.Key<String> cohortHeader;
+  private final ShedCounters[] cohortCounters;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final FlowGate gate;
   private final ConcurrentHashMap<String, MethodPolicy> policies = new ConcurrentHashMap<>();
@@ -117,6 +119,13 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     pushbackNanos = b.pushback.toNanos();
     fallbacks = Map.copyOf(b.fallbacks);
     gate = new FlowGate(breaker);
+    cohortHeader = b.cohortHeader == null || breaker.cohorts().isEmpty()
+        ? null : Metadata.Key.of(b.cohortHeader, Metadata.ASCII_STRING_MARSHALLER);
+    cohortCounters = new ShedCounters[breaker.cohorts().size() + 1];
+    cohortCounters[0] = counters;
+    for (int i = 1; i < cohortCounters.length; i++) {
+      cohortCounters[i] = new ShedCounters();
+    }
     breaker.addListener(gate);
   }
 
@@ -183,7 +192,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     Priority priority = priority(policy.priority, headers);
-    Admission admission = breaker.admission();
+    int cohort = cohortHeader == null ? 0 : cohort(headers);
+    Admission admission = cohort == 0 ? breaker.admission() : breaker.admission(cohort);
+    ShedCounters counters = cohortCounters[cohort];
     Decision decision = admission.decide(priority);
     BreakerState state = admission.status().state();
     if (decision == Decision.SHED) {
@@ -241,6 +252,32 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       policies.putIfAbsent(name, policy);
     }
     return policy;
+  }
+
+  /** The cohort of a call: a stable hash of its cohort header into 100 buckets; 0 without one. */
+  private int cohort(Metadata headers) {
+    String id = headers.get(cohortHeader);
+    return id == null ? 0 : breaker.cohortOfBucket(bucket(id));
+  }
+
+  /**
+   * The bucket of a cohort id in [0, 100): {@code String.hashCode} (specified, so the same on every
+   * JVM and every replica) through the MurmurHash3 finalizer, which spreads ids that differ in one
+   * character over all buckets.
+   */
+  public static int bucket(String id) {
+    int h = id.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return Math.floorMod(h, 100);
+  }
+
+  /** The counters of cohort {@code index} (0: the default profile, the same as {@link #counters()}). */
+  public ShedCounters cohortCounters(int index) {
+    return cohortCounters[index];
   }
 
   private Priority priority(Priority configured, Metadata headers) {
@@ -352,6 +389,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     private long maxRequestBytes;
     private Duration pushback = Duration.ofMillis(250);
     private final Map<String, Fallback<?, ?>> fallbacks = new HashMap<>();
+    private String cohortHeader;
 
     private Builder(MemoryBreaker breaker) {
       this.breaker = Objects.requireNonNull(breaker, "breaker");
@@ -413,6 +451,18 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
         throw new IllegalArgumentException("pushback must be in [PT0.001S, PT1M], was " + base);
       }
       this.pushback = base;
+      return this;
+    }
+
+    /**
+     * The request header (a user or tenant id) whose stable hash picks a call's cohort among the
+     * breaker's {@link MemoryBreaker#cohorts() cohorts}; calls without it use the default profile.
+     */
+    public Builder cohortHeader(String name) {
+      if (name != null && (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.endsWith("-bin"))) {
+        throw new IllegalArgumentException("cohort_header must be a lower-case ASCII header name, was '" + name + "'");
+      }
+      this.cohortHeader = name;
       return this;
     }
 

@@ -49,6 +49,7 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
   static final AttributeKey<String> PRIORITY = AttributeKey.stringKey("membreaker.priority");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("membreaker.outcome");
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<String> COHORT = AttributeKey.stringKey("membreaker.cohort");
 
   private final MemoryBreaker breaker;
   private final Tracer tracer;
@@ -103,6 +104,39 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
         .setDescription("Time since the breaker's latest sample").setUnit("s")
         .buildWithCallback(m -> m.record(
             Math.max(0, breaker.ticker().read() - breaker.status().sampledAtNanos()) / 1e9)));
+    if (!breaker.cohorts().isEmpty()) {
+      instruments.add(meter.gaugeBuilder("membreaker.cohort.state").ofLongs()
+          .setDescription("Per cohort profile: 1 for the state its thresholds put it in, 0 for the others")
+          .setUnit("{state}")
+          .buildWithCallback(m -> {
+            for (int i = 0; i <= breaker.cohorts().size(); i++) {
+              String name = i == 0 ? dev.membreaker.breaker.Cohort.DEFAULT_NAME : breaker.cohorts().get(i - 1).name();
+              BreakerState now = breaker.admission(i).status().state();
+              for (BreakerState s : BreakerState.values()) {
+                m.record(s == now ? 1 : 0, Attributes.of(COHORT, name, STATE, s.name()));
+              }
+            }
+          }));
+      if (interceptor != null) {
+        instruments.add(meter.counterBuilder("membreaker.cohort.calls")
+            .setDescription("Per cohort profile: calls admitted, shed, or would have been shed, by priority")
+            .setUnit("{call}")
+            .buildWithCallback(m -> {
+              for (int i = 0; i <= breaker.cohorts().size(); i++) {
+                String name = i == 0 ? dev.membreaker.breaker.Cohort.DEFAULT_NAME : breaker.cohorts().get(i - 1).name();
+                ShedCounters c = interceptor.cohortCounters(i);
+                for (Priority p : Priority.values()) {
+                  for (ShedCounters.Kind k : ShedCounters.Kind.values()) {
+                    long n = c.count(k, p);
+                    if (n > 0) {
+                      m.record(n, Attributes.of(COHORT, name, PRIORITY, p.name(), OUTCOME, k.name().toLowerCase()));
+                    }
+                  }
+                }
+              }
+            }));
+      }
+    }
     if (interceptor != null) {
       instruments.add(meter.counterBuilder("membreaker.calls")
           .setDescription("Calls admitted, shed, or (SHADOW) that would have been shed, by method and priority")
