@@ -35,7 +35,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -147,6 +146,11 @@ final class AdminCommand implements Runnable {
       out.flush();
     }
 
+    /** One unary RPC with the --timeout deadline (and the token, for mutating RPCs). */
+    <T> T unary(boolean withToken, java.util.function.Function<BreakerAdminGrpc.BreakerAdminBlockingStub, T> rpc) {
+      return call(ch -> rpc.apply(stub(ch, withToken).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
     <T> T call(java.util.function.Function<ManagedChannel, T> rpc) {
       ManagedChannel channel = channel();
       try {
@@ -171,8 +175,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-      BreakerState s = t.call(ch -> t.stub(ch, false).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .getState(GetStateRequest.getDefaultInstance()));
+      BreakerState s = t.unary(false, stub -> stub.getState(GetStateRequest.getDefaultInstance()));
       t.print(spec.commandLine().getOut(), s, Text.state(s));
     }
   }
@@ -223,8 +226,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-      ConfigSnapshot c = t.call(ch -> t.stub(ch, false).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .getConfig(GetConfigRequest.getDefaultInstance()));
+      ConfigSnapshot c = t.unary(false, stub -> stub.getConfig(GetConfigRequest.getDefaultInstance()));
       t.print(spec.commandLine().getOut(), c, Text.config(c));
     }
   }
@@ -255,9 +257,8 @@ final class AdminCommand implements Runnable {
         }
         setField(b, change.substring(0, eq).trim(), change.substring(eq + 1).trim());
       }
-      ConfigSnapshot c = t.call(ch -> t.stub(ch, true).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .updateConfig(UpdateConfigRequest.newBuilder().setExpectedVersion(expectedVersion)
-              .setChanges(b).setReason(reason).build()));
+      ConfigSnapshot c = t.unary(true, stub -> stub.updateConfig(UpdateConfigRequest.newBuilder()
+          .setExpectedVersion(expectedVersion).setChanges(b).setReason(reason).build()));
       t.print(spec.commandLine().getOut(), c, Text.config(c));
     }
 
@@ -324,10 +325,8 @@ final class AdminCommand implements Runnable {
         Instant at = Instant.now().plus(ttl);
         request.setExpiresAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
       }
-      AtomicReference<BreakerState> state = new AtomicReference<>();
-      state.set(t.call(ch -> t.stub(ch, true).withDeadlineAfter(t.timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .setOverride(request.build())));
-      t.print(spec.commandLine().getOut(), state.get(), Text.state(state.get()));
+      BreakerState state = t.unary(true, stub -> stub.setOverride(request.build()));
+      t.print(spec.commandLine().getOut(), state, Text.state(state));
     }
   }
 
