@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations as people write them: 250ms, 5s, 10m, 1h (or ISO-8601 such as PT5S). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
@@ -15,7 +15,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     return parse(value);
   }
 
-  static Duration parse(String value) {
+  /** Parses 250ms, 5s, 10m, 1h or ISO-8601. */
+  public static Duration parse(String value) {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {
       double n = Double.parseDouble(m.group(1));

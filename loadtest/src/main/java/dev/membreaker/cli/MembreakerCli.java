@@ -12,14 +12,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "membreaker 0.1.0-SNAPSHOT",
     description = "Tools for servers protected by membreaker.",
-    subcommands = {AdminCommand.class})
+    subcommands = {AdminCommand.class, dev.membreaker.load.LoadCommand.class})
 public final class MembreakerCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say which command: admin");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say which command: admin or load");
   }
 
   /** The command line, with our exit codes: 0 ok, 1 refused by the server, 2 usage or unreachable. */
@@ -27,7 +27,10 @@ public final class MembreakerCli implements Runnable {
     return new CommandLine(new MembreakerCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("membreaker: " + e.getMessage());
-          return e instanceof CliException ? ((CliException) e).exitCode() : 2;
+          if (e instanceof CliException) {
+            return ((CliException) e).exitCode();
+          }
+          return e instanceof dev.membreaker.load.LoadException ? ((dev.membreaker.load.LoadException) e).exitCode() : 2;
         });
   }
 

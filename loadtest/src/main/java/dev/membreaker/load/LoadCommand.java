@@ -1,0 +1,151 @@
+package dev.membreaker.load;
+
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.DynamicMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code membreaker load}: a ghz-style load generator for any gRPC server (unary methods for
+ * now), with the schema from server reflection or a protoset, dynamic messages from JSON, and
+ * latency measured from each call's intended start when a rate is given.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+    description = "Load a gRPC method the way ghz does (unary methods; streaming comes next).")
+public final class LoadCommand implements java.util.concurrent.Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "HOST:PORT", description = "the target")
+  String target;
+
+  @Option(names = "--call", required = true, description = "pkg.Service/Method (or pkg.Service.Method)")
+  String call;
+
+  @Option(names = "--protoset", description = "a FileDescriptorSet (protoc --include_imports --descriptor_set_out); default: server reflection")
+  Path protoset;
+
+  @Option(names = {"-d", "--data"}, description = "request JSON: an object, or an array used round robin; templates allowed")
+  String data;
+
+  @Option(names = {"-D", "--data-file"}, description = "request JSON from a file ('-' for stdin)")
+  String dataFile;
+
+  @Option(names = {"-m", "--metadata"}, description = "metadata JSON object, e.g. '{\"x-tenant\":\"{{.WorkerID}}\"}'")
+  String metadata;
+
+  @Option(names = {"-c", "--concurrency"}, defaultValue = "50", description = "calls in flight (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = {"-n", "--total"}, defaultValue = "0", description = "calls to make (0: until -z; default 200 without -z)")
+  long total;
+
+  @Option(names = {"-z", "--duration"}, converter = DurationOption.class, description = "run this long, e.g. 30s")
+  Duration duration;
+
+  @Option(names = "--rps", defaultValue = "0", description = "open model: calls a second, latency from intended start (0: as fast as -c allows)")
+  double rps;
+
+  @Option(names = {"-t", "--timeout"}, converter = DurationOption.class, defaultValue = "20s", description = "per-call deadline (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(names = "--connections", defaultValue = "1", description = "channels, spread over the calls (default: ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(names = "--skipFirst", defaultValue = "0", description = "leave the first N calls out of the report")
+  long skipFirst;
+
+  @Option(names = {"-O", "--format"}, defaultValue = "summary", description = "summary or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = {"-o", "--output"}, description = "write the report to this file")
+  Path output;
+
+  @Override
+  public Integer call() throws Exception {
+    if (concurrency < 1 || connections < 1 || rps < 0 || total < 0 || skipFirst < 0) {
+      throw new LoadException(2, "-c and --connections must be at least 1; --rps, -n and --skipFirst not negative");
+    }
+    if (!format.equals("summary") && !format.equals("json")) {
+      throw new LoadException(2, "-O must be summary or json, was '" + format + "'");
+    }
+    long n = total == 0 && duration == null ? 200 : total;
+    String[] hostPort = hostPort(target);
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      channels.add(NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext().build());
+    }
+    try {
+      Descriptors.MethodDescriptor schema = protoset != null
+          ? Schema.fromProtoset(protoset, call)
+          : Schema.fromReflection(channels.get(0), call, Math.min(timeout.toMillis(), 10_000));
+      if (schema.isClientStreaming() || schema.isServerStreaming()) {
+        throw new LoadException(2, call + " is a streaming method; this version of the load tool drives unary methods");
+      }
+      MethodDescriptor<DynamicMessage, DynamicMessage> method = MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(schema.getService().getFullName(), schema.getName()))
+          .setRequestMarshaller(new DynamicMarshaller(schema.getInputType()))
+          .setResponseMarshaller(new DynamicMarshaller(schema.getOutputType()))
+          .build();
+      Requests requests = new Requests(schema.getInputType(), data != null ? data : readDataFile(), metadata);
+      Results results = new LoadRunner(channels, method, requests, concurrency, n,
+          duration == null ? 0 : duration.toNanos(), rps, timeout.toMillis()).run(new Results(skipFirst));
+      String report = format.equals("json") ? Reports.json(results, call) : Reports.summary(results);
+      if (output != null) {
+        Files.writeString(output, report);
+      } else {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(report);
+        out.flush();
+      }
+      return 0;
+    } finally {
+      for (ManagedChannel c : channels) {
+        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private String readDataFile() throws IOException {
+    if (dataFile == null) {
+      return null;
+    }
+    if (dataFile.equals("-")) {
+      InputStream in = System.in;
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return Files.readString(Path.of(dataFile));
+  }
+
+  private static String[] hostPort(String target) {
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1 || !target.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+      throw new LoadException(2, "the target must be host:port, was '" + target + "'");
+    }
+    return new String[] {target.substring(0, colon), target.substring(colon + 1)};
+  }
+
+  /** Durations as 250ms, 5s, 10m, 1h. */
+  static final class DurationOption implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return dev.membreaker.cli.DurationConverter.parse(value);
+    }
+  }
+}

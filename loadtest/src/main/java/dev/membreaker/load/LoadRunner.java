@@ -1,0 +1,129 @@
+package dev.membreaker.load;
+
+import com.google.protobuf.DynamicMessage;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Drives unary calls with async stubs on few threads.
+ *
+ * <p>Closed model (no rate): {@code concurrency} loops, each starting its next call when the last
+ * one ends, until {@code total} calls or {@code duration} are reached. Open model ({@code rps}):
+ * one dispatcher gives call i the intended start time {@code start + i / rps} and starts it then,
+ * with at most {@code concurrency} in flight; latency is measured from the intended start, so a
+ * server that stalls cannot hide its stall by slowing the load (coordinated omission): the calls
+ * that wait behind a stall carry the wait in their latency.
+ */
+final class LoadRunner {
+
+  private final List<ManagedChannel> channels;
+  private final MethodDescriptor<DynamicMessage, DynamicMessage> method;
+  private final Requests requests;
+  private final int concurrency;
+  private final long total;
+  private final long durationNanos;
+  private final double rps;
+  private final long timeoutMillis;
+
+  LoadRunner(List<ManagedChannel> channels, MethodDescriptor<DynamicMessage, DynamicMessage> method,
+      Requests requests, int concurrency, long total, long durationNanos, double rps, long timeoutMillis) {
+    this.channels = channels;
+    this.method = method;
+    this.requests = requests;
+    this.concurrency = concurrency;
+    this.total = total;
+    this.durationNanos = durationNanos;
+    this.rps = rps;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  Results run(Results results) throws InterruptedException {
+    results.startNanos = System.nanoTime();
+    if (rps > 0) {
+      open(results);
+    } else {
+      closed(results);
+    }
+    results.endNanos = System.nanoTime();
+    return results;
+  }
+
+  private boolean more(long i, long now, long start) {
+    return (total <= 0 || i < total) && (durationNanos <= 0 || now - start < durationNanos);
+  }
+
+  private void closed(Results results) throws InterruptedException {
+    AtomicLong next = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(concurrency);
+    long start = results.startNanos;
+    for (int w = 0; w < concurrency; w++) {
+      int worker = w;
+      new Object() {
+        void issue() {
+          long i = next.getAndIncrement();
+          if (!more(i, System.nanoTime(), start)) {
+            done.countDown();
+            return;
+          }
+          long began = System.nanoTime();
+          call(i, worker, status -> {
+            results.record(i, System.nanoTime() - began, status);
+            issue();
+          });
+        }
+      }.issue();
+    }
+    done.await();
+  }
+
+  private void open(Results results) throws InterruptedException {
+    Semaphore inFlight = new Semaphore(concurrency);
+    long start = results.startNanos;
+    double spacing = 1e9 / rps;
+    long i = 0;
+    while (true) {
+      long intended = start + (long) (i * spacing);
+      if (!more(i, intended, start)) {
+        break;
+      }
+      long wait = intended - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+        continue; // re-check: parkNanos may return early
+      }
+      inFlight.acquire();
+      long n = i;
+      call(n, (int) (n % concurrency), status -> {
+        results.record(n, System.nanoTime() - intended, status);
+        inFlight.release();
+      });
+      i++;
+    }
+    inFlight.acquire(concurrency); // all calls done
+  }
+
+  private void call(long n, int worker, java.util.function.Consumer<Status> onClose) {
+    ManagedChannel channel = channels.get((int) (n % channels.size()));
+    ClientCall<DynamicMessage, DynamicMessage> call =
+        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS));
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        onClose.accept(status);
+      }
+    }, requests.metadata(n, worker));
+    call.sendMessage(requests.message(n, worker));
+    call.halfClose();
+    call.request(1);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.membreaker.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.membreaker.cli.MembreakerCli;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The load command against a real server on loopback, its schema from server reflection. */
+class LoadCommandTest {
+
+  private Server server;
+  private String target;
+
+  @BeforeEach
+  void start() throws Exception {
+    HealthStatusManager health = new HealthStatusManager();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build().start();
+    target = "127.0.0.1:" + server.getPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = MembreakerCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
+  }
+
+  @Test
+  void jsonReportHasGhzFieldsAndCountsEveryCall() throws Exception {
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-d", "{\"service\":\"\"}",
+        "-c", "4", "-n", "200", "-O", "json");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    JsonNode json = new ObjectMapper().readTree(r[1]);
+    assertThat(json.get("count").asLong()).isEqualTo(200);
+    assertThat(json.get("total").asLong()).isPositive();
+    assertThat(json.get("average").asLong()).isPositive();
+    assertThat(json.get("fastest").asLong()).isLessThanOrEqualTo(json.get("slowest").asLong());
+    assertThat(json.get("rps").asDouble()).isPositive();
+    assertThat(json.get("statusCodeDistribution").get("OK").asLong()).isEqualTo(200);
+    assertThat(json.get("latencyDistribution")).hasSize(8);
+    assertThat(json.get("latencyDistribution").get(2).get("percentage").asDouble()).isEqualTo(50.0);
+    assertThat(json.get("okLatencyDistribution")).hasSize(8);
+  }
+
+  @Test
+  void errorsAreCountedByStatusAndMessage() {
+    // An unknown service in the request: health answers NOT_FOUND.
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health.Check", "-d",
+        "[{\"service\":\"\"},{\"service\":\"no.such.Service-{{.RequestNumber}}\"}]", "-c", "2", "-n", "10");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("Count:\t10").contains("[OK]\t5 responses").contains("[NOT_FOUND]\t5 responses")
+        .contains("Latency distribution (OK calls only)").contains("no.such.Service-");
+  }
+
+  @Test
+  void aRateRunsForItsDuration() {
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "--rps", "100", "-z", "1s", "-c", "5");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).containsPattern("Count:\\t(9[0-9]|10[0-9])\\n");
+  }
+
+  @Test
+  void aWrongCallNameOrAnUnreachableTargetIsOneClearLineAndExitCodeTwo() throws Exception {
+    String[] noMethod = run("load", target, "--call", "grpc.health.v1.Health/Chekc", "-n", "1");
+    assertThat(noMethod[0]).isEqualTo("2");
+    assertThat(noMethod[2].trim()).contains("grpc.health.v1.Health has no method Chekc").doesNotContain("Exception");
+    String[] noService = run("load", target, "--call", "no.Such/Thing", "-n", "1");
+    assertThat(noService[0]).isEqualTo("2");
+    assertThat(noService[2]).contains("no.Such");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String[] unreachable = run("load", "127.0.0.1:" + port, "--call", "grpc.health.v1.Health/Check", "-n", "1", "-t", "2s");
+    assertThat(unreachable[0]).isEqualTo("2");
+    assertThat(unreachable[2]).contains("can't reach the target").doesNotContain("Exception");
+  }
+
+  @Test
+  void templatesRenderPerCall() {
+    String s = Requests.render("{\"id\":\"{{.RequestNumber}}-{{.WorkerID}}\",\"u\":\"{{.UUID}}\",\"r\":\"{{randomString 8}}\"}", 42, 3);
+    assertThat(s).contains("\"id\":\"42-3\"").doesNotContain("{{");
+    assertThat(s).containsPattern("\"u\":\"[0-9a-f-]{36}\"").containsPattern("\"r\":\"[A-Za-z0-9]{8}\"");
+  }
+}
