@@ -3,8 +3,6 @@ package dev.membreaker.demo;
 import dev.membreaker.admin.AdminToken;
 import dev.membreaker.admin.BreakerAdminService;
 import dev.membreaker.breaker.MemoryBreaker;
-import dev.membreaker.breaker.TransitionEvent;
-import dev.membreaker.breaker.TransitionListener;
 import dev.membreaker.config.ConfigException;
 import dev.membreaker.config.ConfigFile;
 import dev.membreaker.config.ConfigWatcher;
@@ -96,6 +94,10 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
   }
 
   public static void main(String[] args) {
+    // One line per log record (the breaker logs each transition, override and config change).
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %5$s%6$s%n");
+    }
     DemoServer demo = new DemoServer(System.out);
     installTermHandler(demo);
     System.exit(new CommandLine(demo).execute(args));
@@ -141,12 +143,6 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       config = watcher.current();
     }
     breaker.start();
-    breaker.addListener(new TransitionListener() {
-      @Override
-      public void onTransition(TransitionEvent e) {
-        out.println(Instant.now() + " membreaker " + e);
-      }
-    });
     MethodPriorities.Builder priorities = MethodPriorities.builder()
         .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
         .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
