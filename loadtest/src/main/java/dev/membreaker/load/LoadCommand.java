@@ -76,6 +76,14 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = {"-o", "--output"}, description = "write the report to this file")
   Path output;
 
+  @Option(names = "--assert", paramLabel = "GATE",
+      description = "a pass/fail gate, e.g. 'p99<200ms', 'ok_p99<50ms', 'error_rate<0.01', 'rps>=500'; exit code 1 if one fails")
+  List<String> gates = new ArrayList<>();
+
+  @Option(names = "--latency-from", defaultValue = "intended",
+      description = "with --rps: 'intended' start (default; corrects for coordinated omission) or 'send' (as ghz does)")
+  String latencyFrom;
+
   @Override
   public Integer call() throws Exception {
     if (concurrency < 1 || connections < 1 || rps < 0 || total < 0 || skipFirst < 0) {
@@ -83,6 +91,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     }
     if (!format.equals("summary") && !format.equals("json")) {
       throw new LoadException(2, "-O must be summary or json, was '" + format + "'");
+    }
+    if (!latencyFrom.equals("intended") && !latencyFrom.equals("send")) {
+      throw new LoadException(2, "--latency-from must be intended or send, was '" + latencyFrom + "'");
+    }
+    List<Gate> parsedGates = new ArrayList<>();
+    for (String g : gates) {
+      parsedGates.add(Gate.parse(g));
     }
     long n = total == 0 && duration == null ? 200 : total;
     String[] hostPort = hostPort(target);
@@ -105,7 +120,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           .build();
       Requests requests = new Requests(schema.getInputType(), data != null ? data : readDataFile(), metadata);
       Results results = new LoadRunner(channels, method, requests, concurrency, n,
-          duration == null ? 0 : duration.toNanos(), rps, timeout.toMillis()).run(new Results(skipFirst));
+          duration == null ? 0 : duration.toNanos(), rps, timeout.toMillis(), latencyFrom.equals("send"))
+          .run(new Results(skipFirst), spec.commandLine().getErr());
       String report = format.equals("json") ? Reports.json(results, call) : Reports.summary(results);
       if (output != null) {
         Files.writeString(output, report);
@@ -114,7 +130,15 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         out.println(report);
         out.flush();
       }
-      return 0;
+      int exit = 0;
+      for (Gate g : parsedGates) {
+        spec.commandLine().getErr().println(g.describe(results));
+        if (!g.holds(results)) {
+          exit = 1;
+        }
+      }
+      spec.commandLine().getErr().flush();
+      return exit;
     } finally {
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

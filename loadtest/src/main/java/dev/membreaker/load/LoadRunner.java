@@ -34,9 +34,12 @@ final class LoadRunner {
   private final long durationNanos;
   private final double rps;
   private final long timeoutMillis;
+  private final boolean fromSend;
 
   LoadRunner(List<ManagedChannel> channels, MethodDescriptor<DynamicMessage, DynamicMessage> method,
-      Requests requests, int concurrency, long total, long durationNanos, double rps, long timeoutMillis) {
+      Requests requests, int concurrency, long total, long durationNanos, double rps, long timeoutMillis,
+      boolean fromSend) {
+    this.fromSend = fromSend;
     this.channels = channels;
     this.method = method;
     this.requests = requests;
@@ -47,14 +50,37 @@ final class LoadRunner {
     this.timeoutMillis = timeoutMillis;
   }
 
-  Results run(Results results) throws InterruptedException {
+  Results run(Results results, java.io.PrintWriter progressTo) throws InterruptedException {
     results.startNanos = System.nanoTime();
+    Thread progress = null;
+    if (System.console() != null) { // a terminal: live progress on stderr; nothing when piped
+      progress = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          try {
+            Thread.sleep(1000); // the progress line's refresh period
+          } catch (InterruptedException e) {
+            return;
+          }
+          long errors = results.count() - results.ok.getTotalCount();
+          double seconds = (System.nanoTime() - results.startNanos) / 1e9;
+          progressTo.printf("\r%6.1fs  %d calls  %.0f/s  %d errors   ", seconds, results.count(),
+              results.count() / Math.max(seconds, 1e-9), errors);
+          progressTo.flush();
+        }
+      }, "load-progress");
+      progress.setDaemon(true);
+      progress.start();
+    }
     if (rps > 0) {
       open(results);
     } else {
       closed(results);
     }
     results.endNanos = System.nanoTime();
+    if (progress != null) {
+      progress.interrupt();
+      progressTo.println();
+    }
     return results;
   }
 
@@ -103,8 +129,10 @@ final class LoadRunner {
       }
       inFlight.acquire();
       long n = i;
+      long sent = System.nanoTime();
+      long from = fromSend ? sent : intended;
       call(n, (int) (n % concurrency), status -> {
-        results.record(n, System.nanoTime() - intended, status);
+        results.record(n, System.nanoTime() - from, status);
         inFlight.release();
       });
       i++;

@@ -106,4 +106,19 @@ class LoadCommandTest {
     assertThat(s).contains("\"id\":\"42-3\"").doesNotContain("{{");
     assertThat(s).containsPattern("\"u\":\"[0-9a-f-]{36}\"").containsPattern("\"r\":\"[A-Za-z0-9]{8}\"");
   }
+
+  @Test
+  void gatesPassOrFailWithExitCodeOneNamingTheGate() {
+    String[] pass = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "50",
+        "--assert", "p99<5s", "--assert", "error_rate<0.01", "--assert", "count>=50");
+    assertThat(pass[0]).as(pass[2]).isEqualTo("0");
+    assertThat(pass[2]).contains("passed: p99<5s").contains("passed: error_rate<0.01");
+    String[] fail = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "50",
+        "--assert", "p99<1us", "--assert", "rps>=1");
+    assertThat(fail[0]).isEqualTo("1");
+    assertThat(fail[2]).contains("FAILED: p99<1us").contains("passed: rps>=1");
+    String[] bad = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--assert", "p99 about 5");
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(bad[2]).contains("is not METRIC<VALUE");
+  }
 }
