@@ -70,7 +70,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--skipFirst", defaultValue = "0", description = "leave the first N calls out of the report")
   long skipFirst;
 
-  @Option(names = {"-O", "--format"}, defaultValue = "summary", description = "summary or json (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-O", "--format"}, defaultValue = "summary", description = "summary, json or csv (one row per call) (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = {"-o", "--output"}, description = "write the report to this file")
@@ -79,6 +79,10 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--assert", paramLabel = "GATE",
       description = "a pass/fail gate, e.g. 'p99<200ms', 'ok_p99<50ms', 'error_rate<0.01', 'rps>=500'; exit code 1 if one fails")
   List<String> gates = new ArrayList<>();
+
+  @Option(names = "--admin", paramLabel = "HOST:PORT",
+      description = "the target's membreaker admin service: report the breaker's transitions during the run")
+  String admin;
 
   @Option(names = "--latency-from", defaultValue = "intended",
       description = "with --rps: 'intended' start (default; corrects for coordinated omission) or 'send' (as ghz does)")
@@ -89,8 +93,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     if (concurrency < 1 || connections < 1 || rps < 0 || total < 0 || skipFirst < 0) {
       throw new LoadException(2, "-c and --connections must be at least 1; --rps, -n and --skipFirst not negative");
     }
-    if (!format.equals("summary") && !format.equals("json")) {
-      throw new LoadException(2, "-O must be summary or json, was '" + format + "'");
+    if (!format.equals("summary") && !format.equals("json") && !format.equals("csv")) {
+      throw new LoadException(2, "-O must be summary, json or csv, was '" + format + "'");
     }
     if (!latencyFrom.equals("intended") && !latencyFrom.equals("send")) {
       throw new LoadException(2, "--latency-from must be intended or send, was '" + latencyFrom + "'");
@@ -119,10 +123,24 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           .setResponseMarshaller(new DynamicMarshaller(schema.getOutputType()))
           .build();
       Requests requests = new Requests(schema.getInputType(), data != null ? data : readDataFile(), metadata);
-      Results results = new LoadRunner(channels, method, requests, concurrency, n,
+      BreakerWatch watch = admin == null ? null : BreakerWatch.start(admin);
+      Results results;
+      try {
+        results = new LoadRunner(channels, method, requests, concurrency, n,
           duration == null ? 0 : duration.toNanos(), rps, timeout.toMillis(), latencyFrom.equals("send"))
-          .run(new Results(skipFirst), spec.commandLine().getErr());
-      String report = format.equals("json") ? Reports.json(results, call) : Reports.summary(results);
+          .run(new Results(skipFirst, format.equals("csv")), spec.commandLine().getErr());
+      } finally {
+        if (watch != null) {
+          watch.close();
+        }
+      }
+      String report = format.equals("json") ? Reports.json(results, call)
+          : format.equals("csv") ? Reports.csv(results) : Reports.summary(results);
+      if (watch != null && format.equals("summary")) {
+        report += watch.report(results.startNanos, results.endNanos, results.firstShed.get());
+      } else if (watch != null) {
+        spec.commandLine().getErr().print(watch.report(results.startNanos, results.endNanos, results.firstShed.get()));
+      }
       if (output != null) {
         Files.writeString(output, report);
       } else {

@@ -121,4 +121,20 @@ final class Reports {
     }
     return a;
   }
+
+  /** One row per call, in the order they ended: request number, start and duration, status. */
+  static String csv(Results r) {
+    StringBuilder b = new StringBuilder("request,start (ms),duration (ms),status,error\n");
+    java.util.List<Results.Call> calls = new java.util.ArrayList<>(r.calls);
+    calls.sort(java.util.Comparator.comparingLong(Results.Call::request));
+    for (Results.Call c : calls) {
+      long start = c.endNanos() - c.latencyNanos() - r.startNanos;
+      b.append(c.request()).append(',')
+          .append(String.format(Locale.ROOT, "%.3f", start / 1e6)).append(',')
+          .append(String.format(Locale.ROOT, "%.3f", c.latencyNanos() / 1e6)).append(',')
+          .append(c.code()).append(',')
+          .append('"').append(c.error().replace("\"", "\"\"")).append('"').append('\n');
+    }
+    return b.toString();
+  }
 }

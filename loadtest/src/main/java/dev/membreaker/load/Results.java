@@ -23,12 +23,24 @@ final class Results {
   final Map<Status.Code, LongAdder> codes = new ConcurrentHashMap<>();
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   final AtomicLong skipped = new AtomicLong();
+  /** When the first RESOURCE_EXHAUSTED came back (nanoTime), or -1. */
+  final AtomicLong firstShed = new AtomicLong(-1);
   private final long skipFirst;
+  /** One entry per call, kept only for the CSV report. */
+  final java.util.Queue<Call> calls;
   long startNanos;
   long endNanos;
 
+  /** One call, for the CSV report. */
+  record Call(long request, long endNanos, long latencyNanos, Status.Code code, String error) {}
+
   Results(long skipFirst) {
+    this(skipFirst, false);
+  }
+
+  Results(long skipFirst, boolean keepCalls) {
     this.skipFirst = skipFirst;
+    this.calls = keepCalls ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
   }
 
   void record(long requestNumber, long latencyNanos, Status status) {
@@ -48,6 +60,13 @@ final class Results {
       }
     }
     codes.computeIfAbsent(status.getCode(), k -> new LongAdder()).increment();
+    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && firstShed.get() < 0) {
+      firstShed.compareAndSet(-1, System.nanoTime());
+    }
+    if (calls != null) {
+      calls.add(new Call(requestNumber, System.nanoTime(), v, status.getCode(),
+          status.isOk() || status.getDescription() == null ? "" : status.getDescription()));
+    }
   }
 
   long count() {

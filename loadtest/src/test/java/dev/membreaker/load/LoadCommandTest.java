@@ -121,4 +121,18 @@ class LoadCommandTest {
     assertThat(bad[0]).isEqualTo("2");
     assertThat(bad[2]).contains("is not METRIC<VALUE");
   }
+
+  @Test
+  void csvHasOneRowPerCall() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("load", ".csv");
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-d",
+        "[{\"service\":\"\"},{\"service\":\"nope\"}]", "-n", "37", "-c", "3", "-O", "csv", "-o", file.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
+    assertThat(lines.get(0)).isEqualTo("request,start (ms),duration (ms),status,error");
+    assertThat(lines).hasSize(1 + 37);
+    assertThat(lines.get(1)).startsWith("0,").contains(",OK,");
+    assertThat(lines.get(2)).startsWith("1,").contains(",NOT_FOUND,");
+    java.nio.file.Files.delete(file);
+  }
 }
