@@ -148,6 +148,8 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
         .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
         .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
         .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
+        .put("membreaker.demo.v1.PaymentService/PayBatch", Priority.CRITICAL)
+        .put("membreaker.demo.v1.PaymentService/QuoteStream", Priority.DEFAULT)
         .defaultPriority(config.interceptor().defaultPriority());
     config.interceptor().priorities().forEach(priorities::put);
     MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)

@@ -114,6 +114,56 @@ final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceImplBase
     out.onCompleted();
   }
 
+  @Override
+  public StreamObserver<PayRequest> payBatch(StreamObserver<dev.membreaker.demo.v1.PayBatchResponse> out) {
+    return new StreamObserver<>() {
+      private int payments;
+      private boolean failed;
+
+      @Override
+      public void onNext(PayRequest request) {
+        if (!failed && retain(request.getRetain(), out)) {
+          payments++;
+        } else {
+          failed = true;
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        if (!failed) {
+          out.onNext(dev.membreaker.demo.v1.PayBatchResponse.newBuilder().setPayments(payments).build());
+          out.onCompleted();
+        }
+      }
+    };
+  }
+
+  @Override
+  public StreamObserver<QuoteRequest> quoteStream(StreamObserver<QuoteResponse> out) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(QuoteRequest request) {
+        quote(request, new StreamObserver<>() {
+          @Override public void onNext(QuoteResponse r) { out.onNext(r); }
+          @Override public void onError(Throwable t) { out.onError(t); }
+          @Override public void onCompleted() {}
+        });
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        out.onCompleted();
+      }
+    };
+  }
+
   private static ReportResponse rows(ReportRequest request, int from, int to) {
     ReportResponse.Builder b = ReportResponse.newBuilder();
     for (int i = from; i < to; i++) {

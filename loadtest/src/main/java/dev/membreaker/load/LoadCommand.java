@@ -21,12 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code membreaker load}: a ghz-style load generator for any gRPC server (unary methods for
- * now), with the schema from server reflection or a protoset, dynamic messages from JSON, and
+ * {@code membreaker load}: a ghz-style load generator for any gRPC server and any method type, with the schema from server reflection or a protoset, dynamic messages from JSON, and
  * latency measured from each call's intended start when a rate is given.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-    description = "Load a gRPC method the way ghz does (unary methods; streaming comes next).")
+    description = "Load a gRPC method the way ghz does: unary, client, server or bidi streaming.")
 public final class LoadCommand implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -113,11 +112,11 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       Descriptors.MethodDescriptor schema = protoset != null
           ? Schema.fromProtoset(protoset, call)
           : Schema.fromReflection(channels.get(0), call, Math.min(timeout.toMillis(), 10_000));
-      if (schema.isClientStreaming() || schema.isServerStreaming()) {
-        throw new LoadException(2, call + " is a streaming method; this version of the load tool drives unary methods");
-      }
+      MethodDescriptor.MethodType type = schema.isClientStreaming()
+          ? (schema.isServerStreaming() ? MethodDescriptor.MethodType.BIDI_STREAMING : MethodDescriptor.MethodType.CLIENT_STREAMING)
+          : (schema.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING : MethodDescriptor.MethodType.UNARY);
       MethodDescriptor<DynamicMessage, DynamicMessage> method = MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
+          .setType(type)
           .setFullMethodName(MethodDescriptor.generateFullMethodName(schema.getService().getFullName(), schema.getName()))
           .setRequestMarshaller(new DynamicMarshaller(schema.getInputType()))
           .setResponseMarshaller(new DynamicMarshaller(schema.getOutputType()))

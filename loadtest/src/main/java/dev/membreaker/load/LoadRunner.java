@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Drives unary calls with async stubs on few threads.
+ * Drives calls of any type with async calls on few threads: a unary call sends one message; a
+ * client or bidi stream sends every message of the data array, then half-closes; a server or
+ * bidi stream reads every response. A call's latency runs until it closes.
  *
  * <p>Closed model (no rate): {@code concurrency} loops, each starting its next call when the last
  * one ends, until {@code total} calls or {@code duration} are reached. Open model ({@code rps}):
@@ -150,8 +152,15 @@ final class LoadRunner {
         onClose.accept(status);
       }
     }, requests.metadata(n, worker));
-    call.sendMessage(requests.message(n, worker));
+    if (method.getType().clientSendsOneMessage()) {
+      call.sendMessage(requests.message(n, worker));
+    } else {
+      for (DynamicMessage m : requests.stream(n, worker)) { // client and bidi streams: the whole array
+        call.sendMessage(m);
+      }
+    }
     call.halfClose();
-    call.request(1);
+    // Unary: one response; streams: read them all (the call's latency runs until it closes).
+    call.request(method.getType().serverSendsOneMessage() ? 1 : Integer.MAX_VALUE);
   }
 }

@@ -67,6 +67,15 @@ final class Requests {
     return templated ? parse(render(templates.get(index), requestNumber, workerId)) : fixed.get(index);
   }
 
+  /** Every message of the data, for a client or bidi stream (ghz sends the array as the stream). */
+  List<DynamicMessage> stream(long requestNumber, int workerId) {
+    List<DynamicMessage> all = new ArrayList<>(templates.size());
+    for (int i = 0; i < templates.size(); i++) {
+      all.add(templated ? parse(render(templates.get(i), requestNumber, workerId)) : fixed.get(i));
+    }
+    return all;
+  }
+
   Metadata metadata(long requestNumber, int workerId) {
     Metadata m = new Metadata();
     if (metadataTemplate == null) {
