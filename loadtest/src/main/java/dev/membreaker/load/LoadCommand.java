@@ -63,6 +63,31 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = {"-t", "--timeout"}, converter = DurationOption.class, defaultValue = "20s", description = "per-call deadline (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--insecure", description = "plaintext (the default unless --cacert or --cert is given; accepted for ghz compatibility)")
+  boolean insecure;
+
+  @Option(names = "--cacert", description = "TLS: the CA certificate (PEM) that signed the server's")
+  Path cacert;
+
+  @Option(names = "--cert", description = "TLS: the client certificate (PEM), with --key")
+  Path cert;
+
+  @Option(names = "--key", description = "TLS: the client's private key (PEM)")
+  Path key;
+
+  @Option(names = "--cname", description = "TLS: the server name to verify the certificate against")
+  String cname;
+
+  @Option(names = "--authority", description = "the :authority header")
+  String authority;
+
+  @Option(names = "--connect-timeout", converter = DurationOption.class, defaultValue = "10s",
+      description = "connection timeout (default: ${DEFAULT-VALUE})")
+  Duration connectTimeout;
+
+  @Option(names = "--keepalive", converter = DurationOption.class, description = "HTTP/2 keepalive ping interval")
+  Duration keepalive;
+
   @Option(names = "--connections", defaultValue = "1", description = "channels, spread over the calls (default: ${DEFAULT-VALUE})")
   int connections;
 
@@ -106,7 +131,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     String[] hostPort = hostPort(target);
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      channels.add(NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext().build());
+      channels.add(channel(hostPort[0], Integer.parseInt(hostPort[1])));
     }
     try {
       Descriptors.MethodDescriptor schema = protoset != null
@@ -161,6 +186,42 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  private ManagedChannel channel(String host, int port) throws IOException {
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port)
+        .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    boolean tls = cacert != null || cert != null;
+    if (tls && insecure) {
+      throw new LoadException(2, "--insecure and --cacert/--cert contradict each other");
+    }
+    if ((cert == null) != (key == null)) {
+      throw new LoadException(2, "--cert and --key go together");
+    }
+    if (tls) {
+      io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder ssl =
+          io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient();
+      if (cacert != null) {
+        ssl.trustManager(cacert.toFile());
+      }
+      if (cert != null) {
+        ssl.keyManager(cert.toFile(), key.toFile());
+      }
+      b.sslContext(ssl.build());
+      if (cname != null) {
+        b.overrideAuthority(cname);
+      }
+    } else {
+      b.usePlaintext();
+    }
+    if (authority != null) {
+      b.overrideAuthority(authority);
+    }
+    if (keepalive != null) {
+      b.keepAliveTime(keepalive.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return b.build();
   }
 
   private String readDataFile() throws IOException {
