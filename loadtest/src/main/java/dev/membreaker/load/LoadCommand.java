@@ -39,6 +39,15 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--protoset", description = "a FileDescriptorSet (protoc --include_imports --descriptor_set_out); default: server reflection")
   Path protoset;
 
+  @Option(names = "--proto", description = "schema from a .proto file (compiled with protoc; see --protoc)")
+  Path proto;
+
+  @Option(names = {"-i", "--import-paths"}, split = ",", description = "import paths for --proto (comma-separated)")
+  List<Path> importPaths = new ArrayList<>();
+
+  @Option(names = "--protoc", defaultValue = "protoc", description = "the protoc to compile --proto with (default: protoc on the PATH)")
+  String protoc;
+
   @Option(names = {"-d", "--data"}, description = "request JSON: an object, or an array used round robin; templates allowed")
   String data;
 
@@ -134,7 +143,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       channels.add(channel(hostPort[0], Integer.parseInt(hostPort[1])));
     }
     try {
-      Descriptors.MethodDescriptor schema = protoset != null
+      Descriptors.MethodDescriptor schema = proto != null
+          ? Schema.fromProtoset(compile(proto), call)
+          : protoset != null
           ? Schema.fromProtoset(protoset, call)
           : Schema.fromReflection(channels.get(0), call, Math.min(timeout.toMillis(), 10_000));
       MethodDescriptor.MethodType type = schema.isClientStreaming()
@@ -186,6 +197,33 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Compiles {@code --proto} to a protoset with protoc, as ghz does with its own parser. */
+  private Path compile(Path file) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("membreaker-load", ".protoset");
+    out.toFile().deleteOnExit();
+    List<String> command = new ArrayList<>(List.of(protoc, "--include_imports", "--descriptor_set_out=" + out));
+    List<Path> paths = new ArrayList<>(importPaths);
+    if (paths.isEmpty()) {
+      paths.add(file.toAbsolutePath().getParent());
+    }
+    for (Path p : paths) {
+      command.add("-I" + p);
+    }
+    command.add(file.toString());
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new LoadException(2, "can't run protoc ('" + protoc + "') for --proto: " + e.getMessage()
+          + "; install protoc, give --protoc, or use --protoset or server reflection");
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new LoadException(2, "protoc could not compile " + file + ": " + output.trim());
+    }
+    return out;
   }
 
   private ManagedChannel channel(String host, int port) throws IOException {

@@ -28,52 +28,52 @@ final class Requests {
   private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   private final Descriptor type;
-  private final List<String> templates = new ArrayList<>();
-  private final List<DynamicMessage> fixed = new ArrayList<>();
-  private final String metadataTemplate;
+  private final String text;
   private final boolean templated;
+  private final List<DynamicMessage> fixed;
+  private final String metadataTemplate;
 
   Requests(Descriptor type, String data, String metadata) {
     this.type = type;
-    String text = data == null || data.isBlank() ? "{}" : data.trim();
-    JsonNode node;
-    try {
-      node = JSON.readTree(text);
-    } catch (Exception e) {
-      throw new LoadException(2, "-d is not JSON: " + e.getMessage().split("\n")[0]);
-    }
-    if (node.isArray()) {
-      node.forEach(n -> templates.add(n.toString()));
-    } else {
-      templates.add(text);
-    }
-    if (templates.isEmpty()) {
+    this.text = data == null || data.isBlank() ? "{}" : data.trim();
+    this.templated = text.contains("{{");
+    this.metadataTemplate = metadata;
+    // Templates are rendered before the JSON is read (a number may be a template), so the check
+    // here renders once with sample values.
+    List<DynamicMessage> first = messages(render(text, 0, 0));
+    if (first.isEmpty()) {
       throw new LoadException(2, "-d is an empty array");
     }
-    this.metadataTemplate = metadata;
-    this.templated = text.contains("{{");
-    if (!templated) {
-      for (String t : templates) {
-        fixed.add(parse(t));
-      }
-    }
+    this.fixed = templated ? null : first;
     if (metadata != null) {
       metadata(0, 0); // fail fast on bad metadata JSON
     }
   }
 
+  private List<DynamicMessage> messages(String json) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (Exception e) {
+      throw new LoadException(2, "-d is not JSON: " + e.getMessage().split("\n")[0]);
+    }
+    List<DynamicMessage> all = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> all.add(parse(n.toString())));
+    } else {
+      all.add(parse(json));
+    }
+    return all;
+  }
+
   DynamicMessage message(long requestNumber, int workerId) {
-    int index = (int) (requestNumber % templates.size());
-    return templated ? parse(render(templates.get(index), requestNumber, workerId)) : fixed.get(index);
+    List<DynamicMessage> all = stream(requestNumber, workerId);
+    return all.get((int) (requestNumber % all.size()));
   }
 
   /** Every message of the data, for a client or bidi stream (ghz sends the array as the stream). */
   List<DynamicMessage> stream(long requestNumber, int workerId) {
-    List<DynamicMessage> all = new ArrayList<>(templates.size());
-    for (int i = 0; i < templates.size(); i++) {
-      all.add(templated ? parse(render(templates.get(i), requestNumber, workerId)) : fixed.get(i));
-    }
-    return all;
+    return templated ? messages(render(text, requestNumber, workerId)) : fixed;
   }
 
   Metadata metadata(long requestNumber, int workerId) {

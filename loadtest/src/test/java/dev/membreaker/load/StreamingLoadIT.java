@@ -42,4 +42,28 @@ class StreamingLoadIT {
       assertThat(demo.terminate()).isZero();
     }
   }
+
+  @Test
+  void theSchemaCanComeFromAProtoFileInsteadOfReflection() throws Exception {
+    // The protoc that built proto/ (a sibling module, built first in the reactor).
+    java.nio.file.Path protoc = java.nio.file.Path.of("../proto/target/protoc-plugins/protoc-3.25.8-linux-x86_64.exe");
+    try (DemoProcess demo = DemoProcess.start("256m", null)) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine cli = MembreakerCli.commandLine();
+      cli.setOut(new PrintWriter(out, true));
+      cli.setErr(new PrintWriter(err, true));
+      int exit = cli.execute("load", "127.0.0.1:" + demo.port, "--call", "membreaker.demo.v1.PaymentService.Pay",
+          "--proto", "../proto/src/main/proto/membreaker/demo/v1/demo.proto", "-i", "../proto/src/main/proto",
+          "--protoc", protoc.toString(), "-d", "{\"account\":\"{{.WorkerID}}\",\"amount_cents\":{{.RequestNumber}}}",
+          "-m", "{\"x-request\":\"{{.RequestNumber}}\"}", "-n", "30", "-c", "3");
+      assertThat(exit).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("[OK]\t30 responses");
+      int bad = cli.execute("load", "127.0.0.1:" + demo.port, "--call", "membreaker.demo.v1.PaymentService/Pay",
+          "--proto", "no/such.proto", "--protoc", protoc.toString(), "-n", "1");
+      assertThat(bad).isEqualTo(2);
+      assertThat(err.toString()).contains("protoc could not compile");
+      assertThat(demo.terminate()).isZero();
+    }
+  }
 }
