@@ -69,6 +69,22 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--rps", defaultValue = "0", description = "open model: calls a second, latency from intended start (0: as fast as -c allows)")
   double rps;
 
+  @Option(names = "--load-schedule", defaultValue = "const", description = "const (--rps), step or line")
+  String loadSchedule;
+
+  @Option(names = "--load-start", defaultValue = "0", description = "step/line: the starting rate")
+  double loadStart;
+
+  @Option(names = "--load-end", defaultValue = "0", description = "step/line: the rate to stop changing at (0: none)")
+  double loadEnd;
+
+  @Option(names = "--load-step", defaultValue = "0", description = "step: added each step; line: added each second")
+  double loadStep;
+
+  @Option(names = "--load-step-duration", converter = DurationOption.class, defaultValue = "1s",
+      description = "step: how long each step lasts (default: ${DEFAULT-VALUE})")
+  Duration loadStepDuration;
+
   @Option(names = {"-t", "--timeout"}, converter = DurationOption.class, defaultValue = "20s", description = "per-call deadline (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
@@ -162,7 +178,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       Results results;
       try {
         results = new LoadRunner(channels, method, requests, concurrency, n,
-          duration == null ? 0 : duration.toNanos(), rps, timeout.toMillis(), latencyFrom.equals("send"))
+          duration == null ? 0 : duration.toNanos(),
+          RateSchedule.of(loadSchedule, rps, loadStart, loadEnd, loadStep, loadStepDuration.toNanos() / 1e9),
+          timeout.toMillis(), latencyFrom.equals("send"))
           .run(new Results(skipFirst, format.equals("csv")), spec.commandLine().getErr());
       } finally {
         if (watch != null) {

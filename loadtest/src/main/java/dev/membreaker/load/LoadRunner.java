@@ -34,21 +34,21 @@ final class LoadRunner {
   private final int concurrency;
   private final long total;
   private final long durationNanos;
-  private final double rps;
+  private final RateSchedule rate;
   private final long timeoutMillis;
   private final boolean fromSend;
 
   LoadRunner(List<ManagedChannel> channels, MethodDescriptor<DynamicMessage, DynamicMessage> method,
-      Requests requests, int concurrency, long total, long durationNanos, double rps, long timeoutMillis,
+      Requests requests, int concurrency, long total, long durationNanos, RateSchedule rate, long timeoutMillis,
       boolean fromSend) {
     this.fromSend = fromSend;
+    this.rate = rate;
     this.channels = channels;
     this.method = method;
     this.requests = requests;
     this.concurrency = concurrency;
     this.total = total;
     this.durationNanos = durationNanos;
-    this.rps = rps;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -73,7 +73,7 @@ final class LoadRunner {
       progress.setDaemon(true);
       progress.start();
     }
-    if (rps > 0) {
+    if (rate.active()) {
       open(results);
     } else {
       closed(results);
@@ -117,10 +117,10 @@ final class LoadRunner {
   private void open(Results results) throws InterruptedException {
     Semaphore inFlight = new Semaphore(concurrency);
     long start = results.startNanos;
-    double spacing = 1e9 / rps;
     long i = 0;
+    double next = start;
     while (true) {
-      long intended = start + (long) (i * spacing);
+      long intended = (long) next;
       if (!more(i, intended, start)) {
         break;
       }
@@ -129,6 +129,7 @@ final class LoadRunner {
         LockSupport.parkNanos(wait);
         continue; // re-check: parkNanos may return early
       }
+      next += 1e9 / rate.rateAt((intended - start) / 1e9);
       inFlight.acquire();
       long n = i;
       long sent = System.nanoTime();

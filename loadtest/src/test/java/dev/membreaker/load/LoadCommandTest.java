@@ -135,4 +135,13 @@ class LoadCommandTest {
     assertThat(lines.get(2)).startsWith("1,").contains(",NOT_FOUND,");
     java.nio.file.Files.delete(file);
   }
+
+  @Test
+  void aStepScheduleRampsTheRate() {
+    // 50/s for the first second, then 150/s: about 200 calls in 2 s.
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "--load-schedule", "step",
+        "--load-start", "50", "--load-step", "100", "--load-end", "150", "--load-step-duration", "1s", "-z", "2s", "-c", "10");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).containsPattern("Count:\\t(19[0-9]|20[0-9])\\n");
+  }
 }
