@@ -119,7 +119,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--skipFirst", defaultValue = "0", description = "leave the first N calls out of the report")
   long skipFirst;
 
-  @Option(names = {"-O", "--format"}, defaultValue = "summary", description = "summary, json or csv (one row per call) (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-O", "--format"}, defaultValue = "summary", description = "summary, json, csv (one row per call) or html (one self-contained file with charts) (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = {"-o", "--output"}, description = "write the report to this file")
@@ -142,8 +142,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     if (concurrency < 1 || connections < 1 || rps < 0 || total < 0 || skipFirst < 0) {
       throw new LoadException(2, "-c and --connections must be at least 1; --rps, -n and --skipFirst not negative");
     }
-    if (!format.equals("summary") && !format.equals("json") && !format.equals("csv")) {
-      throw new LoadException(2, "-O must be summary, json or csv, was '" + format + "'");
+    if (!List.of("summary", "json", "csv", "html").contains(format)) {
+      throw new LoadException(2, "-O must be summary, json, csv or html, was '" + format + "'");
     }
     if (!latencyFrom.equals("intended") && !latencyFrom.equals("send")) {
       throw new LoadException(2, "--latency-from must be intended or send, was '" + latencyFrom + "'");
@@ -181,14 +181,15 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           duration == null ? 0 : duration.toNanos(),
           RateSchedule.of(loadSchedule, rps, loadStart, loadEnd, loadStep, loadStepDuration.toNanos() / 1e9),
           timeout.toMillis(), latencyFrom.equals("send"))
-          .run(new Results(skipFirst, format.equals("csv")), spec.commandLine().getErr());
+          .run(new Results(skipFirst, format.equals("csv") || format.equals("html")), spec.commandLine().getErr());
       } finally {
         if (watch != null) {
           watch.close();
         }
       }
       String report = format.equals("json") ? Reports.json(results, call)
-          : format.equals("csv") ? Reports.csv(results) : Reports.summary(results);
+          : format.equals("csv") ? Reports.csv(results)
+          : format.equals("html") ? HtmlReport.render(results, call) : Reports.summary(results);
       if (watch != null && format.equals("summary")) {
         report += watch.report(results.startNanos, results.endNanos, results.firstShed.get());
       } else if (watch != null) {

@@ -144,4 +144,17 @@ class LoadCommandTest {
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).containsPattern("Count:\\t(19[0-9]|20[0-9])\\n");
   }
+
+  @Test
+  void theHtmlReportIsOneFileWithThreeChartsAndNoNetwork() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("load", ".html");
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-d",
+        "[{\"service\":\"\"},{\"service\":\"nope\"}]", "--rps", "100", "-z", "2s", "-O", "html", "-o", file.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    String html = java.nio.file.Files.readString(file);
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("id=\"histogram\"").contains("id=\"latency-over-time\"")
+        .contains("id=\"codes-over-time\"").contains("class=\"bar\"").contains("class=\"line\"").contains("NOT_FOUND")
+        .doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("href=");
+    java.nio.file.Files.delete(file);
+  }
 }
