@@ -85,6 +85,23 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       description = "step: how long each step lasts (default: ${DEFAULT-VALUE})")
   Duration loadStepDuration;
 
+  @Option(names = "--concurrency-schedule", defaultValue = "const",
+      description = "closed model: const (-c), step or line; -c is the most it reaches")
+  String concurrencySchedule;
+
+  @Option(names = "--concurrency-start", defaultValue = "0", description = "step/line: the starting number of loops")
+  double concurrencyStart;
+
+  @Option(names = "--concurrency-end", defaultValue = "0", description = "step/line: where it stops changing (0: -c)")
+  double concurrencyEnd;
+
+  @Option(names = "--concurrency-step", defaultValue = "0", description = "step: added each step; line: added each second")
+  double concurrencyStep;
+
+  @Option(names = "--concurrency-step-duration", converter = DurationOption.class, defaultValue = "1s",
+      description = "step: how long each step lasts (default: ${DEFAULT-VALUE})")
+  Duration concurrencyStepDuration;
+
   @Option(names = {"-t", "--timeout"}, converter = DurationOption.class, defaultValue = "20s", description = "per-call deadline (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
@@ -181,6 +198,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           duration == null ? 0 : duration.toNanos(),
           RateSchedule.of(loadSchedule, rps, loadStart, loadEnd, loadStep, loadStepDuration.toNanos() / 1e9),
           timeout.toMillis(), latencyFrom.equals("send"))
+          .withConcurrencySchedule(concurrencySchedule.equals("const") ? RateSchedule.constant(0)
+              : RateSchedule.of("--concurrency", concurrencySchedule, 0, concurrencyStart, concurrencyEnd == 0 ? concurrency : concurrencyEnd,
+                  concurrencyStep, concurrencyStepDuration.toNanos() / 1e9))
           .run(new Results(skipFirst, format.equals("csv") || format.equals("html")), spec.commandLine().getErr());
       } finally {
         if (watch != null) {

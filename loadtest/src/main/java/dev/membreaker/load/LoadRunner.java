@@ -37,6 +37,20 @@ final class LoadRunner {
   private final RateSchedule rate;
   private final long timeoutMillis;
   private final boolean fromSend;
+  private RateSchedule concurrencySchedule = RateSchedule.constant(0);
+
+  /** Varies the closed model's loops over time (ghz's --concurrency-schedule); the most is {@code concurrency}. */
+  LoadRunner withConcurrencySchedule(RateSchedule schedule) {
+    this.concurrencySchedule = schedule;
+    return this;
+  }
+
+  private int loopsAt(long now, long start) {
+    if (!concurrencySchedule.active()) {
+      return concurrency;
+    }
+    return (int) Math.max(1, Math.min(concurrency, Math.round(concurrencySchedule.rateAt((now - start) / 1e9))));
+  }
 
   LoadRunner(List<ManagedChannel> channels, MethodDescriptor<DynamicMessage, DynamicMessage> method,
       Requests requests, int concurrency, long total, long durationNanos, RateSchedule rate, long timeoutMillis,
@@ -90,28 +104,65 @@ final class LoadRunner {
     return (total <= 0 || i < total) && (durationNanos <= 0 || now - start < durationNanos);
   }
 
+  /** One loop of the closed model: each call starts when the last one ends. */
+  private final class Loop {
+    final int id;
+    final AtomicLong next;
+    final Results results;
+    final CountDownLatch done;
+    final java.util.Queue<Loop> parked;
+    final long start;
+
+    Loop(int id, AtomicLong next, Results results, CountDownLatch done, java.util.Queue<Loop> parked, long start) {
+      this.id = id;
+      this.next = next;
+      this.results = results;
+      this.done = done;
+      this.parked = parked;
+      this.start = start;
+    }
+
+    void issue() {
+      long now = System.nanoTime();
+      if (!more(next.get(), now, start)) {
+        done.countDown();
+        return;
+      }
+      if (id >= loopsAt(now, start)) {
+        parked.add(this); // the schedule wants fewer loops now: wait to be resumed
+        return;
+      }
+      long i = next.getAndIncrement();
+      if (!more(i, now, start)) {
+        done.countDown();
+        return;
+      }
+      long began = System.nanoTime();
+      call(i, id, status -> {
+        results.record(i, System.nanoTime() - began, status);
+        issue();
+      });
+    }
+  }
+
   private void closed(Results results) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     CountDownLatch done = new CountDownLatch(concurrency);
+    java.util.Queue<Loop> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
     long start = results.startNanos;
     for (int w = 0; w < concurrency; w++) {
-      int worker = w;
-      new Object() {
-        void issue() {
-          long i = next.getAndIncrement();
-          if (!more(i, System.nanoTime(), start)) {
-            done.countDown();
-            return;
-          }
-          long began = System.nanoTime();
-          call(i, worker, status -> {
-            results.record(i, System.nanoTime() - began, status);
-            issue();
-          });
-        }
-      }.issue();
+      new Loop(w, next, results, done, parked, start).issue();
     }
-    done.await();
+    // With a concurrency schedule, resume parked loops as the schedule allows, every 50 ms.
+    while (!done.await(50, TimeUnit.MILLISECONDS)) {
+      int resume = parked.size();
+      for (int k = 0; k < resume; k++) {
+        Loop loop = parked.poll();
+        if (loop != null) {
+          loop.issue();
+        }
+      }
+    }
   }
 
   private void open(Results results) throws InterruptedException {

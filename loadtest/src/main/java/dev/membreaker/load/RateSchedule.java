@@ -27,21 +27,26 @@ final class RateSchedule {
   }
 
   static RateSchedule of(String kind, double rps, double start, double end, double step, double stepSeconds) {
+    return of("--load", kind, rps, start, end, step, stepSeconds);
+  }
+
+  /** @param option the options' prefix, for messages: --load or --concurrency */
+  static RateSchedule of(String option, String kind, double rps, double start, double end, double step, double stepSeconds) {
     switch (kind) {
       case "const":
         return constant(rps);
       case "step":
       case "line":
         if (start <= 0 || step == 0 || (kind.equals("step") && stepSeconds <= 0)) {
-          throw new LoadException(2, "--load-schedule " + kind + " needs --load-start > 0 and a non-zero --load-step"
-              + (kind.equals("step") ? " and --load-step-duration" : ""));
+          throw new LoadException(2, option + "-schedule " + kind + " needs " + option + "-start > 0 and a non-zero "
+              + option + "-step" + (kind.equals("step") ? " and " + option + "-step-duration" : ""));
         }
         if (end > 0 && Math.signum(end - start) != Math.signum(step)) {
-          throw new LoadException(2, "--load-step must move from --load-start towards --load-end");
+          throw new LoadException(2, option + "-step must move from " + option + "-start towards " + option + "-end");
         }
         return new RateSchedule(kind, start, end, step, stepSeconds);
       default:
-        throw new LoadException(2, "--load-schedule must be const, step or line, was '" + kind + "'");
+        throw new LoadException(2, option + "-schedule must be const, step or line, was '" + kind + "'");
     }
   }
 
