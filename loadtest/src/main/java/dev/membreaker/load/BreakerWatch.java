@@ -74,6 +74,16 @@ final class BreakerWatch implements AutoCloseable {
     });
   }
 
+  /** The transitions heard during the run: seconds since {@code startNanos}, and the state entered. */
+  List<java.util.Map.Entry<Double, String>> transitions(long startNanos) {
+    List<java.util.Map.Entry<Double, String>> out = new ArrayList<>();
+    for (int i = 1; i < entered.size(); i++) {
+      Entered e = entered.get(i);
+      out.add(java.util.Map.entry(Math.max(0, e.nanos() - startNanos) / 1e9, e.state().name()));
+    }
+    return out;
+  }
+
   /** The breaker section of the report, times relative to {@code startNanos}, up to {@code endNanos}. */
   String report(long startNanos, long endNanos, long firstShedNanos) {
     StringBuilder b = new StringBuilder("\nBreaker (--admin):\n");

@@ -23,6 +23,11 @@ final class HtmlReport {
   private HtmlReport() {}
 
   static String render(Results r, String call) {
+    return render(r, call, List.of());
+  }
+
+  /** With the breaker's transitions (from --admin) marked on the over-time charts. */
+  static String render(Results r, String call, List<Map.Entry<Double, String>> transitions) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>membreaker load: ").append(esc(call))
         .append("</title><style>body{font-family:sans-serif;margin:24px;color:#222}h2{margin-top:32px}"
@@ -35,8 +40,8 @@ final class HtmlReport {
         .append(td(Reports.time(r.all.getMaxValue()))).append(td(String.format(Locale.ROOT, "%.1f", r.rps())))
         .append("</tr></table>");
     b.append("<h2>Latency histogram</h2>").append(histogram(r.all));
-    b.append("<h2>Latency over time (p50, p99 per second)</h2>").append(latencyOverTime(r));
-    b.append("<h2>Status codes over time (calls per second)</h2>").append(codesOverTime(r));
+    b.append("<h2>Latency over time (p50, p99 per second)</h2>").append(marks(latencyOverTime(r), r, transitions));
+    b.append("<h2>Status codes over time (calls per second)</h2>").append(marks(codesOverTime(r), r, transitions));
     b.append("<h2>Latency distribution</h2><table><tr><th>%</th><th>all calls</th><th>OK calls</th></tr>");
     for (double p : Reports.PERCENTAGES) {
       b.append("<tr>").append(td(Double.toString(p))).append(td(r.all.getTotalCount() == 0 ? "-" : Reports.time(r.all.getValueAtPercentile(p))))
@@ -46,6 +51,25 @@ final class HtmlReport {
     r.codeCounts().forEach((code, n) -> b.append("<tr><td>").append(code).append("</td>").append(td(Long.toString(n))).append("</tr>"));
     b.append("</table></body></html>\n");
     return b.toString();
+  }
+
+  /** Vertical dashed lines at the breaker's transitions, labelled with the state entered. */
+  private static String marks(String svg, Results r, List<Map.Entry<Double, String>> transitions) {
+    Map<Long, List<Results.Call>> seconds = bySecond(r);
+    if (transitions.isEmpty() || seconds.isEmpty()) {
+      return svg;
+    }
+    long last = Math.max(1, ((TreeMap<Long, List<Results.Call>>) seconds).lastKey());
+    StringBuilder m = new StringBuilder();
+    int k = 0;
+    for (Map.Entry<Double, String> t : transitions) {
+      double x = PAD + (W - PAD - 20) * Math.min(1, t.getKey() / last);
+      m.append(String.format(Locale.ROOT,
+          "<line class=\"transition\" x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>"
+              + "<text class=\"axis\" x=\"%.1f\" y=\"%d\">%s</text>",
+          x, x, H - PAD, x + 3, 22 + 12 * (k++ % 4), esc(t.getValue())));
+    }
+    return svg.replace("</svg>", m + "</svg>");
   }
 
   private static String td(String s) {

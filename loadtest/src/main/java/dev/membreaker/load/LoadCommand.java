@@ -57,6 +57,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = {"-m", "--metadata"}, description = "metadata JSON object, e.g. '{\"x-tenant\":\"{{.WorkerID}}\"}'")
   String metadata;
 
+  @Option(names = {"-M", "--metadata-file"}, description = "metadata JSON from a file")
+  Path metadataFile;
+
   @Option(names = {"-c", "--concurrency"}, defaultValue = "50", description = "calls in flight (default: ${DEFAULT-VALUE})")
   int concurrency;
 
@@ -65,6 +68,10 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(names = {"-z", "--duration"}, converter = DurationOption.class, description = "run this long, e.g. 30s")
   Duration duration;
+
+  @Option(names = {"-x", "--max-duration"}, converter = DurationOption.class,
+      description = "stop after this long even if -n calls are not done")
+  Duration maxDuration;
 
   @Option(names = "--rps", defaultValue = "0", description = "open model: calls a second, latency from intended start (0: as fast as -c allows)")
   double rps;
@@ -169,7 +176,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     for (String g : gates) {
       parsedGates.add(Gate.parse(g));
     }
-    long n = total == 0 && duration == null ? 200 : total;
+    long n = total == 0 && duration == null && maxDuration == null ? 200 : total;
     String[] hostPort = hostPort(target);
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
@@ -190,12 +197,16 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           .setRequestMarshaller(new DynamicMarshaller(schema.getInputType()))
           .setResponseMarshaller(new DynamicMarshaller(schema.getOutputType()))
           .build();
-      Requests requests = new Requests(schema.getInputType(), data != null ? data : readDataFile(), metadata);
+      String meta = metadata;
+      if (meta == null && metadataFile != null) {
+        meta = Files.readString(metadataFile);
+      }
+      Requests requests = new Requests(schema.getInputType(), data != null ? data : readDataFile(), meta);
       BreakerWatch watch = admin == null ? null : BreakerWatch.start(admin);
       Results results;
       try {
         results = new LoadRunner(channels, method, requests, concurrency, n,
-          duration == null ? 0 : duration.toNanos(),
+          runNanos(),
           RateSchedule.of(loadSchedule, rps, loadStart, loadEnd, loadStep, loadStepDuration.toNanos() / 1e9),
           timeout.toMillis(), latencyFrom.equals("send"))
           .withConcurrencySchedule(concurrencySchedule.equals("const") ? RateSchedule.constant(0)
@@ -209,7 +220,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       }
       String report = format.equals("json") ? Reports.json(results, call)
           : format.equals("csv") ? Reports.csv(results)
-          : format.equals("html") ? HtmlReport.render(results, call) : Reports.summary(results);
+          : format.equals("html") ? HtmlReport.render(results, call, watch == null ? List.of() : watch.transitions(results.startNanos))
+          : Reports.summary(results);
       if (watch != null && format.equals("summary")) {
         report += watch.report(results.startNanos, results.endNanos, results.firstShed.get());
       } else if (watch != null) {
@@ -236,6 +248,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** -z and -x together: the shorter one bounds the run (0: neither). */
+  private long runNanos() {
+    long z = duration == null ? 0 : duration.toNanos();
+    long x = maxDuration == null ? 0 : maxDuration.toNanos();
+    return z == 0 ? x : x == 0 ? z : Math.min(z, x);
   }
 
   /** Compiles {@code --proto} to a protoset with protoc, as ghz does with its own parser. */

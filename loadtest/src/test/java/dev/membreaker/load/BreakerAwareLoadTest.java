@@ -94,6 +94,17 @@ class BreakerAwareLoadTest {
       assertThat(report).contains("Breaker (--admin):").containsPattern("First shed:\\tafter \\d")
           .contains("-> OPEN (PRESSURE)").contains("-> HALF_OPEN (OPEN_TIME_ELAPSED)").contains("-> HEALTHY (RECOVERED)")
           .contains("Time in OPEN:").containsPattern("Back to HEALTHY:\\tafter \\d");
+
+      // Again, as an HTML report: the transitions are marked on the over-time charts.
+      calls.set(0);
+      java.nio.file.Path html = java.nio.file.Files.createTempFile("load", ".html");
+      int again = cli.execute("load", "127.0.0.1:" + server.getPort(), "--call", "membreaker.demo.v1.PaymentService/Quote",
+          "-d", "{\"pair\":\"EURUSD\"}", "--rps", "200", "-z", "2s", "-c", "10", "--admin", "127.0.0.1:" + admin.getPort(),
+          "-O", "html", "-o", html.toString());
+      assertThat(again).isZero();
+      String page = java.nio.file.Files.readString(html);
+      assertThat(page).contains("class=\"transition\"").contains(">OPEN</text>").contains(">HEALTHY</text>");
+      java.nio.file.Files.delete(html);
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       admin.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -23,12 +23,23 @@ class LoadCommandTest {
 
   private Server server;
   private String target;
+  private final java.util.Set<String> workerHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void start() throws Exception {
     HealthStatusManager health = new HealthStatusManager();
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(health.getHealthService())
+        .addService(io.grpc.ServerInterceptors.intercept(health.getHealthService(), new io.grpc.ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(io.grpc.ServerCall<ReqT, RespT> call,
+              io.grpc.Metadata headers, io.grpc.ServerCallHandler<ReqT, RespT> next) {
+            String worker = headers.get(io.grpc.Metadata.Key.of("x-worker", io.grpc.Metadata.ASCII_STRING_MARSHALLER));
+            if (worker != null) {
+              workerHeaders.add(worker);
+            }
+            return next.startCall(call, headers);
+          }
+        }))
         .addService(ProtoReflectionServiceV1.newInstance())
         .build().start();
     target = "127.0.0.1:" + server.getPort();
@@ -156,5 +167,36 @@ class LoadCommandTest {
         .contains("id=\"codes-over-time\"").contains("class=\"bar\"").contains("class=\"line\"").contains("NOT_FOUND")
         .doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("href=");
     java.nio.file.Files.delete(file);
+  }
+
+  @Test
+  void metadataTemplatesReachTheServer() {
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-m", "{\"x-worker\":\"w{{.WorkerID}}\"}",
+        "-c", "3", "-n", "30");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(workerHeaders).containsExactlyInAnyOrder("w0", "w1", "w2");
+  }
+
+  @Test
+  void maxDurationStopsARunBeforeItsCount() {
+    long t0 = System.nanoTime();
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "10000000", "-x", "1s", "-c", "2");
+    long millis = (System.nanoTime() - t0) / 1_000_000L;
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(millis).isLessThan(10_000);
+    assertThat(r[1]).doesNotContain("Count:\t10000000");
+  }
+
+  @Test
+  void metadataAndDataFromFiles() throws Exception {
+    java.nio.file.Path meta = java.nio.file.Files.createTempFile("meta", ".json");
+    java.nio.file.Files.writeString(meta, "{\"x-worker\":\"file-{{.WorkerID}}\"}");
+    java.nio.file.Path data = java.nio.file.Files.createTempFile("data", ".json");
+    java.nio.file.Files.writeString(data, "{\"service\":\"\"}");
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-M", meta.toString(), "-D", data.toString(),
+        "-c", "1", "-n", "5");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(workerHeaders).contains("file-0");
+    assertThat(r[1]).contains("[OK]\t5 responses");
   }
 }
