@@ -3,13 +3,10 @@ package dev.membreaker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.membreaker.demo.DemoProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The admin CLI against the demo server jar, as an operator would use it. */
 class AdminCliAgainstDemoIT {
@@ -17,14 +14,9 @@ class AdminCliAgainstDemoIT {
   @TempDir Path dir;
 
   private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = MembreakerCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
+    return dev.membreaker.cli.CliRunner.run(args);
   }
+
 
   @Test
   void stateConfigSetAndOverrideAgainstTheDemo() throws Exception {

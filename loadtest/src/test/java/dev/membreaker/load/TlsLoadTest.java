@@ -2,7 +2,6 @@ package dev.membreaker.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.membreaker.cli.MembreakerCli;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -11,15 +10,12 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.testing.TlsTesting;
 import java.io.File;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** TLS with grpc-java's test certificates: --cacert and --cname. */
 class TlsLoadTest {
@@ -35,14 +31,9 @@ class TlsLoadTest {
   }
 
   private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = MembreakerCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
+    return dev.membreaker.cli.CliRunner.run(args);
   }
+
 
   @Test
   void aTlsServerIsLoadedWithItsCaAndName() throws Exception {
