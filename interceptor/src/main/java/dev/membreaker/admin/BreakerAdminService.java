@@ -90,7 +90,7 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void watchState(WatchStateRequest request, StreamObserver<StateUpdate> out) {
-    StateWatcher.start(breaker, counters, clock, out, watchBuffer);
+    StateWatcher.start(breaker, counters, cohortCounters, clock, out, watchBuffer);
   }
 
   @Override

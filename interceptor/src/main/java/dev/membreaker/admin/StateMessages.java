@@ -24,11 +24,6 @@ final class StateMessages {
 
   private StateMessages() {}
 
-  static dev.membreaker.admin.v1.BreakerState state(
-      MemoryBreaker breaker, ShedCounters counters, Clock clock) {
-    return state(breaker, counters, null, clock);
-  }
-
   static dev.membreaker.admin.v1.BreakerState state(MemoryBreaker breaker, ShedCounters counters,
       java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock) {
     BreakerStatus s = breaker.status();

@@ -21,6 +21,7 @@ final class StateWatcher implements TransitionListener {
 
   private final MemoryBreaker breaker;
   private final ShedCounters counters;
+  private final java.util.function.IntFunction<ShedCounters> cohortCounters;
   private final Clock clock;
   private final ServerCallStreamObserver<StateUpdate> call;
   private final ArrayBlockingQueue<StateUpdate> queue;
@@ -28,20 +29,22 @@ final class StateWatcher implements TransitionListener {
   private volatile boolean done;
 
   private StateWatcher(
-      MemoryBreaker breaker, ShedCounters counters, Clock clock,
-      ServerCallStreamObserver<StateUpdate> call, int buffer) {
+      MemoryBreaker breaker, ShedCounters counters, java.util.function.IntFunction<ShedCounters> cohortCounters,
+      Clock clock, ServerCallStreamObserver<StateUpdate> call, int buffer) {
     this.breaker = breaker;
     this.counters = counters;
+    this.cohortCounters = cohortCounters;
     this.clock = clock;
     this.call = call;
     this.queue = new ArrayBlockingQueue<>(buffer);
     this.buffer = buffer;
   }
 
-  static void start(MemoryBreaker breaker, ShedCounters counters, Clock clock,
+  static void start(MemoryBreaker breaker, ShedCounters counters,
+      java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock,
       StreamObserver<StateUpdate> out, int buffer) {
     ServerCallStreamObserver<StateUpdate> call = (ServerCallStreamObserver<StateUpdate>) out;
-    StateWatcher watcher = new StateWatcher(breaker, counters, clock, call, buffer);
+    StateWatcher watcher = new StateWatcher(breaker, counters, cohortCounters, clock, call, buffer);
     call.setOnCancelHandler(watcher::stop);
     call.setOnReadyHandler(watcher::drain);
     StateUpdate first = watcher.currentState();
@@ -53,7 +56,7 @@ final class StateWatcher implements TransitionListener {
   }
 
   private StateUpdate currentState() {
-    return StateUpdate.newBuilder().setCurrent(StateMessages.state(breaker, counters, clock)).build();
+    return StateUpdate.newBuilder().setCurrent(StateMessages.state(breaker, counters, cohortCounters, clock)).build();
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class Admission {
     if (admitsAll) {
       return Decision.ADMIT;
     }
-    double p = priority == Priority.CRITICAL ? critical : priority == Priority.DEFAULT ? normal : sheddable;
+    double p = admitProbability(priority);
     if (p >= 1 || (p > 0 && ThreadLocalRandom.current().nextDouble() < p)) {
       return Decision.ADMIT;
     }

@@ -38,11 +38,6 @@ public final class TransitionTable {
     return LEGAL.get(from).contains(to);
   }
 
-  /** The states {@code from} may move to. */
-  public static Set<BreakerState> targets(BreakerState from) {
-    return EnumSet.copyOf(LEGAL.get(from));
-  }
-
   /** Throws {@link IllegalStateException} when {@code from → to} is not in the table. */
   static void check(BreakerState from, BreakerState to) {
     if (!isLegal(from, to)) {

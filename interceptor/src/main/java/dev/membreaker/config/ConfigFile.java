@@ -257,6 +257,7 @@ public final class ConfigFile {
     @JsonProperty("slow_call_rate_threshold") Double slowCallRateThreshold;
     @JsonProperty("failure_codes") java.util.List<Integer> failureCodes;
     @JsonProperty("transition_history") Integer transitionHistory;
+    @JsonProperty("dimensions") java.util.List<String> dimensions;
 
     BreakerConfig toConfig(BreakerConfig.Builder b) {
       if (warning != null) b.warning(warning);
@@ -292,6 +293,13 @@ public final class ConfigFile {
       if (slowCallRateThreshold != null) b.slowCallRateThreshold(slowCallRateThreshold);
       if (failureCodes != null) b.failureCodes(java.util.Set.copyOf(failureCodes));
       if (transitionHistory != null) b.transitionHistory(transitionHistory);
+      if (dimensions != null) {
+        java.util.Set<dev.membreaker.memory.Dimension> set = java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
+        for (String d : dimensions) {
+          set.add(dev.membreaker.memory.Dimension.fromId(d));
+        }
+        b.dimensions(set);
+      }
       return b.build();
     }
   }

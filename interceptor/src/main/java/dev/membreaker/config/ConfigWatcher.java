@@ -67,9 +67,6 @@ public final class ConfigWatcher implements AutoCloseable {
     this.watch = dir.getFileSystem().newWatchService();
     dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
         StandardWatchEventKinds.ENTRY_MODIFY);
-    if (!Files.isSymbolicLink(this.file) && !Files.exists(dir.resolve("..data"))) {
-      LOG.log(System.Logger.Level.DEBUG, "membreaker: {0} is a plain file; watching its directory", this.file);
-    }
     this.thread = new Thread(this::run, "membreaker-config-watcher");
     this.thread.setDaemon(true);
   }

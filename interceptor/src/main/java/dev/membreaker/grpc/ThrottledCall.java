@@ -52,8 +52,4 @@ final class ThrottledCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT>
       super.request(n);
     }
   }
-
-  synchronized int withheldForTest() {
-    return withheld;
-  }
 }

@@ -56,4 +56,15 @@ class ConfigFileTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("interceptor.priorities.a.B/C").hasMessageContaining("URGENT");
   }
+
+  @Test
+  void dimensionsAreChosenByName() {
+    ConfigFile f = ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, container]\n");
+    assertThat(f.breaker().dimensions()).containsExactlyInAnyOrder(
+        dev.membreaker.memory.Dimension.HEAP_LIVE, dev.membreaker.memory.Dimension.CONTAINER);
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, swap]\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown memory dimension 'swap'");
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_used]\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("dimensions must include");
+  }
 }

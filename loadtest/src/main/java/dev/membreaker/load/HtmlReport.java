@@ -22,11 +22,7 @@ final class HtmlReport {
 
   private HtmlReport() {}
 
-  static String render(Results r, String call) {
-    return render(r, call, List.of());
-  }
-
-  /** With the breaker's transitions (from --admin) marked on the over-time charts. */
+  /** The report; the breaker's transitions (from --admin; may be empty) are marked on the over-time charts. */
   static String render(Results r, String call, List<Map.Entry<Double, String>> transitions) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>membreaker load: ").append(esc(call))

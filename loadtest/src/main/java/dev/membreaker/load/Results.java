@@ -34,10 +34,6 @@ final class Results {
   /** One call, for the CSV report. */
   record Call(long request, long endNanos, long latencyNanos, Status.Code code, String error) {}
 
-  Results(long skipFirst) {
-    this(skipFirst, false);
-  }
-
   Results(long skipFirst, boolean keepCalls) {
     this.skipFirst = skipFirst;
     this.calls = keepCalls ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
