@@ -8,6 +8,7 @@ import dev.membreaker.config.ConfigFile;
 import dev.membreaker.config.ConfigWatcher;
 import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.grpc.MethodPriorities;
+import dev.membreaker.orca.OrcaPressureReporter;
 import dev.membreaker.policy.Priority;
 import dev.membreaker.telemetry.BreakerTelemetry;
 import io.grpc.Server;
@@ -60,6 +61,10 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--metrics-port", defaultValue = "9464",
       description = "Prometheus /metrics port, 0 for any, -1 for none (default: ${DEFAULT-VALUE})")
   int metricsPort;
+
+  @Option(names = "--orca", description = "report memory pressure as ORCA load (per call and out of band) for"
+      + " weighted_round_robin clients; see docs/fleet.md")
+  boolean orca;
 
   @Option(names = "--unprotected", description = "serve without the breaker's interceptor")
   boolean unprotected;
@@ -143,14 +148,7 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       config = watcher.current();
     }
     breaker.start();
-    MethodPriorities.Builder priorities = MethodPriorities.builder()
-        .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
-        .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
-        .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
-        .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
-        .put("membreaker.demo.v1.PaymentService/PayBatch", Priority.CRITICAL)
-        .put("membreaker.demo.v1.PaymentService/QuoteStream", Priority.DEFAULT)
-        .defaultPriority(config.interceptor().defaultPriority());
+    MethodPriorities.Builder priorities = paymentPriorities().defaultPriority(config.interceptor().defaultPriority());
     config.interceptor().priorities().forEach(priorities::put);
     MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
         .priorities(priorities.build())
@@ -174,6 +172,12 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     if (!unprotected) {
       sb.addStreamTracerFactory(interceptor.inboundSizeTracerFactory()).intercept(interceptor);
     }
+    OrcaPressureReporter orcaReporter = null;
+    if (orca) {
+      orcaReporter = OrcaPressureReporter.builder(breaker, interceptor).build().start();
+      // Intercepted last, so it runs first: calls the breaker sheds carry the report too.
+      sb.addService(orcaReporter.oobService()).intercept(orcaReporter.serverInterceptor());
+    }
     Server server = sb.build().start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("membreaker.demo.v1.PaymentService", ServingStatus.SERVING);
@@ -192,8 +196,8 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
         .addService(health.getHealthService())
         .build().start();
 
-    out.printf("membreaker-demo listening: service %s:%d%s, admin %s:%d (%s), metrics %s%n",
-        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", adminBind, admin.getPort(),
+    out.printf("membreaker-demo listening: service %s:%d%s%s, admin %s:%d (%s), metrics %s%n",
+        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", orca ? " (ORCA load reports)" : "", adminBind, admin.getPort(),
         token.configured() ? "token required for changes" : insecureLocalDev ? "insecure local dev" : "read-only: no token",
         metricsPort < 0 ? "off" : "http://localhost:" + boundMetricsPort + "/metrics");
     out.printf("heap max %d MiB; breaker %s%n", Runtime.getRuntime().maxMemory() >> 20, breaker.config());
@@ -211,6 +215,9 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     if (watcher != null) {
       watcher.close();
     }
+    if (orcaReporter != null) {
+      orcaReporter.close();
+    }
     telemetry.close();
     otel.close();
     breaker.close();
@@ -218,6 +225,17 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     out.println(Instant.now() + " membreaker-demo stopped");
     out.flush();
     return 0;
+  }
+
+  /** The payment service's priorities: payments CRITICAL, quotes DEFAULT, reports SHEDDABLE. */
+  public static MethodPriorities.Builder paymentPriorities() {
+    return MethodPriorities.builder()
+        .put("membreaker.demo.v1.PaymentService/Pay", Priority.CRITICAL)
+        .put("membreaker.demo.v1.PaymentService/Quote", Priority.DEFAULT)
+        .put("membreaker.demo.v1.PaymentService/Report", Priority.SHEDDABLE)
+        .put("membreaker.demo.v1.PaymentService/StreamReport", Priority.SHEDDABLE)
+        .put("membreaker.demo.v1.PaymentService/PayBatch", Priority.CRITICAL)
+        .put("membreaker.demo.v1.PaymentService/QuoteStream", Priority.DEFAULT);
   }
 
   private int boundMetricsPort = -1;

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * makes a memory surge. The held bytes are really touched (a write every 4 KiB), so they occupy
  * memory, and are released by a timer.
  */
-final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceImplBase {
+public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceImplBase {
 
   private final long maxRetainBytes;
   private final long maxRetainMillis;
@@ -32,13 +32,13 @@ final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceImplBase
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong heldBytes = new AtomicLong();
 
-  PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer) {
+  public PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer) {
     this.maxRetainBytes = maxRetainBytes;
     this.maxRetainMillis = maxRetainMillis;
     this.timer = timer;
   }
 
-  long heldBytes() {
+  public long heldBytes() {
     return heldBytes.get();
   }
 

@@ -340,6 +340,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     return s.toString();
   }
 
+  /**
+   * On an admitted call's trailers: the state, while DEGRADED, OPEN or HALF_OPEN (one volatile read
+   * and nothing else in the other states).
+   */
+  void addStateTrailer(Metadata trailers) {
+    BreakerState state = breaker.admission().status().state();
+    if (state.severity() >= BreakerState.DEGRADED.severity() && !trailers.containsKey(STATE_KEY)) {
+      trailers.put(STATE_KEY, state.name());
+    }
+  }
+
   /** A6 pushback: in OPEN the time left until HALF_OPEN, else the base with ±50 % jitter. */
   long pushbackMillis(BreakerStatus status) {
     if (status.state() == BreakerState.OPEN && status.override() == OverrideMode.NONE) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +31,18 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "HOST:PORT", description = "the target")
+  @Parameters(index = "0", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "the target; several addresses make one channel over all of them (see --lb-policy)")
   String target;
+
+  @picocli.CommandLine.Option(names = "--lb-policy", paramLabel = "POLICY",
+      description = "the channel's load-balancing policy over the addresses: pick_first, round_robin, "
+          + "weighted_round_robin (default: round_robin for several addresses, the channel's default for one)")
+  String lbPolicy;
+
+  @picocli.CommandLine.Option(names = "--lb-config", paramLabel = "JSON",
+      description = "the policy's config, as in a service config, e.g. '{\"blackoutPeriod\":\"1s\"}'")
+  String lbConfig;
 
   @Option(names = "--call", required = true, description = "pkg.Service/Method (or pkg.Service.Method)")
   String call;
@@ -177,10 +188,15 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       parsedGates.add(Gate.parse(g));
     }
     long n = total == 0 && duration == null && maxDuration == null ? 200 : total;
-    String[] hostPort = hostPort(target);
+    List<String> addresses = new ArrayList<>();
+    for (String t : target.split(",")) {
+      String[] hp = hostPort(t.trim());
+      addresses.add(hp[0] + ":" + hp[1]);
+    }
+    Map<String, Object> serviceConfig = serviceConfig(addresses.size());
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      channels.add(channel(hostPort[0], Integer.parseInt(hostPort[1])));
+      channels.add(channel(addresses, serviceConfig));
     }
     try {
       Descriptors.MethodDescriptor schema = proto != null
@@ -284,9 +300,59 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     return out;
   }
 
-  private ManagedChannel channel(String host, int port) throws IOException {
-    NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port)
-        .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
+  /** The service config naming the load-balancing policy, or null to leave the channel's default. */
+  private Map<String, Object> serviceConfig(int addresses) {
+    String policy = lbPolicy != null ? lbPolicy : addresses > 1 ? "round_robin" : null;
+    if (policy == null) {
+      if (lbConfig != null) {
+        throw new LoadException(2, "--lb-config needs --lb-policy");
+      }
+      return null;
+    }
+    if (io.grpc.LoadBalancerRegistry.getDefaultRegistry().getProvider(policy) == null) {
+      throw new LoadException(2, "no load-balancing policy named '" + policy + "'");
+    }
+    Object config = Map.of();
+    if (lbConfig != null) {
+      try {
+        config = serviceConfigValue(new com.fasterxml.jackson.databind.ObjectMapper().readValue(lbConfig, Object.class));
+      } catch (IOException e) {
+        throw new LoadException(2, "--lb-config is not JSON: " + e.getMessage());
+      }
+    }
+    return Map.of("loadBalancingConfig", List.of(Map.of(policy, config)));
+  }
+
+  /** JSON as the service config wants it: every number a Double. */
+  private static Object serviceConfigValue(Object v) {
+    if (v instanceof Number) {
+      return ((Number) v).doubleValue();
+    }
+    if (v instanceof Map) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      ((Map<?, ?>) v).forEach((k, x) -> m.put(String.valueOf(k), serviceConfigValue(x)));
+      return m;
+    }
+    if (v instanceof List) {
+      List<Object> l = new ArrayList<>();
+      ((List<?>) v).forEach(x -> l.add(serviceConfigValue(x)));
+      return l;
+    }
+    return v;
+  }
+
+  private ManagedChannel channel(List<String> addresses, Map<String, Object> serviceConfig) throws IOException {
+    NettyChannelBuilder b;
+    if (addresses.size() == 1) {
+      String[] hp = hostPort(addresses.get(0));
+      b = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]));
+    } else {
+      b = NettyChannelBuilder.forTarget(StaticAddresses.target(addresses));
+    }
+    if (serviceConfig != null) {
+      b.defaultServiceConfig(serviceConfig).disableServiceConfigLookUp();
+    }
+    b.withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     boolean tls = cacert != null || cert != null;
     if (tls && insecure) {

@@ -1,0 +1,128 @@
+package dev.membreaker.contenders;
+
+import dev.membreaker.demo.PaymentServiceImpl;
+import dev.membreaker.memory.MemoryReading;
+import dev.membreaker.memory.MemorySource;
+import dev.membreaker.memory.MemorySources;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo's payment service on 127.0.0.1 behind one contender's guard, for the proof scenarios.
+ * It prints {@code ready port=N}, then every 100 ms one {@code sample {...}} JSON line with what
+ * the scenario runner charts: the live set after GC, raw heap and direct memory (read the same
+ * way for every contender, by membreaker's sources, which guard nothing here unless the contender
+ * is membreaker), the guard's state, and the probe's counts.
+ *
+ * <pre>java -Xmx256m -XX:+ExitOnOutOfMemoryError -jar membreaker-contenders.jar --guard membreaker</pre>
+ */
+public final class ContenderServer {
+
+  private ContenderServer() {}
+
+  public static void main(String[] args) throws Exception {
+    Guard guard = Guard.MEMBREAKER;
+    int port = 0;
+    long maxRetain = 64L << 20;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--guard":
+          guard = Guard.parse(args[++i]);
+          break;
+        case "--port":
+          port = Integer.parseInt(args[++i]);
+          break;
+        case "--config":
+          System.setProperty(Guard.CONFIG_PROPERTY, args[++i]);
+          break;
+        case "--max-retain-bytes":
+          maxRetain = Long.parseLong(args[++i]);
+          break;
+        default:
+          System.err.println("usage: ContenderServer [--guard none|membreaker|resilience4j|concurrency-limits|sentinel]"
+              + " [--port N] [--max-retain-bytes N] [--config membreaker.yaml]");
+          System.exit(2);
+      }
+    }
+    PrintStream out = System.out;
+    OutOfMemoryCounter oom = OutOfMemoryCounter.install();
+    ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "contender-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    Guard.Installed installed = guard.install();
+    CallProbe probe = new CallProbe();
+    List<ServerInterceptor> chain = new ArrayList<>();
+    chain.add(probe.inner()); // ServerInterceptors.intercept: the first given runs last, next to the handler
+    chain.addAll(installed.interceptors());
+    chain.add(probe.outer());
+    ServerServiceDefinition service = ServerInterceptors.intercept(
+        new PaymentServiceImpl(maxRetain, 60_000, timer), chain);
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        .addService(service)
+        .maxInboundMessageSize(32 << 20)
+        .build()
+        .start();
+
+    MemorySource live = MemorySources.heapLiveSet();
+    MemorySource heap = MemorySources.heapUsed();
+    MemorySource direct = MemorySources.direct();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    HeapPeak peak = HeapPeak.install();
+    long started = System.nanoTime();
+    Guard.Installed guardState = installed;
+    out.printf("ready port=%d guard=%s heapMax=%d%n", server.getPort(), guard.name().toLowerCase(Locale.ROOT),
+        Runtime.getRuntime().maxMemory());
+    out.flush();
+    timer.scheduleAtFixedRate(() -> {
+      MemoryReading l = live.read();
+      MemoryReading h = heap.read();
+      MemoryReading d = direct.read();
+      out.printf(Locale.ROOT,
+          "sample {\"t\":%d,\"live\":%.4f,\"heap\":%.4f,\"heapPeak\":%.4f,\"direct\":%.4f,\"directBytes\":%d,\"state\":\"%s\","
+              + "\"started\":%d,\"admitted\":%d,\"shed\":%d,\"oom\":%d,\"samplerCpuNanos\":%d}%n",
+          (System.nanoTime() - started) / 1_000_000, l.pressure(), h.pressure(),
+          Math.max(h.pressure(), peak.takeFraction()), d.pressure(), d.used(),
+          guardState.state().get(), probe.started.sum(), probe.admitted.sum(), probe.shed.sum(), oom.errors.sum(),
+          samplerCpu(threads));
+      out.flush();
+    }, 100, 100, TimeUnit.MILLISECONDS);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdownNow();
+      try {
+        installed.close().close();
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }));
+    server.awaitTermination();
+  }
+
+  /** CPU time of membreaker's own threads (sampler and watchdog), 0 for other contenders. */
+  private static long samplerCpu(ThreadMXBean threads) {
+    long total = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("membreaker-sampler") || t.getName().startsWith("membreaker-watchdog")) {
+        long cpu = threads.getThreadCpuTime(t.getId());
+        if (cpu > 0) {
+          total += cpu;
+        }
+      }
+    }
+    return total;
+  }
+}

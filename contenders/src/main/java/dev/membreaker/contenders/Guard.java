@@ -1,0 +1,108 @@
+package dev.membreaker.contenders;
+
+import com.alibaba.csp.sentinel.adapter.grpc.SentinelGrpcServerInterceptor;
+import com.alibaba.csp.sentinel.slots.system.SystemRule;
+import com.alibaba.csp.sentinel.slots.system.SystemRuleManager;
+import com.netflix.concurrency.limits.grpc.server.ConcurrencyLimitServerInterceptor;
+import com.netflix.concurrency.limits.grpc.server.GrpcServerLimiterBuilder;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
+import dev.membreaker.breaker.MemoryBreaker;
+import dev.membreaker.config.ConfigFile;
+import dev.membreaker.demo.DemoServer;
+import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.grpc.ServerInterceptor;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One contender of the proof scenarios: what stands between the network and the payment
+ * service. Each peer is configured the way its own documentation shows for a server; see
+ * docs/RESULTS.md for the settings and why.
+ */
+enum Guard {
+  /** Nothing: the server takes every call. */
+  NONE,
+  /** membreaker with its defaults and the demo's method priorities. */
+  MEMBREAKER,
+  /** A Resilience4j CircuitBreaker with its default config (50 % failures over 100 calls). */
+  RESILIENCE4J,
+  /** Netflix concurrency-limits' gRPC server interceptor: Gradient2 in a window, partitioned by method. */
+  CONCURRENCY_LIMITS,
+  /** Sentinel's gRPC server adapter with a system rule (adaptive protection on CPU usage). */
+  SENTINEL;
+
+  /** A membreaker config file for the membreaker contender (else the embedded defaults). */
+  static final String CONFIG_PROPERTY = "contender.membreaker.config";
+
+  static Guard parse(String name) {
+    return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+  }
+
+  /** The interceptor, and what to report as its state; {@code close} stops what it started. */
+  record Installed(List<ServerInterceptor> interceptors, Supplier<String> state, AutoCloseable close) {}
+
+  Installed install() {
+    switch (this) {
+      case NONE:
+        return new Installed(List.of(), () -> "-", () -> {});
+      case MEMBREAKER: {
+        ConfigFile defaults = membreakerConfig();
+        MemoryBreaker breaker = MemoryBreaker.builder().config(defaults.breaker()).build().start();
+        MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
+            .priorities(DemoServer.paymentPriorities().defaultPriority(defaults.interceptor().defaultPriority()).build())
+            .priorityHeader(defaults.interceptor().priorityHeader())
+            .pushback(defaults.interceptor().pushback())
+            .build();
+        return new Installed(List.of(interceptor), () -> breaker.status().state().name(), breaker::close);
+      }
+      case RESILIENCE4J: {
+        CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());
+        return new Installed(List.of(new Resilience4jServerInterceptor(breaker)),
+            () -> breaker.getState().name(), () -> {});
+      }
+      case CONCURRENCY_LIMITS: {
+        // As the project's README and PartitionedExample: a Gradient2 limit in a window,
+        // partitioned so the important calls keep most of the limit.
+        WindowedLimit limit = WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder().build());
+        var limiter = new GrpcServerLimiterBuilder()
+            .partitionByMethod()
+            .partition("membreaker.demo.v1.PaymentService/Pay", 0.5)
+            .partition("membreaker.demo.v1.PaymentService/Quote", 0.3)
+            .partition("membreaker.demo.v1.PaymentService/Report", 0.2)
+            .limit(limit)
+            .build();
+        return new Installed(List.of(ConcurrencyLimitServerInterceptor.newBuilder(limiter).build()),
+            () -> "limit=" + limit.getLimit(), () -> {});
+      }
+      case SENTINEL: {
+        // Sentinel has no memory rule; its system rules guard a server's inbound entries
+        // (which its gRPC server adapter makes). CPU usage is the one a memory storm drives
+        // (the collector's threads), so that is the rule.
+        if (System.getProperty("csp.sentinel.log.output.type") == null) {
+          System.setProperty("csp.sentinel.log.output.type", "console"); // not ~/logs/csp
+        }
+        SystemRule rule = new SystemRule();
+        rule.setHighestCpuUsage(0.8);
+        SystemRuleManager.loadRules(List.of(rule));
+        return new Installed(List.of(new SentinelGrpcServerInterceptor()), () -> "-", () -> {});
+      }
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  private static ConfigFile membreakerConfig() {
+    String file = System.getProperty(CONFIG_PROPERTY);
+    if (file == null) {
+      return ConfigFile.defaults();
+    }
+    try {
+      return ConfigFile.parse(file, java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

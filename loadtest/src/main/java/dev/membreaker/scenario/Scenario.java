@@ -1,0 +1,83 @@
+package dev.membreaker.scenario;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A scenario: streams of load over a fixed time against a server with a fixed heap. Every
+ * scenario has the same normal traffic (payments 20/s, quotes 50/s, nothing held) under its
+ * pressure, so each contender's cost to healthy calls shows.
+ *
+ * @param name the scenario's name ({@code membreaker scenario NAME})
+ * @param summary one line on what it does
+ * @param seconds how long the load runs
+ * @param pressureEnds when the pressure stops, in seconds (recovery is measured from here), or -1
+ * @param traffic the streams of load
+ * @param jvmArgs extra options for the server JVM
+ */
+record Scenario(String name, String summary, int seconds, double pressureEnds, List<Traffic> traffic, List<String> jvmArgs) {
+
+  static final List<String> NAMES = List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct");
+
+  private static final long MIB = 1 << 20;
+
+  /** The scenario of that name; {@code quick} is the shorter form that runs in {@code mvn verify}. */
+  static Scenario named(String name, boolean quick) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "surge":
+        return quick
+            ? surge(35, 3, 11, 80)
+            : surge(36, 3, 14, 70);
+      case "sawtooth": {
+        int s = quick ? 18 : 20;
+        return new Scenario("sawtooth",
+            "250 reports/s each allocating 1 MiB that is dropped at once: heavy garbage, small live set",
+            s, -1, withBaseline(s, Traffic.heavyReports(Rate.between(2, s - 1, 250), MIB, 0)), List.of());
+      }
+      case "churn": {
+        int s = quick ? 18 : 20;
+        return new Scenario("churn",
+            "400 reports/s each holding 128 KiB for 1 s: garbage that outlives young collections; about 50 MiB live",
+            s, -1, withBaseline(s, Traffic.heavyReports(Rate.between(2, s - 1, 400), MIB / 8, 1000)), List.of());
+      }
+      case "leak": {
+        int s = quick ? 40 : 45;
+        return new Scenario("leak", "quotes that each hold 256 KiB for 60 s, 32/s: retained memory grows 8 MiB/s",
+            s, -1, withBaseline(s, Traffic.heavyQuotes(Rate.between(2, s, 32), 256 << 10, 60_000)), List.of());
+      }
+      case "recovery": {
+        int s = quick ? 30 : 35;
+        return new Scenario("recovery", "a sharp surge (140 calls/s holding 1 MiB for 3 s) for 7 s, then normal load only",
+            s, 10, withBaseline(s,
+                Traffic.heavyQuotes(Rate.between(3, 10, 70), MIB, 3000),
+                Traffic.heavyReports(Rate.between(3, 10, 70), MIB, 3000)), List.of());
+      }
+      case "direct": {
+        int s = 20;
+        return new Scenario("direct",
+            "bulk uploads carrying 4 MiB each, 40/s, into a server with 64 MiB of direct memory",
+            s, s - 2, withBaseline(s, Traffic.bulkUploads(Rate.between(3, s - 2, 40), 4 << 20)),
+            List.of("-XX:MaxDirectMemorySize=64m"));
+      }
+      default:
+        throw new IllegalArgumentException("no scenario named '" + name + "'; there are " + String.join(", ", NAMES));
+    }
+  }
+
+  private static Scenario surge(int seconds, int from, int to, int peakEach) {
+    return new Scenario("surge", String.format(Locale.ROOT,
+        "quotes and reports holding 1 MiB for 3 s, ramping to %d/s each over %d s, then normal load only",
+        peakEach, to - from),
+        seconds, to, withBaseline(seconds,
+            Traffic.heavyQuotes(Rate.ramp(from, to, 5, peakEach), MIB, 3000),
+            Traffic.heavyReports(Rate.ramp(from, to, 5, peakEach), MIB, 3000)), List.of());
+  }
+
+  private static List<Traffic> withBaseline(int seconds, Traffic... pressure) {
+    List<Traffic> all = new java.util.ArrayList<>();
+    all.add(Traffic.payments(20, 0, seconds));
+    all.add(Traffic.quotes(50, 0, seconds));
+    all.addAll(List.of(pressure));
+    return List.copyOf(all);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.membreaker.scenario;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code membreaker scenario NAME}: runs a proof scenario against each contender in turn (each
+ * in its own server JVM with the same heap), and writes one JSON file per run, a summary JSON, a
+ * Markdown table and a self-contained HTML report (all scenarios, and one page per scenario).
+ */
+@Command(name = "scenario", mixinStandardHelpOptions = true,
+    description = {"Runs a proof scenario against servers protected by each contender, one after another, "
+        + "with the same heap and the same load, and writes the report.",
+        "Scenarios: surge, sawtooth, churn, leak, recovery, direct, or all."})
+public final class ScenarioCommand implements Callable<Integer> {
+
+  static final List<String> CONTENDERS = List.of("none", "membreaker", "resilience4j", "concurrency-limits", "sentinel");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "surge, sawtooth, churn, leak, recovery, direct, or all")
+  String name;
+
+  @Option(names = "--contenders", split = ",", paramLabel = "LIST",
+      description = "which to run, in order (default: none,membreaker,resilience4j,concurrency-limits,sentinel)")
+  List<String> contenders = CONTENDERS;
+
+  @Option(names = "--heap", defaultValue = "256m", description = "each server's heap, -Xmx and -Xms (default: ${DEFAULT-VALUE})")
+  String heap;
+
+  @Option(names = "--quick", description = "the short forms of the scenarios (as mvn verify runs them)")
+  boolean quick;
+
+  @Option(names = {"-o", "--out"}, defaultValue = "target/scenarios", description = "where the report goes (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--membreaker-config", paramLabel = "FILE",
+      description = "a membreaker YAML file for the membreaker contender (default: its embedded defaults)")
+  Path membreakerConfig;
+
+  @Option(names = "--server-jar", description = "the contender servers' jar (default: contenders/target/membreaker-contenders.jar "
+      + "next to this jar's module, or under the current directory)")
+  Path serverJar;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    List<String> names = "all".equalsIgnoreCase(name) ? Scenario.NAMES : List.of(name.toLowerCase(Locale.ROOT));
+    List<Scenario> scenarios = new ArrayList<>();
+    for (String n : names) {
+      try {
+        scenarios.add(Scenario.named(n, quick));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    for (String c : contenders) {
+      if (!CONTENDERS.contains(c)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "no contender named '" + c + "'; there are " + String.join(", ", CONTENDERS));
+      }
+    }
+    Path jar = serverJar != null ? serverJar : defaultServerJar();
+    if (!Files.isRegularFile(jar)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "no contender server jar at " + jar.toAbsolutePath() + "; build it with mvn package, or give --server-jar");
+    }
+    Files.createDirectories(out);
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    List<ScenarioRun.Result> results = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      for (String contender : contenders) {
+        stdout.printf("%s / %s: %d s ...%n", scenario.name(), contender, scenario.seconds());
+        stdout.flush();
+        List<String> serverArgs = "membreaker".equals(contender) && membreakerConfig != null
+            ? List.of("--config", membreakerConfig.toAbsolutePath().toString()) : List.of();
+        ScenarioRun.Result r = ScenarioRun.run(scenario, contender, jar, heap,
+            out.resolve(scenario.name() + "-" + contender + ".log"), serverArgs);
+        results.add(r);
+        json.writeValue(out.resolve(scenario.name() + "-" + contender + ".json").toFile(), r.toJson());
+        stdout.println("  " + ScenarioReport.oneLine(r.measures()));
+        stdout.flush();
+      }
+    }
+    List<Measures> all = results.stream().map(ScenarioRun.Result::measures).toList();
+    json.writeValue(out.resolve("results.json").toFile(), all);
+    String environment = ScenarioReport.environment(heap, quick);
+    Files.writeString(out.resolve("results.md"), ScenarioReport.markdown(all, environment), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.html"), ScenarioReport.html(results, environment), StandardCharsets.UTF_8);
+    for (Scenario scenario : scenarios) { // one page per scenario too, for screenshots
+      List<ScenarioRun.Result> mine = results.stream().filter(r -> r.scenario().name().equals(scenario.name())).toList();
+      Files.writeString(out.resolve("report-" + scenario.name() + ".html"), ScenarioReport.html(mine, environment),
+          StandardCharsets.UTF_8);
+    }
+    stdout.println();
+    stdout.print(ScenarioReport.markdown(all, environment));
+    stdout.println("report: " + out.resolve("report.html"));
+    return 0;
+  }
+
+  /** contenders/target/membreaker-contenders.jar beside this jar's module (loadtest/target), else under the current directory. */
+  static Path defaultServerJar() {
+    Path relative = Path.of("contenders", "target", "membreaker-contenders.jar");
+    try {
+      Path self = Path.of(ScenarioCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = self.getParent() == null ? null : self.getParent().getParent(); // loadtest/target/x.jar → loadtest
+      if (root != null && root.getParent() != null && Files.isRegularFile(root.getParent().resolve(relative))) {
+        return root.getParent().resolve(relative);
+      }
+    } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+      // fall through to the working directory
+    }
+    return relative;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.membreaker.scenario;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One contender through one scenario: start its server, drive the load, stop it, measure. */
+final class ScenarioRun {
+
+  /** Set by the contender server on calls its guard refused (before the handler ran). */
+  static final Metadata.Key<String> SHED_TRAILER = Metadata.Key.of("x-contender-shed", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** What a run gave: the measures and the series the report charts. */
+  record Result(Scenario scenario, Measures measures, List<Sample> samples, Timeline timeline, List<String> oomLines) {
+
+    /** The run as JSON-ready maps: measures, server samples, and per-second call counts. */
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("measures", measures);
+      m.put("samples", samples);
+      List<Map<String, Object>> seconds = new ArrayList<>();
+      for (int s = 0; s < timeline.seconds; s++) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("second", s);
+        long ok = 0;
+        long shed = 0;
+        long failed = 0;
+        for (int k = 0; k < timeline.streams; k++) {
+          ok += timeline.ok(k, s);
+          shed += timeline.shed(k, s);
+          failed += timeline.failed(k, s);
+        }
+        row.put("ok", ok);
+        row.put("shed", shed);
+        row.put("failed", failed);
+        row.put("p99Millis", timeline.okLatencyBySecond[s].getTotalCount() == 0 ? null
+            : timeline.okLatencyBySecond[s].getValueAtPercentile(99) / 1e6);
+        seconds.add(row);
+      }
+      m.put("seconds", seconds);
+      m.put("outOfMemoryLines", oomLines);
+      return m;
+    }
+  }
+
+  private ScenarioRun() {}
+
+  static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log)
+      throws IOException, InterruptedException {
+    return run(scenario, contender, serverJar, heap, log, List.of());
+  }
+
+  /** With extra arguments for the contender server (such as {@code --config FILE}). */
+  static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs)
+      throws IOException, InterruptedException {
+    try (ContenderProcess server = ContenderProcess.start(serverJar, contender, heap, scenario.jvmArgs(), serverArgs, log)) {
+      int port = server.awaitPort();
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+          .usePlaintext()
+          .maxInboundMessageSize(32 << 20)
+          .build();
+      try {
+        Timeline timeline = new Timeline(scenario.traffic().size(), scenario.seconds());
+        long start = System.nanoTime();
+        server.originAt(start);
+        new Driver(channel, scenario, timeline).run(start);
+        double exitedAt = server.exitedAt();
+        List<Sample> samples = List.copyOf(server.samples);
+        List<String> oomLines = List.copyOf(server.outOfMemoryLines);
+        return new Result(scenario, Measures.of(scenario, contender, timeline, samples, exitedAt, oomLines.size()),
+            samples, timeline, oomLines);
+      } finally {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
