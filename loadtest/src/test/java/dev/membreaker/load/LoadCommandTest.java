@@ -103,6 +103,33 @@ class LoadCommandTest {
   }
 
   @Test
+  void severalAddressesMakeOneBalancedChannel() throws Exception {
+    Server second = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new HealthStatusManager().getHealthService()).addService(ProtoReflectionServiceV1.newInstance())
+        .build().start();
+    try {
+      String both = target + "," + "127.0.0.1:" + second.getPort();
+      for (String policy : new String[] {"round_robin", "weighted_round_robin", "pick_first"}) {
+        String[] r = run("load", both, "--lb-policy", policy, "--call", "grpc.health.v1.Health/Check", "-n", "50", "-c", "2");
+        assertThat(r[0]).as(policy + ": " + r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("[OK]\t50 responses");
+      }
+    } finally {
+      second.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    String[] unknown = run("load", target, "--lb-policy", "fastest_first", "--call", "grpc.health.v1.Health/Check", "-n", "1");
+    assertThat(unknown[0]).isEqualTo("2");
+    assertThat(unknown[2]).contains("no load-balancing policy named 'fastest_first'");
+    String[] configAlone = run("load", target, "--lb-config", "{}", "--call", "grpc.health.v1.Health/Check", "-n", "1");
+    assertThat(configAlone[0]).isEqualTo("2");
+    assertThat(configAlone[2]).contains("--lb-config needs --lb-policy");
+    String[] badJson = run("load", target, "--lb-policy", "round_robin", "--lb-config", "{nope", "--call",
+        "grpc.health.v1.Health/Check", "-n", "1");
+    assertThat(badJson[0]).isEqualTo("2");
+    assertThat(badJson[2]).contains("--lb-config is not JSON");
+  }
+
+  @Test
   void templatesRenderPerCall() {
     String s = Requests.render("{\"id\":\"{{.RequestNumber}}-{{.WorkerID}}\",\"u\":\"{{.UUID}}\",\"r\":\"{{randomString 8}}\"}", 42, 3);
     assertThat(s).contains("\"id\":\"42-3\"").doesNotContain("{{");

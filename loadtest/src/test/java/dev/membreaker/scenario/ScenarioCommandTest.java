@@ -1,0 +1,40 @@
+package dev.membreaker.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.membreaker.cli.CliRunner;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What `membreaker scenario` says about bad input, before it starts any server. */
+class ScenarioCommandTest {
+
+  @TempDir Path out;
+
+  @Test
+  void anUnknownScenarioOrContenderOrAMissingJarIsOneLineAndExitCodeTwo() {
+    String[] scenario = CliRunner.run("scenario", "tsunami", "-o", out.toString());
+    assertThat(scenario[0]).isEqualTo("2");
+    assertThat(scenario[2]).contains("no scenario named 'tsunami'; there are surge, sawtooth, churn, leak, recovery, direct");
+
+    String[] contender = CliRunner.run("scenario", "surge", "--contenders", "none,hystrix", "-o", out.toString());
+    assertThat(contender[0]).isEqualTo("2");
+    assertThat(contender[2]).contains("no contender named 'hystrix'");
+
+    String[] jar = CliRunner.run("scenario", "surge", "--server-jar", out.resolve("nope.jar").toString(), "-o", out.toString());
+    assertThat(jar[0]).isEqualTo("2");
+    assertThat(jar[2]).contains("no contender server jar at").contains("nope.jar");
+  }
+
+  @Test
+  void everyScenarioIsBoundedInTimeAndHasNormalTrafficUnderItsPressure() {
+    for (String name : Scenario.NAMES) {
+      for (boolean quick : new boolean[] {true, false}) {
+        Scenario s = Scenario.named(name, quick);
+        assertThat(s.seconds()).as(name).isBetween(10, 60);
+        assertThat(s.traffic()).as(name).anyMatch(Traffic::critical).anyMatch(t -> !t.baseline());
+      }
+    }
+  }
+}
