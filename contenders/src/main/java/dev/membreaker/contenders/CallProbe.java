@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class CallProbe {
 
   static final Metadata.Key<String> SHED_TRAILER = Metadata.Key.of("x-contender-shed", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Context.Key<boolean[]> REACHED = Context.key("contender-reached");
+  private static final Context.Key<AtomicBoolean> REACHED = Context.key("contender-reached");
 
   final LongAdder started = new LongAdder();
   final LongAdder admitted = new LongAdder();
@@ -32,11 +33,11 @@ final class CallProbe {
       public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
           ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         started.increment();
-        boolean[] reached = new boolean[1];
+        AtomicBoolean reached = new AtomicBoolean(); // set on the call's thread, read wherever it closes
         ServerCall<ReqT, RespT> marking = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            if (!reached[0]) {
+            if (!reached.get()) {
               shed.increment();
               trailers.put(SHED_TRAILER, "1");
             }
@@ -53,9 +54,9 @@ final class CallProbe {
       @Override
       public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
           ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        boolean[] reached = REACHED.get();
+        AtomicBoolean reached = REACHED.get();
         if (reached != null) {
-          reached[0] = true;
+          reached.set(true);
         }
         admitted.increment();
         return next.startCall(call, headers);
