@@ -82,6 +82,7 @@ public final class ContenderServer {
     MemorySource heap = MemorySources.heapUsed();
     MemorySource direct = MemorySources.direct();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long[] samplerThreads = samplerThreads();
     HeapPeak peak = HeapPeak.install();
     long started = System.nanoTime();
     Guard.Installed guardState = installed;
@@ -98,7 +99,7 @@ public final class ContenderServer {
           (System.nanoTime() - started) / 1_000_000, l.pressure(), h.pressure(),
           Math.max(h.pressure(), peak.takeFraction()), d.pressure(), d.used(),
           guardState.state().get(), probe.started.sum(), probe.admitted.sum(), probe.shed.sum(), oom.errors.sum(),
-          samplerCpu(threads));
+          cpuNanos(threads, samplerThreads));
       out.flush();
     }, 100, 100, TimeUnit.MILLISECONDS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -112,16 +113,22 @@ public final class ContenderServer {
     server.awaitTermination();
   }
 
-  /** CPU time of membreaker's own threads (sampler and watchdog), 0 for other contenders. */
-  private static long samplerCpu(ThreadMXBean threads) {
+  /**
+   * The ids of membreaker's own threads (sampler and watchdog), found once: the breaker starts
+   * them before the server listens. Empty for other contenders.
+   */
+  private static long[] samplerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("membreaker-sampler") || t.getName().startsWith("membreaker-watchdog"))
+        .mapToLong(Thread::getId)
+        .toArray();
+  }
+
+  /** Their CPU time so far. */
+  private static long cpuNanos(ThreadMXBean threads, long[] ids) {
     long total = 0;
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("membreaker-sampler") || t.getName().startsWith("membreaker-watchdog")) {
-        long cpu = threads.getThreadCpuTime(t.getId());
-        if (cpu > 0) {
-          total += cpu;
-        }
-      }
+    for (long id : ids) {
+      total += Math.max(0, threads.getThreadCpuTime(id));
     }
     return total;
   }

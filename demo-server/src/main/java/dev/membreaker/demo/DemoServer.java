@@ -126,6 +126,10 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       t.setDaemon(true);
       return t;
     });
+    if (orca && unprotected) {
+      out.println("membreaker-demo: --orca reports the interceptor's call rates; it needs the breaker, so not with --unprotected");
+      return 2;
+    }
     ConfigFile config = ConfigFile.defaults();
     if (configFile != null) {
       try {

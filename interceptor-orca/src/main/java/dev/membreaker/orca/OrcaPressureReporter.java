@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       second it shed; the policy's weight is {@code qps / (utilization + penalty * eps / qps)}.
  * </ul>
  *
- * <p>The values are refreshed on a timer ({@link Builder#period}, default 250 ms) and at once on
- * every transition, into one {@link MetricRecorder}. Both report paths read it: per call, the
+ * <p>The values are refreshed on a timer ({@link Builder#period}, default 250 ms), and the
+ * utilization also at once on every transition, into one {@link MetricRecorder}. Both report paths read it: per call, the
  * {@link #serverInterceptor()} adds the report to each call's trailers (install it outermost, so
  * calls the breaker sheds carry it too); out of band, the {@link #oobService()} streams it to
  * clients that ask (the policy's {@code enableOobLoadReport}).
@@ -42,7 +42,7 @@ public final class OrcaPressureReporter implements AutoCloseable {
 
   private final MemoryBreaker breaker;
   private final ShedCounters counters;
-  private double qps;
+  private volatile double qps; // written by the reporter's thread only
   private final PressureUtilization mapping;
   private final MetricRecorder recorder = MetricRecorder.newInstance();
   private final ScheduledExecutorService timer;
@@ -64,7 +64,7 @@ public final class OrcaPressureReporter implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.onTransition = event -> timer.execute(this::refresh);
+    this.onTransition = event -> timer.execute(this::publishUtilization);
   }
 
   /** A reporter for this breaker and the interceptor whose counts give the call rates. */
@@ -100,10 +100,12 @@ public final class OrcaPressureReporter implements AutoCloseable {
     return mapping.utilization(breaker.status(), breaker.config(), qps);
   }
 
-  /** Reads the breaker and the counters once more; runs on the reporter's thread. */
+  /**
+   * Measures the call rates over the last period and publishes everything; runs on the reporter's
+   * thread every period.
+   */
   void refresh() {
     try {
-      BreakerStatus status = breaker.status();
       long now = System.nanoTime();
       long shed = counters.count(ShedCounters.Kind.SHED);
       long calls = shed + counters.count(ShedCounters.Kind.ADMITTED) + counters.count(ShedCounters.Kind.WOULD_SHED);
@@ -116,6 +118,21 @@ public final class OrcaPressureReporter implements AutoCloseable {
       lastNanos = now;
       lastCalls = calls;
       lastShed = shed;
+    } catch (RuntimeException e) {
+      System.getLogger(OrcaPressureReporter.class.getName())
+          .log(System.Logger.Level.WARNING, "membreaker: ORCA rate refresh failed; keeping the last rates", e);
+    }
+    publishUtilization();
+  }
+
+  /**
+   * Publishes the utilization for the breaker's state now and the last measured rate; also runs
+   * at once on each transition (rates are not re-measured then: over a few milliseconds they would
+   * be noise).
+   */
+  void publishUtilization() {
+    try {
+      BreakerStatus status = breaker.status();
       recorder.setApplicationUtilizationMetric(mapping.utilization(status, breaker.config(), qps));
       recorder.setMemoryUtilizationMetric(Math.max(0, Math.min(1, status.pressure())));
     } catch (RuntimeException e) {

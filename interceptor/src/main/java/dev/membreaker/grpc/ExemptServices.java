@@ -6,8 +6,9 @@ import java.util.function.Predicate;
 
 /**
  * The services the breaker never sheds, named in one place: gRPC health checking (so readiness
- * probes and load balancers see the truth), server reflection (so grpcurl and ghz keep working)
- * and the breaker's own admin service (so operators can steer it while it sheds). Users add their
+ * probes and load balancers see the truth), server reflection (so grpcurl and ghz keep working),
+ * the breaker's own admin service (so operators can steer it while it sheds) and the out-of-band
+ * ORCA load-report stream (so clients keep hearing about the pressure exactly while it is high). Users add their
  * own with {@link #plus(Predicate)}. Immutable and thread-safe.
  */
 public final class ExemptServices {
@@ -18,7 +19,8 @@ public final class ExemptServices {
           "grpc.health.v1.Health",
           "grpc.reflection.v1alpha.ServerReflection",
           "grpc.reflection.v1.ServerReflection",
-          "membreaker.admin.v1.BreakerAdmin");
+          "membreaker.admin.v1.BreakerAdmin",
+          "xds.service.orca.v3.OpenRcaService");
 
   private static final ExemptServices DEFAULTS = new ExemptServices(s -> false);
 

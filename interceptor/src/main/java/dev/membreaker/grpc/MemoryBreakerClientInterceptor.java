@@ -208,24 +208,20 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
 
     /** How long to hold after an admitted call said DEGRADED or worse, 0 to 1 min (default 1 s). */
     public Builder defaultHold(Duration hold) {
-      this.defaultHold = check("defaultHold", hold);
+      this.defaultHold = upTo("defaultHold", hold, Duration.ofMinutes(1), "1m");
       return this;
     }
 
     /** The longest hold, whatever the pushback says, 0 to 10 min (default 30 s). */
     public Builder maxHold(Duration hold) {
-      Objects.requireNonNull(hold, "maxHold");
-      if (hold.isNegative() || hold.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("maxHold must be in [0, 10m], was " + hold);
-      }
-      this.maxHold = hold;
+      this.maxHold = upTo("maxHold", hold, Duration.ofMinutes(10), "10m");
       return this;
     }
 
-    private static Duration check(String name, Duration d) {
+    private static Duration upTo(String name, Duration d, Duration max, String maxText) {
       Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException(name + " must be in [0, 1m], was " + d);
+      if (d.isNegative() || d.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be in [0, " + maxText + "], was " + d);
       }
       return d;
     }

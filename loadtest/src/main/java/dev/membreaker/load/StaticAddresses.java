@@ -39,9 +39,10 @@ final class StaticAddresses extends NameResolverProvider {
     return true;
   }
 
+  /** Below DNS's 5, so targets without a scheme keep resolving through DNS. */
   @Override
   protected int priority() {
-    return 5;
+    return 1;
   }
 
   @Override

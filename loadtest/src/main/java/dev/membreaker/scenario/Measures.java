@@ -55,6 +55,7 @@ record Measures(String scenario, String contender, boolean survived, Double died
     long oomInProcess = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).oom();
     double peakLive = samples.stream().mapToDouble(Sample::live).max().orElse(0);
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+    Double firstShed = t.firstShedSeconds();
     Double samplerCpu = last == null || last.samplerCpuNanos() == 0 ? null
         : 100.0 * last.samplerCpuNanos() / (last.serverSeconds() * 1e9);
     return new Measures(scenario.name(), contender, survived, survived ? null : round(exitedAt),
@@ -64,8 +65,8 @@ record Measures(String scenario, String contender, boolean survived, Double died
         survived ? fullThroughput(scenario, t) : null,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(50) / 1e6,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(99) / 1e6,
-        samplerCpu, peakLive, firstShed(t) == null ? null : round(firstShed(t)),
-        firstShed(t) == null ? null : round(liveAt(samples, firstShed(t))), sent, ok, shed, failed);
+        samplerCpu, peakLive, firstShed == null ? null : round(firstShed),
+        firstShed == null ? null : round(liveAt(samples, firstShed)), sent, ok, shed, failed);
   }
 
   /** The live set the server last reported at or before {@code at}; 0 before the first report. */
@@ -96,18 +97,6 @@ record Measures(String scenario, String contender, boolean survived, Double died
     return n;
   }
 
-  private static Double firstShed(Timeline t) {
-    int count = Math.min(t.shedTimes.get(), Timeline.SHED_TIMES);
-    if (count == 0) {
-      return null;
-    }
-    long first = Long.MAX_VALUE;
-    for (int i = 0; i < count; i++) {
-      first = Math.min(first, t.shedAtMillis.get(i));
-    }
-    return first / 1000.0;
-  }
-
   private static Double reaction(Timeline t, List<Sample> samples) {
     Double crossed = null;
     for (Sample s : samples) {
@@ -116,7 +105,7 @@ record Measures(String scenario, String contender, boolean survived, Double died
         break;
       }
     }
-    Double first = firstShed(t);
+    Double first = t.firstShedSeconds();
     return crossed == null || first == null ? null : round(first - crossed);
   }
 

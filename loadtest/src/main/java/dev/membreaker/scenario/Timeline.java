@@ -24,6 +24,7 @@ final class Timeline {
   /** Send times (seconds, x1000) of shed calls, for the false-shed count; at most {@link #SHED_TIMES}. */
   final AtomicLongArray shedAtMillis;
   final java.util.concurrent.atomic.AtomicInteger shedTimes = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong firstShedMillis = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
   static final int SHED_TIMES = 1 << 20;
   final Histogram[] okLatencyBySecond;
   final Histogram okLatency = new ConcurrentHistogram(MAX_NANOS, 3);
@@ -62,9 +63,11 @@ final class Timeline {
         break;
       case SHED:
         shed.incrementAndGet(slot);
+        long millis = (long) (at * 1000);
+        firstShedMillis.accumulateAndGet(millis, Math::min);
         int i = shedTimes.getAndIncrement();
         if (i < SHED_TIMES) {
-          shedAtMillis.set(i, (long) (at * 1000));
+          shedAtMillis.set(i, millis);
         }
         break;
       default:
@@ -89,25 +92,27 @@ final class Timeline {
   }
 
   long sumSent(int stream) {
-    long n = 0;
-    for (int s = 0; s < seconds; s++) {
-      n += sent(stream, s);
-    }
-    return n;
+    return sum(sent, stream);
   }
 
   long sumOk(int stream) {
-    long n = 0;
-    for (int s = 0; s < seconds; s++) {
-      n += ok(stream, s);
-    }
-    return n;
+    return sum(ok, stream);
   }
 
   long sumShed(int stream) {
+    return sum(shed, stream);
+  }
+
+  /** When the first shed call was sent, in seconds, or null if none was. */
+  Double firstShedSeconds() {
+    long first = firstShedMillis.get();
+    return first == Long.MAX_VALUE ? null : first / 1000.0;
+  }
+
+  private long sum(AtomicLongArray counts, int stream) {
     long n = 0;
     for (int s = 0; s < seconds; s++) {
-      n += shed(stream, s);
+      n += counts.get(stream * seconds + s);
     }
     return n;
   }
