@@ -14,11 +14,13 @@ import java.util.List;
  * found on the class path (the shaded Netty of grpc-netty-shaded first, plain Netty too), looked
  * up reflectively so the library has no compile-time dependency on either.
  *
- * <p>The two are added, not compared: Netty's counter tracks only the buffers it allocates without
- * a {@code Cleaner}, which bypass the JDK's accounting; its other buffers go through
- * {@code ByteBuffer.allocateDirect} and show in the JDK pool. When Netty says it is not tracking
- * (its counter answers -1, the usual case on Java 17 without {@code --add-opens}), this source says
- * so once at start-up and uses the JDK pool alone, which then sees all of Netty's buffers.
+ * <p>Netty's counter is added to the JDK pool only when Netty allocates its direct buffers without
+ * a {@code Cleaner} ({@code useDirectBufferNoCleaner()}): those bypass the JDK's accounting, and
+ * only Netty's counter sees them. Otherwise Netty's buffers go through {@code
+ * ByteBuffer.allocateDirect} and the JDK pool holds them already; Netty 4.2 (grpc-netty-shaded
+ * 1.85.1) counts those in its counter as well, so adding it would count every buffer twice (the
+ * usual case on Java 17 without {@code --add-opens}). When Netty does not track at all (its counter
+ * answers -1), the JDK pool alone is used too. Which case holds is logged once at start-up.
  *
  * <p>The limit is {@code -XX:MaxDirectMemorySize}, whose default is the maximum heap size.
  */
@@ -69,6 +71,12 @@ final class DirectMemorySource implements MemorySource {
           MethodHandles.publicLookup()
               .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
       long now = (long) used.invokeExact();
+      if (now >= 0 && !allocatesWithoutCleaner(type)) {
+        LOG.log(System.Logger.Level.INFO,
+            "membreaker: {0} allocates direct buffers with a cleaner; the JDK direct buffer pool"
+                + " holds them, so the direct dimension uses it alone", className);
+        return null;
+      }
       if (now < 0) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -85,6 +93,19 @@ final class DirectMemorySource implements MemorySource {
               + "; the direct dimension uses the JDK pool alone",
           e);
       return null;
+    }
+  }
+
+  /** Netty's own answer; a Netty too old to have it is taken to allocate without a cleaner. */
+  private static boolean allocatesWithoutCleaner(Class<?> type) {
+    try {
+      MethodHandle noCleaner = MethodHandles.publicLookup()
+          .findStatic(type, "useDirectBufferNoCleaner", MethodType.methodType(boolean.class));
+      return (boolean) noCleaner.invokeExact();
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (Throwable e) {
+      return false;
     }
   }
 

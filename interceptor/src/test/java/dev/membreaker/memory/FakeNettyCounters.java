@@ -5,7 +5,7 @@ public final class FakeNettyCounters {
 
   private FakeNettyCounters() {}
 
-  /** A Netty that tracks its no-cleaner direct buffers. */
+  /** A Netty that allocates without a cleaner and tracks those buffers. */
   public static final class Tracking {
     static volatile long used = 3 << 20;
 
@@ -13,6 +13,23 @@ public final class FakeNettyCounters {
 
     public static long usedDirectMemory() {
       return used;
+    }
+
+    public static boolean useDirectBufferNoCleaner() {
+      return true;
+    }
+  }
+
+  /** A Netty that allocates with a cleaner (the JDK pool holds its buffers) and counts them too. */
+  public static final class CountingWithCleaner {
+    private CountingWithCleaner() {}
+
+    public static long usedDirectMemory() {
+      return 7 << 20;
+    }
+
+    public static boolean useDirectBufferNoCleaner() {
+      return false;
     }
   }
 

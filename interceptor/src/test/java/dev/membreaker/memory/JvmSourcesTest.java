@@ -1,8 +1,12 @@
 package dev.membreaker.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,11 +52,27 @@ class JvmSourcesTest {
   }
 
   @Test
-  void theShadedNettyOfGrpcNettyShadedIsFoundWithoutACompileTimeDependency() throws Exception {
-    // grpc-netty-shaded is on the test class path only; the source finds it by name.
-    Class<?> netty = Class.forName(DirectMemorySource.NETTY_CLASSES.get(0));
-    long used = (long) netty.getMethod("usedDirectMemory").invoke(null);
-    assertThat(new DirectMemorySource().tracksNetty()).isEqualTo(used >= 0);
+  void aDirectBufferTheShadedNettyAllocatesIsCountedExactlyOnce() {
+    // grpc-netty-shaded is on the test class path only; the source finds it by name. Without a
+    // cleaner (with --add-opens) only Netty's counter sees the buffer; with one (the default here)
+    // the JDK pool does, and Netty 4.2 counts it as well: either way it must count once.
+    assumeTrue(PlatformDependent.usedDirectMemory() >= 0, "this JVM's Netty does not count");
+    DirectMemorySource source = new DirectMemorySource();
+    assertThat(source.tracksNetty()).isEqualTo(PlatformDependent.useDirectBufferNoCleaner());
+    long before = source.read().used();
+    ByteBuf buffer = UnpooledByteBufAllocator.DEFAULT.directBuffer(8 << 20, 8 << 20);
+    try {
+      assertThat(source.read().used() - before).isBetween(8L << 20, (8L << 20) + (1 << 20));
+    } finally {
+      buffer.release();
+    }
+  }
+
+  @Test
+  void aNettyThatAllocatesWithACleanerIsLeftOutSinceTheJdkPoolHoldsItsBuffers() {
+    DirectMemorySource source =
+        new DirectMemorySource(java.util.List.of(FakeNettyCounters.CountingWithCleaner.class.getName()));
+    assertThat(source.tracksNetty()).isFalse();
   }
 
   @Test
