@@ -39,9 +39,17 @@ final class CgroupMemorySource implements MemorySource {
   private boolean saidUnlimited;
   private long inactive;
   private int readsSinceStat = STAT_EVERY;
+  private int readsSinceLimit = LIMIT_EVERY;
+  private long max;
 
   /** memory.stat costs the kernel far more than the one-number files: read it every 10th time. */
   static final int STAT_EVERY = 10;
+
+  /**
+   * The limit changes rarely (a resize, a limit set on a container that had none): every 10th
+   * read (5 s at the default cgroup read interval), so that a read costs one file, not two.
+   */
+  static final int LIMIT_EVERY = 10;
 
   private CgroupMemorySource(Version version, Path dir) {
     this.version = version;
@@ -94,7 +102,10 @@ final class CgroupMemorySource implements MemorySource {
       return MemoryReading.unavailable();
     }
     try {
-      long max = limit.readLong();
+      if (++readsSinceLimit >= LIMIT_EVERY) {
+        readsSinceLimit = 0;
+        max = limit.readLong();
+      }
       if (max >= UNLIMITED_AT) {
         if (!saidUnlimited) {
           saidUnlimited = true;

@@ -50,6 +50,10 @@ class CgroupMemorySourceTest {
     CgroupMemorySource source = CgroupMemorySource.detect(v2.root());
     assertThat(source.read().available()).isFalse();
     v2.set(100 * MIB, String.valueOf(400 * MIB), 0); // resized in place
+    // The limit is re-read every LIMIT_EVERY reads (one file a read, not two): seen at the 10th.
+    for (int i = 1; i < CgroupMemorySource.LIMIT_EVERY; i++) {
+      assertThat(source.read().available()).as("read %d after the resize", i).isFalse();
+    }
     assertThat(source.read().pressure()).isEqualTo(0.25);
 
     FakeCgroupTree v1 =
@@ -65,6 +69,11 @@ class CgroupMemorySourceTest {
     source.close();
     Files.delete(root.resolve("memory.max"));
     Files.createDirectory(root.resolve("memory.max")); // reading a directory fails
+    int reads = 1;
+    while (source.read().available()) { // until the limit is read again
+      reads++;
+      assertThat(reads).isLessThanOrEqualTo(CgroupMemorySource.LIMIT_EVERY);
+    }
     for (int i = 0; i < 3; i++) {
       assertThat(source.read().available()).isFalse();
     }
