@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One sample on the JVM's real sources with the default config: read every source, update the
- * signals, grade, publish. The sampler does this every 50 ms, so its share of a core is this time
- * × 20 per second (cgroup files are read every 500 ms only, so this figure, which reads them on
- * every tenth call, is their amortised cost).
+ * signals, grade, publish, hot (in a loop; the cgroup files are read every 500 ms only, so their
+ * share here is small). In place the sampler polls every 500 ms while calm and every 50 ms near a
+ * watermark, and its cost there is dominated by waking up and by cold code: see {@link SamplerCpu}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

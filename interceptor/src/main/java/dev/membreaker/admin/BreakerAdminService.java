@@ -13,6 +13,7 @@ import dev.membreaker.admin.v1.StateTime;
 import dev.membreaker.admin.v1.StateUpdate;
 import dev.membreaker.admin.v1.UpdateConfigRequest;
 import dev.membreaker.admin.v1.WatchStateRequest;
+import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerConfig;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.breaker.OverrideMode;
@@ -100,12 +101,11 @@ public final class BreakerAdminService implements BindableService {
   }
 
   private ConfigSnapshot snapshot() {
-    synchronized (breaker) {
-      return ConfigSnapshot.newBuilder()
-          .setVersion(breaker.configVersion())
-          .setConfig(ConfigMessages.toProto(breaker.config()))
-          .build();
-    }
+    Admission snapshot = breaker.admission(); // one publication: the version and its config
+    return ConfigSnapshot.newBuilder()
+        .setVersion(snapshot.status().configVersion())
+        .setConfig(ConfigMessages.toProto(snapshot.config()))
+        .build();
   }
 
   @Override
@@ -114,27 +114,38 @@ public final class BreakerAdminService implements BindableService {
       return;
     }
     long expected = request.getExpectedVersion();
-    if (expected != 0 && expected != breaker.configVersion()) {
-      out.onError(Status.FAILED_PRECONDITION.withDescription("config version " + expected
-          + " is stale; the current version is " + breaker.configVersion()).asRuntimeException());
-      return;
-    }
-    BreakerConfig before = breaker.config();
-    BreakerConfig next;
-    try {
-      next = ConfigMessages.apply(before, request.getChanges());
-    } catch (IllegalArgumentException e) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    }
-    try {
-      long version = breaker.updateConfig(next, request.getExpectedVersion());
-      AUDIT.log(System.Logger.Level.INFO,
-          "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
-          version, CallerContext.PEER.get(), request.getReason(), before, next);
-    } catch (StaleConfigVersionException e) {
-      out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-      return;
+    // The changes apply to one snapshot's config and swap only if its version is still current, so
+    // two concurrent updates of different keys both stay. Without an expected version from the
+    // caller, a lost race is retried on the newer config (bounded: each retry means another update
+    // has landed).
+    for (int attempt = 0; ; attempt++) {
+      Admission snapshot = breaker.admission();
+      long current = snapshot.status().configVersion();
+      if (expected != 0 && expected != current) {
+        out.onError(Status.FAILED_PRECONDITION.withDescription("config version " + expected
+            + " is stale; the current version is " + current).asRuntimeException());
+        return;
+      }
+      BreakerConfig before = snapshot.config();
+      BreakerConfig next;
+      try {
+        next = ConfigMessages.apply(before, request.getChanges());
+      } catch (IllegalArgumentException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+      try {
+        long version = breaker.updateConfig(next, current);
+        AUDIT.log(System.Logger.Level.INFO,
+            "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
+            version, CallerContext.PEER.get(), request.getReason(), before, next);
+        break;
+      } catch (StaleConfigVersionException e) {
+        if (expected != 0 || attempt >= 100) {
+          out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+          return;
+        }
+      }
     }
     out.onNext(snapshot());
     out.onCompleted();

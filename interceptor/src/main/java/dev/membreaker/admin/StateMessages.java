@@ -7,6 +7,7 @@ import dev.membreaker.admin.v1.SamplerHealth;
 import dev.membreaker.admin.v1.State;
 import dev.membreaker.admin.v1.Transition;
 import dev.membreaker.admin.v1.Watermarks;
+import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerConfig;
 import dev.membreaker.breaker.BreakerState;
 import dev.membreaker.breaker.BreakerStatus;
@@ -26,8 +27,9 @@ final class StateMessages {
 
   static dev.membreaker.admin.v1.BreakerState state(MemoryBreaker breaker, ShedCounters counters,
       java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock) {
-    BreakerStatus s = breaker.status();
-    BreakerConfig c = breaker.config();
+    Admission snapshot = breaker.admission(); // one publication: status, config and version agree
+    BreakerStatus s = snapshot.status();
+    BreakerConfig c = snapshot.config();
     dev.membreaker.admin.v1.BreakerState.Builder b =
         dev.membreaker.admin.v1.BreakerState.newBuilder()
             .setState(state(s.state()))
@@ -40,8 +42,9 @@ final class StateMessages {
             .setWatermarks(watermarks(c))
             .setTransitions(s.transitions())
             .setSamplerHealth(SamplerHealth.valueOf(s.samplerHealth().name()))
-            .setLastConfigError(breaker.lastConfigError())
-            .setConfigVersion(breaker.configVersion());
+            .setLastConfigError(snapshot.lastConfigError())
+            .setConfigVersion(s.configVersion())
+            .setSequence(s.sequence());
     if (s.overrideExpiresAtNanos() != 0) {
       long left = s.overrideExpiresAtNanos() - breaker.ticker().read();
       b.setOverrideExpiresAt(timestamp(clock.instant().plusNanos(Math.max(0, left))));
@@ -61,7 +64,7 @@ final class StateMessages {
     }
     for (int i = 1; i <= breaker.cohorts().size(); i++) {
       dev.membreaker.breaker.Cohort cohort = breaker.cohorts().get(i - 1);
-      BreakerStatus cs = breaker.admission(i).status();
+      BreakerStatus cs = snapshot.cohort(i).status();
       dev.membreaker.admin.v1.CohortState.Builder cb = dev.membreaker.admin.v1.CohortState.newBuilder()
           .setName(cohort.name()).setShare(cohort.share()).setState(state(cs.state()))
           .setPressure(cs.pressure()).setWatermarks(watermarks(cohort.config()));

@@ -163,7 +163,11 @@ public final class BreakerConfig {
     return criticalCap;
   }
 
-  /** How often the sampler samples. */
+  /**
+   * How often the sampler samples while anything is near a watermark or the breaker is not
+   * HEALTHY; while calm it samples every ten intervals (at most a second), and a GC notification
+   * near a watermark wakes it at once.
+   */
   public Duration sampleInterval() {
     return sampleInterval;
   }
@@ -173,7 +177,10 @@ public final class BreakerConfig {
     return cgroupReadInterval;
   }
 
-  /** Intervals without a sample after which the sampler counts as stalled. */
+  /**
+   * Intervals without a sample after which the sampler counts as stalled (while calm, two calm
+   * waits if that is longer).
+   */
   public int stallIntervals() {
     return stallIntervals;
   }

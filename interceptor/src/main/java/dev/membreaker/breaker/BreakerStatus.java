@@ -25,6 +25,10 @@ import java.util.List;
  * @param transitions transitions since start
  * @param openUntilNanos ticker time OPEN ends (meaningful in OPEN)
  * @param halfOpenShare the share of non-critical calls HALF_OPEN admits now (1 elsewhere)
+ * @param configVersion the version of the config published with this status
+ * @param sequence the breaker's publication number: every change the breaker publishes (a
+ *     sample, an override, a config, a stalled sampler) gets the next one, so a reader that sees a
+ *     higher sequence sees a newer status, and never a lower one after a higher one
  */
 public record BreakerStatus(
     BreakerState state,
@@ -41,7 +45,9 @@ public record BreakerStatus(
     long sampledAtNanos,
     long transitions,
     long openUntilNanos,
-    double halfOpenShare) {
+    double halfOpenShare,
+    long configVersion,
+    long sequence) {
 
   /** The signals of one dimension, or an unavailable reading when it is not read. */
   public SignalReading signal(Dimension dimension) {
@@ -53,17 +59,33 @@ public record BreakerStatus(
     return SignalReading.unavailable(dimension);
   }
 
-  BreakerStatus withOverride(OverrideState o) {
+  /** The one place a status is made from a judgement. */
+  static BreakerStatus of(
+      Judgement j,
+      OverrideState o,
+      SamplerHealth health,
+      long sampledAtNanos,
+      long configVersion,
+      long sequence) {
+    Grade g = j.grade();
     return new BreakerStatus(
-        state, cause, sinceNanos, since, o.mode(), o.reason(), o.expiresAtNanos(),
-        drivingDimension, pressure, signals, samplerHealth, sampledAtNanos, transitions,
-        openUntilNanos, halfOpenShare);
+        j.state(), j.cause(), j.enteredAtNanos(), j.since(), o.mode(), o.reason(),
+        o.expiresAtNanos(), g.driving(), g.pressure(), g.signals(), health, sampledAtNanos,
+        j.transitions(), j.openUntilNanos(), j.halfOpenShare(), configVersion, sequence);
   }
 
-  BreakerStatus withSamplerHealth(SamplerHealth health) {
+  /** The override in force, as one value. */
+  OverrideState overrideState() {
+    return override == OverrideMode.NONE
+        ? OverrideState.NONE
+        : new OverrideState(override, overrideReason, overrideExpiresAtNanos);
+  }
+
+  /** This status with another override, sampler health or config version, as publication {@code seq}. */
+  BreakerStatus republished(OverrideState o, SamplerHealth health, long version, long seq) {
     return new BreakerStatus(
-        state, cause, sinceNanos, since, override, overrideReason, overrideExpiresAtNanos,
+        state, cause, sinceNanos, since, o.mode(), o.reason(), o.expiresAtNanos(),
         drivingDimension, pressure, signals, health, sampledAtNanos, transitions, openUntilNanos,
-        halfOpenShare);
+        halfOpenShare, version, seq);
   }
 }

@@ -1,7 +1,5 @@
 package dev.membreaker.breaker;
 
-import dev.membreaker.memory.Dimension;
-import dev.membreaker.memory.MemoryReading;
 import dev.membreaker.memory.MemorySource;
 import dev.membreaker.memory.MemorySources;
 import dev.membreaker.policy.Decision;
@@ -12,106 +10,73 @@ import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The shared memory-watermark breaker: one per JVM, consulted by every server that protects
  * itself with it.
  *
- * <p>Design. One writer, many readers. A sampler thread reads the {@link MemorySource}s at the
- * configured interval (and at once after each GC notification), folds the readings into signals,
- * lets the state machine grade them, and publishes one immutable {@link Admission} with a single
- * volatile write. Deciding a call ({@link #decide}) is one volatile read of that object: no lock,
- * no allocation, no clock or MXBean read; everything that costs happens on the sampler thread.
- * Transitions are announced after the state has changed, on a listener thread with a bounded
- * queue, so a slow or failing listener never blocks or breaks the breaker.
+ * <p>Design. Every call reads one immutable snapshot, the published {@link Admission}: one
+ * volatile read, no lock, no allocation, no clock or MXBean read. The snapshot carries everything
+ * a reader may want at once (state, override, config and its version, cohorts' tables, a sequence
+ * number), and it changes only by one compare-and-set in one method ({@link #publish}), whose
+ * change function derives the next snapshot from the current one and has no side effects; only
+ * the thread whose swap wins announces what changed. So a sample, an override, a config update and
+ * a stalled sampler can never publish over one another: the sequence only goes up, and an
+ * override or config, once its call has returned, is in every later snapshot until changed.
  *
- * <p>A watchdog notices a sampler that has produced nothing for {@code stallIntervals} intervals
- * (a hung source, a dead thread): the breaker then admits everything (fails open) and says so in
- * {@link BreakerStatus#samplerHealth()}, logging once; the next sample restores normal judgement.
- * Operator overrides are applied without the evaluation lock, so they work even then.
+ * <p>The work is done by named parts, all package-private: the {@link Sampler} (the threads and
+ * their cadence), the {@link Engine} (one sample: sources, signals, each profile's {@link Grader}
+ * and {@link StateMachine}), the {@link TransitionBus} (listeners), the {@link TransitionLog} and
+ * {@link SampleHistory}. Only the engine's own state is single-writer by a lock held while a
+ * sample is taken: the sampler thread is its writer, or a test that drives the breaker without
+ * threads.
  *
- * <p>Thread-safe. Tests drive it without threads: build it with fake sources and a fake ticker,
- * do not call {@link #start()}, and call {@link #evaluateNow()} and {@link #checkSamplerNow()}.
+ * <p>Thread-safe. Tests drive it without threads: build it with fake sources and a fake ticker, do
+ * not call {@link #start()}, and call {@link #evaluateNow()} and {@link #checkSamplerNow()}.
  */
 public final class MemoryBreaker implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
-  private static final int LISTENER_QUEUE = 1024;
-  private static final VarHandle ADMISSION;
+  private static final VarHandle CURRENT;
 
   static {
     try {
-      ADMISSION =
-          MethodHandles.lookup().findVarHandle(MemoryBreaker.class, "admission", Admission.class);
+      CURRENT = MethodHandles.lookup().findVarHandle(MemoryBreaker.class, "current", Admission.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  /** One publication: the snapshot replaced and the one that replaced it. */
+  private record Swap(Admission before, Admission after) {}
+
   private final List<MemorySource> sources;
   private final Ticker ticker;
   private final Clock clock;
-  private final Executor listenerExecutor;
-  private final ExecutorService ownedExecutor;
-  private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
-  private final ReentrantLock evaluationLock = new ReentrantLock();
-  private final ArrayDeque<TransitionEvent> history = new ArrayDeque<>(); // guarded by itself
-  private final LongAdder droppedEvents = new LongAdder();
-  private final LongAdder listenerFailures = new LongAdder();
-  private final long createdAt;
-
-  private final StateMachine machine; // guarded by evaluationLock
-  private Instant sinceWall; // guarded by evaluationLock
-  private volatile BreakerConfig config;
-  // Read once per call: a plain volatile field, one load fewer than an AtomicReference.
-  private volatile Admission admission;
-  private volatile OutcomeWindow outcomes;
-  private volatile OverrideState override = OverrideState.NONE;
-  private volatile long lastSampleAt;
-  private volatile boolean sampled;
-  private volatile boolean stalled;
-  private volatile boolean running;
-  private volatile Thread samplerThread;
-  private volatile Thread watchdogThread;
-  private final boolean[] sourceFailed;
   private final List<Cohort> cohorts;
-  private final StateMachine[] cohortMachines; // guarded by evaluationLock
   private final int[] cohortBuckets; // bucket (0..99) -> cohort index + 1, 0 for the default profile
-  private volatile Admission[] cohortAdmissions;
-  private final long[] historyNanos; // guarded by evaluationLock
-  private final MemoryReading[][] historyReadings; // guarded by evaluationLock
-  private int historyNext; // guarded by evaluationLock
-  private int historySize; // guarded by evaluationLock
-  private final Object configLock = new Object();
-  private volatile long configVersion = 1;
-  private volatile String lastConfigError = "";
+  private final ReentrantLock sampleLock = new ReentrantLock();
+  private final Engine engine; // guarded by sampleLock
+  private final SampleHistory history;
+  private final TransitionLog transitions = new TransitionLog();
+  private final TransitionBus bus;
+  private final Sampler sampler;
+  // Read once per call: a plain volatile field, one load fewer than an AtomicReference.
+  private volatile Admission current;
+  private volatile boolean stallLogged;
 
   private MemoryBreaker(Builder b) {
-    this.config = b.config;
     this.ticker = b.ticker;
     this.clock = b.clock;
-    this.sources =
-        List.copyOf(
-            b.sources != null
-                ? b.sources
-                : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
-    this.sourceFailed = new boolean[sources.size()];
+    this.sources = List.copyOf(
+        b.sources != null ? b.sources : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
     this.cohorts = List.copyOf(b.cohorts);
-    this.cohortMachines = new StateMachine[cohorts.size()];
     this.cohortBuckets = new int[100];
     int bucket = 0;
     for (int i = 0; i < cohorts.size(); i++) {
@@ -119,36 +84,16 @@ public final class MemoryBreaker implements AutoCloseable {
         cohortBuckets[bucket++] = i + 1;
       }
     }
-    this.historyNanos = new long[b.sampleHistory];
-    this.historyReadings = new MemoryReading[b.sampleHistory][];
-    if (b.listenerExecutor != null) {
-      this.listenerExecutor = b.listenerExecutor;
-      this.ownedExecutor = null;
-    } else {
-      ThreadPoolExecutor executor =
-          new ThreadPoolExecutor(
-              1,
-              1,
-              0,
-              TimeUnit.SECONDS,
-              new ArrayBlockingQueue<>(LISTENER_QUEUE),
-              r -> daemon(r, "membreaker-listeners"),
-              (r, e) -> droppedEvents.increment());
-      this.listenerExecutor = executor;
-      this.ownedExecutor = executor;
-    }
-    this.listeners.addAll(b.listeners);
-    this.createdAt = ticker.read();
-    this.machine = new StateMachine(config, createdAt);
-    for (int i = 0; i < cohortMachines.length; i++) {
-      cohortMachines[i] = new StateMachine(cohorts.get(i).config(), createdAt);
-    }
-    this.sinceWall = clock.instant();
-    this.outcomes = new OutcomeWindow(config.outcomeWindow());
-    publish(status(createdAt, SamplerHealth.NOT_STARTED));
-    publishCohorts(createdAt, SamplerHealth.NOT_STARTED);
+    this.bus = new TransitionBus(b.listenerExecutor, b.listeners);
+    this.history = new SampleHistory(b.sampleHistory);
+    long now = ticker.read();
+    Instant wallNow = clock.instant();
+    this.engine = new Engine(sources, b.config, cohorts, history, now, wallNow);
+    this.current = snapshot(Judgement.initial(now, wallNow), engine.latestCohorts(), b.config,
+        OverrideState.NONE, SamplerHealth.NOT_STARTED, now, 1, "", 0);
+    this.sampler = new Sampler(this, ticker, b.config);
     for (MemorySource source : sources) {
-      source.onChange(this::wakeSampler);
+      sampler.watch(source);
     }
   }
 
@@ -174,23 +119,17 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /** The decision table of cohort {@code index} (0: the default profile, as {@link #admission()}). */
   public Admission admission(int cohortIndex) {
-    Admission main = admission;
-    // Overrides and a stalled sampler apply to every cohort at once: they live in the main table.
-    if (cohortIndex == 0 || main.status().override() != OverrideMode.NONE
-        || main.status().samplerHealth() == SamplerHealth.STALLED) {
-      return main;
-    }
-    return cohortAdmissions[cohortIndex - 1];
+    return current.cohort(cohortIndex);
   }
 
   /** Decides one call: one volatile read, no lock, no allocation. */
   public Decision decide(Priority priority) {
-    return admission.decide(priority);
+    return current.decide(priority);
   }
 
-  /** The decision table in force (one volatile read). */
+  /** The published snapshot: the decision table in force and the status behind it (one volatile read). */
   public Admission admission() {
-    return admission;
+    return current;
   }
 
   /**
@@ -201,16 +140,16 @@ public final class MemoryBreaker implements AutoCloseable {
    * @param latencyNanos how long the call took
    */
   public void recordOutcome(int grpcStatusCode, long latencyNanos) {
-    BreakerConfig c = config;
+    BreakerConfig c = current.config();
     long slowNanos = c.slowCallThresholdNanos();
-    outcomes.record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
+    engine.outcomes().record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
   }
 
   // ---------------------------------------------------------------- what operators see and steer
 
   /** What the breaker knows now. */
   public BreakerStatus status() {
-    return admission.status();
+    return current.status();
   }
 
   /** The time source the breaker's timestamps ({@link BreakerStatus#openUntilNanos()}) come from. */
@@ -220,7 +159,7 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /** The config in force (an update applies to the state machine at the next sample). */
   public BreakerConfig config() {
-    return config;
+    return current.config();
   }
 
   /** Replaces the config as a whole; the next sample evaluates under it. Returns the new version. */
@@ -230,29 +169,29 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /**
    * Replaces the config if its version is still {@code expectedVersion} (0: whatever it is),
-   * atomically with respect to other updates; the next sample evaluates under it.
+   * atomically with respect to every other change; the sampler evaluates under it at once.
    *
    * @return the new version
    * @throws StaleConfigVersionException when the version has moved on
    */
   public long updateConfig(BreakerConfig next, long expectedVersion) {
     Objects.requireNonNull(next, "config");
-    synchronized (configLock) {
-      if (expectedVersion != 0 && expectedVersion != configVersion) {
-        throw new StaleConfigVersionException(expectedVersion, configVersion);
+    Swap swap = publish(a -> {
+      long version = a.status().configVersion();
+      if (expectedVersion != 0 && expectedVersion != version) {
+        throw new StaleConfigVersionException(expectedVersion, version);
       }
-      BreakerConfig before = config;
-      config = next;
-      lastConfigError = "";
-      long version = ++configVersion;
-      announce(new ConfigChange(before, next, version, clock.instant()));
-      return version;
-    }
+      return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1, "");
+    });
+    long version = swap.after().status().configVersion();
+    bus.announce(new ConfigChange(swap.before().config(), next, version, clock.instant()));
+    sampler.wake();
+    return version;
   }
 
   /** The version of the config in force; every update adds one. */
   public long configVersion() {
-    return configVersion;
+    return current.status().configVersion();
   }
 
   /**
@@ -260,13 +199,15 @@ public final class MemoryBreaker implements AutoCloseable {
    * and the message shows in {@link #lastConfigError()} until a good one is applied.
    */
   public void reportConfigError(String message) {
-    lastConfigError = Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(message, "message");
+    publish(a -> a.republished(a.status().overrideState(), a.status().samplerHealth(), a.config(),
+        a.status().configVersion(), message));
     LOG.log(System.Logger.Level.WARNING, "membreaker: config refused, the last good one stays: {0}", message);
   }
 
   /** The last refused config's error, or "" since the last good one. */
   public String lastConfigError() {
-    return lastConfigError;
+    return current.lastConfigError();
   }
 
   /**
@@ -275,26 +216,13 @@ public final class MemoryBreaker implements AutoCloseable {
    */
   public Simulation simulate(BreakerConfig candidate) {
     Objects.requireNonNull(candidate, "candidate");
-    long[] nanos;
-    MemoryReading[][] readings;
-    evaluationLock.lock();
-    try {
-      nanos = new long[historySize];
-      readings = new MemoryReading[historySize][];
-      int oldest = (historyNext - historySize + historyNanos.length) % historyNanos.length;
-      for (int i = 0; i < historySize; i++) {
-        int at = (oldest + i) % historyNanos.length;
-        nanos[i] = historyNanos[at];
-        readings[i] = historyReadings[at];
-      }
-    } finally {
-      evaluationLock.unlock();
-    }
-    return Replay.run(candidate, nanos, readings, clock.instant(), ticker.read());
+    SampleHistory.Copy copy = history.copy();
+    return Replay.run(candidate, copy.nanos(), copy.readings(), clock.instant(), ticker.read());
   }
 
   /**
-   * Sets an override, which wins over the breaker's own judgement at once.
+   * Sets an override, which wins over the breaker's own judgement at once: when this returns, it
+   * is in every snapshot published after, until it is changed or expires.
    *
    * @param mode the override ({@link OverrideMode#NONE} clears it)
    * @param reason why, for the audit trail
@@ -313,53 +241,47 @@ public final class MemoryBreaker implements AutoCloseable {
         expires = 1;
       }
     }
-    OverrideState before = override;
-    override = mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
-    publish(admission.status());
-    LOG.log(System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before.mode(), mode, reason);
-    announce(new OverrideChange(before.mode(), mode, reason, expires, clock.instant()));
+    OverrideState next = mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
+    Swap swap = publish(a -> a.republished(next, a.status().samplerHealth(), a.config(),
+        a.status().configVersion(), a.lastConfigError()));
+    OverrideMode before = swap.before().status().override();
+    LOG.log(System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before, mode, reason);
+    bus.announce(new OverrideChange(before, mode, reason, expires, clock.instant()));
+    if (expires != 0) {
+      sampler.wake(); // so that its wait ends at the expiry
+    }
   }
 
   /** The most recent transitions, oldest first (at most {@code transition_history}). */
   public List<TransitionEvent> recentTransitions() {
-    synchronized (history) {
-      return List.copyOf(history);
-    }
+    return transitions.recent();
   }
 
   /** Adds a listener of transitions and override changes. */
   public void addListener(TransitionListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    bus.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** Removes a listener. */
   public void removeListener(TransitionListener listener) {
-    listeners.remove(listener);
+    bus.remove(listener);
   }
 
   /** Events dropped because the listener queue was full. */
   public long droppedEvents() {
-    return droppedEvents.sum();
+    return bus.dropped();
   }
 
   /** Listener calls that threw. */
   public long listenerFailures() {
-    return listenerFailures.sum();
+    return bus.failures();
   }
 
   // ---------------------------------------------------------------- sampling
 
-  /** Starts the sampler and watchdog daemon threads. Idempotent. */
-  public synchronized MemoryBreaker start() {
-    if (running) {
-      return this;
-    }
-    running = true;
-    lastSampleAt = ticker.read();
-    samplerThread = daemon(this::runSampler, "membreaker-sampler");
-    watchdogThread = daemon(this::runWatchdog, "membreaker-watchdog");
-    samplerThread.start();
-    watchdogThread.start();
+  /** Starts the sampler and watchdog daemon threads (see {@link Sampler}). Idempotent. */
+  public MemoryBreaker start() {
+    sampler.start();
     return this;
   }
 
@@ -368,238 +290,120 @@ public final class MemoryBreaker implements AutoCloseable {
    * call it directly, with a fake ticker and fake sources, instead of starting the thread.
    */
   public void evaluateNow() {
-    evaluationLock.lock();
+    sampleNow();
+  }
+
+  /** One sample, published; returns the snapshot it published. */
+  Admission sampleNow() {
+    sampleLock.lock();
     try {
       long now = ticker.read();
-      BreakerConfig c = config;
-      if (machine.config() != c) {
-        machine.reconfigure(c);
-        if (outcomes.size() != c.outcomeWindow()) {
-          outcomes = new OutcomeWindow(c.outcomeWindow());
+      Instant wallNow = clock.instant();
+      Engine.Evaluation e = engine.evaluate(now, wallNow, current.config());
+      Swap swap = publish(a -> {
+        OverrideState o = a.status().overrideState();
+        if (o.expiresAtNanos() != 0 && now - o.expiresAtNanos() >= 0) {
+          o = OverrideState.NONE;
         }
-      }
-      expireOverride(now);
-      MemoryReading[] readings = new MemoryReading[Dimension.values().length];
-      for (int i = 0; i < sources.size(); i++) {
-        MemorySource source = sources.get(i);
-        if (c.dimensions().contains(source.dimension())) {
-          readings[source.dimension().ordinal()] = read(i, source);
-        }
-      }
-      historyNanos[historyNext] = now;
-      historyReadings[historyNext] = readings;
-      historyNext = (historyNext + 1) % historyNanos.length;
-      historySize = Math.min(historySize + 1, historyNanos.length);
-      BreakerState before = machine.state();
-      Cause verdict = before == BreakerState.OPEN ? null : outcomes.verdict(c);
-      StateMachine.Step step = machine.step(now, readings, verdict);
-      if (step != null) {
-        sinceWall = clock.instant();
-        if (step.to() == BreakerState.OPEN || step.to() == BreakerState.HALF_OPEN) {
-          outcomes = new OutcomeWindow(c.outcomeWindow());
-        }
-      }
-      lastSampleAt = now;
-      sampled = true;
-      if (stalled) {
-        stalled = false;
-        LOG.log(System.Logger.Level.INFO, "membreaker: the sampler is running again");
-      }
-      for (StateMachine cohort : cohortMachines) {
-        cohort.step(now, readings, null);
-      }
-      BreakerStatus status = status(now, SamplerHealth.RUNNING);
-      publish(status);
-      publishCohorts(now, SamplerHealth.RUNNING);
-      if (step != null) {
-        TransitionEvent event =
-            new TransitionEvent(
-                step.from(), step.to(), step.cause(), status.override(),
-                status.drivingDimension(), status.pressure(), status.signals(), c, now,
-                sinceWall);
-        synchronized (history) {
-          history.addLast(event);
-          while (history.size() > c.transitionHistory()) {
-            history.removeFirst();
-          }
-        }
-        LOG.log(System.Logger.Level.INFO, "membreaker: {0}", event);
-        announce(event);
-      }
+        return snapshot(e.main(), e.cohorts(), a.config(), o, SamplerHealth.RUNNING, now,
+            a.status().configVersion(), a.lastConfigError(), a.status().sequence() + 1);
+      });
+      announceSample(swap, e);
+      sampler.sampled(now, swap.after(), engine.outcomes());
+      return swap.after();
     } finally {
-      evaluationLock.unlock();
+      sampleLock.unlock();
+    }
+  }
+
+  private void announceSample(Swap swap, Engine.Evaluation e) {
+    BreakerStatus before = swap.before().status();
+    BreakerStatus after = swap.after().status();
+    if (before.override() != OverrideMode.NONE && after.override() == OverrideMode.NONE) {
+      LOG.log(System.Logger.Level.INFO, "membreaker: override {0} expired", before.override());
+      bus.announce(new OverrideChange(before.override(), OverrideMode.NONE, "expired", 0, clock.instant()));
+    }
+    if (before.samplerHealth() == SamplerHealth.STALLED) {
+      stallLogged = false;
+      LOG.log(System.Logger.Level.INFO, "membreaker: the sampler is running again");
+    }
+    Judgement.Step step = e.main().step();
+    if (step != null) {
+      TransitionEvent event = new TransitionEvent(step.from(), step.to(), step.cause(),
+          after.override(), after.drivingDimension(), after.pressure(), after.signals(), e.config(),
+          e.nanos(), e.main().since());
+      transitions.add(event, e.config().transitionHistory());
+      LOG.log(System.Logger.Level.INFO, "membreaker: {0}", event);
+      bus.announce(event);
     }
   }
 
   /**
-   * The watchdog's check, on the calling thread: if no sample came for {@code stall_intervals}
-   * intervals, the breaker fails open. The watchdog thread calls this; tests call it directly.
+   * The watchdog's check, on the calling thread: if the sampler is overdue (no sample for {@code
+   * stall_intervals} intervals, see {@link Sampler}), the breaker fails open. The watchdog thread
+   * calls this; tests call it directly.
    */
   public void checkSamplerNow() {
-    BreakerConfig c = config;
-    long quiet = ticker.read() - (sampled ? lastSampleAt : createdAt);
-    if (quiet <= c.stallIntervals() * c.sampleInterval().toNanos()) {
+    long quiet = sampler.quietNanos(ticker.read());
+    if (quiet <= sampler.stallNanos(current.config())) {
       return;
     }
-    if (!stalled) {
-      stalled = true;
-      LOG.log(
-          System.Logger.Level.WARNING,
+    Swap swap = publish(a -> a.status().samplerHealth() == SamplerHealth.STALLED ? a
+        : a.republished(a.status().overrideState(), SamplerHealth.STALLED, a.config(),
+            a.status().configVersion(), a.lastConfigError()));
+    if (swap.before() != swap.after() && !stallLogged) {
+      stallLogged = true;
+      LOG.log(System.Logger.Level.WARNING,
           "membreaker: no memory sample for {0} ms; admitting every call until sampling resumes",
           quiet / 1_000_000);
     }
-    Admission current = admission;
-    if (current.status().samplerHealth() != SamplerHealth.STALLED) {
-      ADMISSION.compareAndSet(
-          this, current, Admission.of(current.status().withSamplerHealth(SamplerHealth.STALLED), c));
-    }
-  }
-
-  private MemoryReading read(int index, MemorySource source) {
-    try {
-      return source.read();
-    } catch (RuntimeException e) {
-      if (!sourceFailed[index]) {
-        sourceFailed[index] = true;
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "membreaker: memory source " + source.dimension().id() + " failed; it counts as"
-                + " unavailable while it keeps failing",
-            e);
-      }
-      return MemoryReading.unavailable();
-    }
-  }
-
-  private void expireOverride(long now) {
-    OverrideState o = override;
-    if (o.expiresAtNanos() != 0 && now - o.expiresAtNanos() >= 0) {
-      override = OverrideState.NONE;
-      LOG.log(System.Logger.Level.INFO, "membreaker: override {0} expired", o.mode());
-      announce(new OverrideChange(o.mode(), OverrideMode.NONE, "expired", 0, clock.instant()));
-    }
-  }
-
-  private BreakerStatus status(long now, SamplerHealth health) {
-    OverrideState o = override;
-    return new BreakerStatus(
-        machine.state(), machine.cause(), machine.enteredAt(), sinceWall, o.mode(), o.reason(),
-        o.expiresAtNanos(), machine.driving(), machine.pressure(), machine.signals(), health, now,
-        machine.transitions(), machine.openUntil(), machine.halfOpenShare());
-  }
-
-  private void publishCohorts(long now, SamplerHealth health) {
-    Admission[] next = new Admission[cohortMachines.length];
-    for (int i = 0; i < next.length; i++) {
-      StateMachine m = cohortMachines[i];
-      BreakerStatus s = new BreakerStatus(m.state(), m.cause(), m.enteredAt(), sinceWall, OverrideMode.NONE, "",
-          0, m.driving(), m.pressure(), m.signals(), health, now, m.transitions(),
-          m.openUntil(), m.halfOpenShare());
-      next[i] = Admission.of(s, cohorts.get(i).config());
-    }
-    cohortAdmissions = next;
-  }
-
-  /** Publishes a decision for {@code base} under the override in force, re-checking for a race. */
-  private void publish(BreakerStatus base) {
-    while (true) {
-      OverrideState o = override;
-      admission = Admission.of(base.withOverride(o), config);
-      if (override == o) {
-        return;
-      }
-    }
-  }
-
-  private void announce(Object event) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    try {
-      listenerExecutor.execute(() -> deliver(event));
-    } catch (RejectedExecutionException e) {
-      droppedEvents.increment();
-    }
-  }
-
-  private void deliver(Object event) {
-    for (TransitionListener listener : listeners) {
-      try {
-        if (event instanceof TransitionEvent) {
-          listener.onTransition((TransitionEvent) event);
-        } else if (event instanceof OverrideChange) {
-          listener.onOverrideChange((OverrideChange) event);
-        } else {
-          listener.onConfigChange((ConfigChange) event);
-        }
-      } catch (RuntimeException | Error e) {
-        listenerFailures.increment();
-        LOG.log(System.Logger.Level.WARNING, "membreaker: a transition listener failed", e);
-      }
-    }
-  }
-
-  private void wakeSampler() {
-    Thread t = samplerThread;
-    if (t != null) {
-      LockSupport.unpark(t);
-    }
-  }
-
-  private void runSampler() {
-    while (running) {
-      try {
-        evaluateNow();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "membreaker: sample failed", e);
-      }
-      LockSupport.parkNanos(this, config.sampleInterval().toNanos());
-    }
   }
 
   /**
-   * Wakes four times per stall period, not at every interval: each wake-up of a thread costs
-   * more in the kernel than the check itself, and a stall is still seen within 1.25 periods.
+   * The one place the snapshot changes: {@code change} derives the next snapshot from the current
+   * one (it must have no side effects: it may run more than once), and the swap is retried until
+   * no other writer came in between. Returning the current snapshot itself publishes nothing.
    */
-  private void runWatchdog() {
-    while (running) {
-      BreakerConfig c = config;
-      LockSupport.parkNanos(this, c.stallIntervals() * c.sampleInterval().toNanos() / 4);
-      checkSamplerNow();
+  private Swap publish(UnaryOperator<Admission> change) {
+    while (true) {
+      Admission before = current;
+      Admission after = change.apply(before);
+      if (after == before || CURRENT.compareAndSet(this, before, after)) {
+        return new Swap(before, after);
+      }
     }
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+  private Admission snapshot(Judgement main, List<Judgement> cohortJudgements, BreakerConfig config,
+      OverrideState override, SamplerHealth health, long now, long configVersion, String configError,
+      long sequence) {
+    Admission[] tables = new Admission[cohortJudgements.size()];
+    for (int i = 0; i < tables.length; i++) {
+      tables[i] = Admission.of(BreakerStatus.of(cohortJudgements.get(i), OverrideState.NONE, health,
+          now, configVersion, sequence), cohorts.get(i).config());
+    }
+    return Admission.of(BreakerStatus.of(main, override, health, now, configVersion, sequence),
+        config, tables, configError);
   }
 
   /** Stops the threads and releases the sources (GC listeners, open cgroup files). */
   @Override
-  public synchronized void close() {
-    running = false;
-    for (Thread t : new Thread[] {samplerThread, watchdogThread}) {
-      if (t != null) {
-        LockSupport.unpark(t);
-        try {
-          t.join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+  public void close() {
+    sampler.close();
     for (MemorySource source : sources) {
       source.close();
     }
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
+    bus.close();
+  }
+
+  /** Test hook: the sampler's cadence and wake rule as of the latest sample. */
+  Sampler samplerForTest() {
+    return sampler;
   }
 
   /** Test hook: the outcome window's call count. */
   int outcomeCallsForTest() {
-    return outcomes.calls();
+    return engine.outcomes().calls();
   }
 
   /**

@@ -90,4 +90,24 @@ final class OutcomeWindow {
     }
     return null;
   }
+
+  /**
+   * Whether the window is far from tripping under {@code config}: every measure under half its
+   * threshold. The sampler may then poll slowly; nearer, it polls at its full rate so the outcome
+   * breaker trips within one interval of the call that tips it.
+   */
+  boolean quiet(BreakerConfig config) {
+    if (config.consecutiveFailures() > 0
+        && 2 * consecutiveFailures.get() >= config.consecutiveFailures()) {
+      return false;
+    }
+    int n = filled.get();
+    if (2 * n < config.outcomeMinCalls()) {
+      return true;
+    }
+    boolean failing = 2.0 * failures.get() / n >= config.failureRateThreshold();
+    boolean slowing = !config.slowCallThreshold().isZero()
+        && 2.0 * slow.get() / n >= config.slowCallRateThreshold();
+    return !failing && !slowing;
+  }
 }

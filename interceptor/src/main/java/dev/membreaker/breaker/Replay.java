@@ -25,20 +25,22 @@ final class Replay {
     if (nanos.length == 0) {
       return new Simulation(0, Duration.ZERO, List.of(), Map.of(), shed);
     }
-    StateMachine machine = new StateMachine(candidate, nanos[0]);
+    Instant first = wallNow.minusNanos(tickerNow - nanos[0]);
+    Profile profile = new Profile(candidate, nanos[0], first);
+    Signals signals = new Signals(Signals.Settings.of(candidate));
     for (int i = 0; i < nanos.length; i++) {
-      StateMachine.Step step = machine.step(nanos[i], readings[i], null);
       Instant at = wallNow.minusNanos(tickerNow - nanos[i]);
+      signals.update(nanos[i], readings[i]);
+      Judgement j = profile.evaluate(nanos[i], at, signals, null);
+      BreakerStatus status = BreakerStatus.of(j, OverrideState.NONE, SamplerHealth.RUNNING, nanos[i], 0, i + 1);
+      Judgement.Step step = j.step();
       if (step != null) {
         transitions.add(new TransitionEvent(step.from(), step.to(), step.cause(), OverrideMode.NONE,
-            machine.driving(), machine.pressure(), machine.signals(), candidate, nanos[i], at));
+            status.drivingDimension(), status.pressure(), status.signals(), candidate, nanos[i], at));
       }
       if (i + 1 < nanos.length) {
-        time.merge(machine.state(), nanos[i + 1] - nanos[i], Long::sum);
+        time.merge(j.state(), nanos[i + 1] - nanos[i], Long::sum);
       }
-      BreakerStatus status = new BreakerStatus(machine.state(), machine.cause(), machine.enteredAt(), at,
-          OverrideMode.NONE, "", 0, machine.driving(), machine.pressure(), machine.signals(),
-          SamplerHealth.RUNNING, nanos[i], machine.transitions(), machine.openUntil(), machine.halfOpenShare());
       Admission admission = Admission.of(status, candidate);
       for (Priority p : Priority.values()) {
         shed.merge(p, 1 - admission.admitProbability(p), Double::sum);

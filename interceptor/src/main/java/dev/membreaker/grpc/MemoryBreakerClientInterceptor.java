@@ -1,6 +1,7 @@
 package dev.membreaker.grpc;
 
 import dev.membreaker.policy.Priority;
+import dev.membreaker.time.Ticker;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -40,12 +41,14 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   private final long maxHoldNanos;
   private final ConcurrentHashMap<String, AtomicLong> holdUntil = new ConcurrentHashMap<>();
   private final LongAdder held = new LongAdder();
+  private final Ticker ticker;
 
   private MemoryBreakerClientInterceptor(Builder b) {
     this.priorities = b.priorities;
     this.priorityHeader = b.priorityHeader == null ? null : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
     this.defaultHoldNanos = b.defaultHold.toNanos();
     this.maxHoldNanos = b.maxHold.toNanos();
+    this.ticker = b.ticker;
   }
 
   public static Builder builder() {
@@ -60,7 +63,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   /** Whether SHEDDABLE calls to {@code authority} are being held now. */
   public boolean holding(String authority) {
     AtomicLong until = holdUntil.get(authority);
-    return until != null && until.get() - System.nanoTime() > 0;
+    return until != null && until.get() - ticker.read() > 0;
   }
 
   @Override
@@ -89,7 +92,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
       if (status.getCode() != Status.Code.UNAVAILABLE) { // an answer from a server that is not shedding
         AtomicLong until = holdUntil.get(authority);
         if (until != null) {
-          until.set(System.nanoTime()); // over
+          until.set(ticker.read()); // over
         }
       }
       return;
@@ -103,7 +106,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
         // keep the default
       }
     }
-    long until = System.nanoTime() + Math.min(hold, maxHoldNanos);
+    long until = ticker.read() + Math.min(hold, maxHoldNanos);
     holdUntil.computeIfAbsent(authority, a -> new AtomicLong()).accumulateAndGet(until, (a, b) -> b - a > 0 ? b : a);
   }
 
@@ -191,8 +194,15 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
     private String priorityHeader = "membreaker-priority";
     private Duration defaultHold = Duration.ofSeconds(1);
     private Duration maxHold = Duration.ofSeconds(30);
+    private Ticker ticker = Ticker.system();
 
     private Builder() {}
+
+    /** The time source holds are measured by (default {@link Ticker#system()}; tests give a fake one). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
 
     /** Which methods are SHEDDABLE (the same table the server uses); by default none. */
     public Builder priorities(MethodPriorities priorities) {

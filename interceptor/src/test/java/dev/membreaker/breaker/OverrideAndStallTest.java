@@ -48,7 +48,6 @@ class OverrideAndStallTest {
     assertThat(h.decide(Priority.DEFAULT)).isEqualTo(Decision.WOULD_SHED);
     assertThat(h.decide(Priority.SHEDDABLE)).isEqualTo(Decision.WOULD_SHED);
     assertThat(h.decide(Priority.CRITICAL)).isEqualTo(Decision.ADMIT);
-    assertThat(Decision.WOULD_SHED.admitted()).isTrue();
     assertThat(h.lastEvent().override()).isEqualTo(OverrideMode.SHADOW);
   }
 
@@ -111,9 +110,35 @@ class OverrideAndStallTest {
     Harness h = new Harness();
     h.live(0.2);
     h.breaker.setOverride(OverrideMode.FORCED_OPEN, "operator", null);
-    h.ticker.advance(Duration.ofSeconds(1));
+    h.ticker.advance(Duration.ofSeconds(2));
     h.breaker.checkSamplerNow();
     assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.STALLED);
     assertThat(h.decide(Priority.DEFAULT)).isEqualTo(Decision.SHED);
+  }
+
+  @Test
+  void aCalmSamplerIsOverdueAfterTwoOfItsCalmWaits() {
+    Harness h = new Harness(); // 50 ms interval, 10 stall intervals: 500 ms while polling fast
+    h.live(0.2); // calm: it waits 500 ms between polls, so a stall is two of those
+    h.ticker.advanceMillis(1000);
+    h.breaker.checkSamplerNow();
+    assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.RUNNING);
+    h.ticker.advanceMillis(1);
+    h.breaker.checkSamplerNow();
+    assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.STALLED);
+  }
+
+  @Test
+  void aStallIsPublishedOnceAndTheNextSampleEndsIt() {
+    Harness h = new Harness();
+    h.live(0.95);
+    h.ticker.advance(Duration.ofSeconds(1));
+    h.breaker.checkSamplerNow();
+    long stalledAt = h.breaker.status().sequence();
+    h.breaker.checkSamplerNow(); // still stalled: nothing new to publish
+    assertThat(h.breaker.status().sequence()).isEqualTo(stalledAt);
+    h.live(0.95);
+    assertThat(h.breaker.status().sequence()).isEqualTo(stalledAt + 1);
+    assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.RUNNING);
   }
 }

@@ -34,6 +34,7 @@ class ClientHoldOverGrpcTest {
     client = MemoryBreakerClientInterceptor.builder()
         .priorities(MethodPriorities.builder().put("test.Payments/Report", Priority.SHEDDABLE).build())
         .defaultHold(Duration.ofSeconds(5))
+        .ticker(h.ticker)
         .build();
     holding = ClientInterceptors.intercept(h.channel, client);
   }
@@ -108,6 +109,20 @@ class ClientHoldOverGrpcTest {
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
             .contains("held locally"));
     assertThat(reportsAtServer()).isEqualTo(before);
+  }
+
+  @Test
+  void aHoldEndsWhenItsTimeHasPassedOnTheInjectedClock() {
+    h.pressure(0.8001);
+    assertThat(call(holding, TestService.PAY)).isEqualTo(Status.Code.OK); // starts a 5 s hold
+    assertThat(client.holding(h.channel.authority())).isTrue();
+    h.ticker.advance(Duration.ofMillis(4999));
+    assertThat(client.holding(h.channel.authority())).isTrue();
+    h.ticker.advance(Duration.ofMillis(1));
+    assertThat(client.holding(h.channel.authority())).isFalse();
+    long before = reportsAtServer();
+    assertThat(call(holding, TestService.REPORT)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED); // shed there
+    assertThat(reportsAtServer()).as("the call went to the server again").isEqualTo(before + 1);
   }
 
   @Test

@@ -1,0 +1,138 @@
+package dev.membreaker.breaker;
+
+import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.MemoryReading;
+import dev.membreaker.memory.MemorySource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one sample does, start to end: read the sources the config watches, record the readings
+ * for simulations, update the signals once per set of signal settings, and let each profile (the
+ * default one, then each cohort) grade them and move its state machine. Returns the result as an
+ * immutable {@link Evaluation}; publishing it is the breaker's business.
+ *
+ * <p>Not thread-safe: the breaker calls {@link #evaluate} from one thread at a time (the sampler
+ * thread, or a test's). The outcome window is the exception: calls record into it from any
+ * thread, lock-free, and the engine replaces it whole on a reset.
+ */
+final class Engine {
+
+  /** One sample's judgements: the default profile's and each cohort's, in cohort order. */
+  record Evaluation(long nanos, BreakerConfig config, Judgement main, List<Judgement> cohorts) {}
+
+  private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
+
+  private final List<MemorySource> sources;
+  private final boolean[] sourceFailed;
+  private final SampleHistory history;
+  private final Profile main;
+  private final List<Profile> cohorts = new ArrayList<>();
+  private Map<Signals.Settings, Signals> signals = new LinkedHashMap<>();
+  private BreakerConfig signalsBuiltFor;
+  private volatile OutcomeWindow outcomes;
+
+  Engine(List<MemorySource> sources, BreakerConfig config, List<Cohort> cohortProfiles,
+      SampleHistory history, long now, Instant wallNow) {
+    this.sources = sources;
+    this.sourceFailed = new boolean[sources.size()];
+    this.history = history;
+    this.main = new Profile(config, now, wallNow);
+    for (Cohort c : cohortProfiles) {
+      cohorts.add(new Profile(c.config(), now, wallNow));
+    }
+    this.outcomes = new OutcomeWindow(config.outcomeWindow());
+  }
+
+  /** The window admitted calls record their outcomes into. */
+  OutcomeWindow outcomes() {
+    return outcomes;
+  }
+
+  /** Takes one sample at {@code now} under {@code config} (the default profile's). */
+  Evaluation evaluate(long now, Instant wallNow, BreakerConfig config) {
+    if (config != main.config()) {
+      main.reconfigure(config);
+      if (outcomes.size() != config.outcomeWindow()) {
+        outcomes = new OutcomeWindow(config.outcomeWindow());
+      }
+    }
+    MemoryReading[] readings = new MemoryReading[Dimension.values().length];
+    for (int i = 0; i < sources.size(); i++) {
+      MemorySource source = sources.get(i);
+      if (config.dimensions().contains(source.dimension())) {
+        readings[source.dimension().ordinal()] = read(i, source);
+      }
+    }
+    history.add(now, readings);
+    updateSignals(now, readings);
+
+    Cause verdict = main.state() == BreakerState.OPEN ? null : outcomes.verdict(config);
+    Judgement judged = main.evaluate(now, wallNow, signalsOf(config), verdict);
+    Judgement.Step step = judged.step();
+    if (step != null && (step.to() == BreakerState.OPEN || step.to() == BreakerState.HALF_OPEN)) {
+      outcomes = new OutcomeWindow(config.outcomeWindow()); // each judges its own calls
+    }
+    List<Judgement> cohortJudgements = new ArrayList<>(cohorts.size());
+    for (Profile cohort : cohorts) {
+      cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), null));
+    }
+    return new Evaluation(now, config, judged, cohortJudgements);
+  }
+
+  /** The cohorts' judgements as of the latest sample (their initial ones before any). */
+  List<Judgement> latestCohorts() {
+    List<Judgement> latest = new ArrayList<>(cohorts.size());
+    for (Profile cohort : cohorts) {
+      latest.add(cohort.latest());
+    }
+    return latest;
+  }
+
+  /**
+   * Updates each distinct set of signal settings once. A settings change (the default profile's
+   * window or EWMA) starts its signals afresh; settings no profile uses any more are dropped.
+   */
+  private void updateSignals(long now, MemoryReading[] readings) {
+    if (signalsBuiltFor != main.config()) { // cohorts' configs never change
+      Map<Signals.Settings, Signals> next = new LinkedHashMap<>();
+      addSignals(next, main.config());
+      for (Profile cohort : cohorts) {
+        addSignals(next, cohort.config());
+      }
+      signals = next;
+      signalsBuiltFor = main.config();
+    }
+    for (Signals s : signals.values()) {
+      s.update(now, readings);
+    }
+  }
+
+  private void addSignals(Map<Signals.Settings, Signals> next, BreakerConfig config) {
+    Signals.Settings key = Signals.Settings.of(config);
+    if (!next.containsKey(key)) {
+      Signals existing = signals.get(key);
+      next.put(key, existing != null ? existing : new Signals(key));
+    }
+  }
+
+  private Signals signalsOf(BreakerConfig config) {
+    return signals.get(Signals.Settings.of(config));
+  }
+
+  private MemoryReading read(int index, MemorySource source) {
+    try {
+      return source.read();
+    } catch (RuntimeException e) {
+      if (!sourceFailed[index]) {
+        sourceFailed[index] = true;
+        LOG.log(System.Logger.Level.WARNING, "membreaker: memory source " + source.dimension().id()
+            + " failed; it counts as unavailable while it keeps failing", e);
+      }
+      return MemoryReading.unavailable();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.membreaker.breaker;
+
+import java.time.Instant;
+
+/**
+ * One threshold profile's judge: a {@link Grader} and a {@link StateMachine} under one config.
+ * The default profile and each cohort have one; {@link Replay} builds its own. Not thread-safe:
+ * owned by the engine, which runs on one thread at a time.
+ */
+final class Profile {
+
+  private final Grader grader = new Grader();
+  private final StateMachine machine;
+  private BreakerConfig config;
+  private Judgement latest;
+
+  Profile(BreakerConfig config, long now, Instant wallNow) {
+    this.config = config;
+    this.machine = new StateMachine(config, now, wallNow);
+    this.latest = Judgement.initial(now, wallNow);
+  }
+
+  BreakerConfig config() {
+    return config;
+  }
+
+  BreakerState state() {
+    return machine.state();
+  }
+
+  Judgement latest() {
+    return latest;
+  }
+
+  void reconfigure(BreakerConfig next) {
+    if (next != config) {
+      machine.reconfigure(config, next);
+      config = next;
+    }
+  }
+
+  /** Grades {@code signals} and moves the state machine: one sample. */
+  Judgement evaluate(long now, Instant wallNow, Signals signals, Cause outcomeVerdict) {
+    Grade grade = grader.grade(config, signals.latest(), machine.liveEpochFloor());
+    latest = machine.step(config, now, wallNow, grade, outcomeVerdict);
+    return latest;
+  }
+}
