@@ -15,6 +15,7 @@ import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.breaker.OverrideMode;
 import dev.membreaker.breaker.TransitionEvent;
 import dev.membreaker.grpc.ShedCounters;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.policy.Priority;
 import dev.membreaker.signal.SignalReading;
 import java.time.Clock;
@@ -45,6 +46,20 @@ final class StateMessages {
             .setLastConfigError(snapshot.lastConfigError())
             .setConfigVersion(s.configVersion())
             .setSequence(s.sequence());
+    LiveSetEvidence e = s.liveSet();
+    if (e != null) {
+      long pause = e.lastConfirmationPauseNanos();
+      b.setLiveSet(dev.membreaker.admin.v1.LiveSet.newBuilder()
+          .setCollector(e.collector().displayName())
+          .setUpperBytes(e.upper())
+          .setAnchorBytes(e.anchor())
+          .setAnchors(e.anchorEpoch())
+          .setDeadShare(e.deadShare())
+          .setConfirmations(e.confirmations())
+          .setLastConfirmationPause(com.google.protobuf.Duration.newBuilder()
+              .setSeconds(pause / 1_000_000_000L).setNanos((int) (pause % 1_000_000_000L)))
+          .setCanConfirm(e.canConfirm()));
+    }
     if (s.overrideExpiresAtNanos() != 0) {
       long left = s.overrideExpiresAtNanos() - breaker.ticker().read();
       b.setOverrideExpiresAt(timestamp(clock.instant().plusNanos(Math.max(0, left))));

@@ -1,6 +1,7 @@
 package dev.membreaker.breaker;
 
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.signal.SignalReading;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.List;
  * @param sequence the breaker's publication number: every change the breaker publishes (a
  *     sample, an override, a config, a stalled sampler) gets the next one, so a reader that sees a
  *     higher sequence sees a newer status, and never a lower one after a higher one
+ * @param liveSet what the live-set estimate rests on (the collector, the anchor, the upper bound,
+ *     confirming collections), or null when the live set's source gives no evidence
  */
 public record BreakerStatus(
     BreakerState state,
@@ -47,7 +50,8 @@ public record BreakerStatus(
     long openUntilNanos,
     double halfOpenShare,
     long configVersion,
-    long sequence) {
+    long sequence,
+    LiveSetEvidence liveSet) {
 
   /** The signals of one dimension, or an unavailable reading when it is not read. */
   public SignalReading signal(Dimension dimension) {
@@ -71,7 +75,7 @@ public record BreakerStatus(
     return new BreakerStatus(
         j.state(), j.cause(), j.enteredAtNanos(), j.since(), o.mode(), o.reason(),
         o.expiresAtNanos(), g.driving(), g.pressure(), g.signals(), health, sampledAtNanos,
-        j.transitions(), j.openUntilNanos(), j.halfOpenShare(), configVersion, sequence);
+        j.transitions(), j.openUntilNanos(), j.halfOpenShare(), configVersion, sequence, g.liveSet());
   }
 
   /** The override in force, as one value. */
@@ -86,6 +90,6 @@ public record BreakerStatus(
     return new BreakerStatus(
         state, cause, sinceNanos, since, o.mode(), o.reason(), o.expiresAtNanos(),
         drivingDimension, pressure, signals, health, sampledAtNanos, transitions, openUntilNanos,
-        halfOpenShare, version, seq);
+        halfOpenShare, version, seq, liveSet);
   }
 }

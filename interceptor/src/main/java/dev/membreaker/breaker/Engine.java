@@ -1,6 +1,8 @@
 package dev.membreaker.breaker;
 
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
+import dev.membreaker.memory.LiveSetSource;
 import dev.membreaker.memory.MemoryReading;
 import dev.membreaker.memory.MemorySource;
 import java.time.Instant;
@@ -26,7 +28,12 @@ final class Engine {
 
   private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
 
+  /** How old an anchor may be while the breaker is not HEALTHY before a confirmation refreshes it. */
+  static final long STALE_ANCHOR_NANOS = 1_000_000_000L;
+
   private final List<MemorySource> sources;
+  private final LiveSetSource liveSet; // null when the live set gives no evidence
+  private long anchorEpoch = -1;
   private final boolean[] sourceFailed;
   private final SampleHistory history;
   private final Profile main;
@@ -39,6 +46,13 @@ final class Engine {
       SampleHistory history, long now, Instant wallNow) {
     this.sources = sources;
     this.sourceFailed = new boolean[sources.size()];
+    LiveSetSource found = null;
+    for (MemorySource s : sources) {
+      if (s instanceof LiveSetSource && s.dimension() == Dimension.HEAP_LIVE && found == null) {
+        found = (LiveSetSource) s;
+      }
+    }
+    this.liveSet = found;
     this.history = history;
     this.main = new Profile(config, now, wallNow);
     for (Cohort c : cohortProfiles) {
@@ -68,19 +82,67 @@ final class Engine {
       }
     }
     history.add(now, readings);
+    LiveSetEvidence evidence = liveSetEvidence(now, readings);
     updateSignals(now, readings);
 
     Cause verdict = main.state() == BreakerState.OPEN ? null : outcomes.verdict(config);
-    Judgement judged = main.evaluate(now, wallNow, signalsOf(config), verdict);
+    Judgement judged = main.evaluate(now, wallNow, signalsOf(config), evidence, verdict);
     Judgement.Step step = judged.step();
     if (step != null && (step.to() == BreakerState.OPEN || step.to() == BreakerState.HALF_OPEN)) {
       outcomes = new OutcomeWindow(config.outcomeWindow()); // each judges its own calls
     }
     List<Judgement> cohortJudgements = new ArrayList<>(cohorts.size());
     for (Profile cohort : cohorts) {
-      cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), null));
+      cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), evidence, null));
     }
+    confirmIfNeeded(now, judged);
     return new Evaluation(now, config, judged, cohortJudgements);
+  }
+
+  /**
+   * The live set's evidence at this sample; a new anchor is a measurement, so the live set's
+   * smoothing starts afresh from it rather than averaging it with the estimates it replaces.
+   */
+  private LiveSetEvidence liveSetEvidence(long now, MemoryReading[] readings) {
+    if (liveSet == null || readings[Dimension.HEAP_LIVE.ordinal()] == null) {
+      return null;
+    }
+    LiveSetEvidence e = liveSet.evidence();
+    if (e.anchorEpoch() != anchorEpoch) {
+      if (anchorEpoch >= 0) {
+        for (Signals s : signals.values()) {
+          s.restart(Dimension.HEAP_LIVE);
+        }
+      }
+      anchorEpoch = e.anchorEpoch();
+      anchorAt = now;
+    }
+    return e;
+  }
+
+  private long anchorAt;
+
+  /**
+   * Asks the live set for a confirming collection when a shedding level was held back for want of
+   * one, or when the breaker is kept from HEALTHY by an anchor older than {@link
+   * #STALE_ANCHOR_NANOS} (after a surge, with little allocated, no collection comes by itself).
+   * The source rate-limits; asking costs nothing when it declines.
+   */
+  private void confirmIfNeeded(long now, Judgement judged) {
+    if (liveSet == null) {
+      return;
+    }
+    if (judged.grade().confirmLiveSet()) {
+      liveSet.requestConfirmation("a shedding level rests on promoted bytes of unknown liveness");
+      return;
+    }
+    // In OPEN only the anchor at its end matters (HALF_OPEN is judged on a fresh one): a
+    // confirmation earlier would only add pauses.
+    boolean openEndsSoon = judged.state() != BreakerState.OPEN
+        || judged.openUntilNanos() - now <= STALE_ANCHOR_NANOS;
+    if (judged.state() != BreakerState.HEALTHY && openEndsSoon && now - anchorAt >= STALE_ANCHOR_NANOS) {
+      liveSet.requestConfirmation("refreshing a stale live set while " + judged.state());
+    }
   }
 
   /** The cohorts' judgements as of the latest sample (their initial ones before any). */

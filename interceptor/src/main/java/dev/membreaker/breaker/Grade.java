@@ -1,6 +1,7 @@
 package dev.membreaker.breaker;
 
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.signal.SignalReading;
 import java.util.List;
 
@@ -14,7 +15,11 @@ import java.util.List;
  * @param driving the dimension of that pressure, or null when none is readable
  * @param signals the profile's signals for the dimensions it watches
  * @param recovered whether the recover condition has held for {@code recover_samples} samples
- * @param liveEpoch the live set's epoch at this sample (0 when it is not read)
+ * @param liveEpoch the live set's freshness at this sample: its anchor count where the source
+ *     gives evidence, else its collection count (0 when it is not read)
+ * @param confirmLiveSet whether a shedding level was held at WARNING because it rested on
+ *     unconfirmed live-set bytes: a confirming collection should measure them
+ * @param liveSet what the live-set estimate rests on, or null where its source gives no evidence
  */
 record Grade(
     BreakerState level,
@@ -23,8 +28,10 @@ record Grade(
     Dimension driving,
     List<SignalReading> signals,
     boolean recovered,
-    long liveEpoch) {
+    long liveEpoch,
+    boolean confirmLiveSet,
+    LiveSetEvidence liveSet) {
 
   /** The grade before any sample: nothing read yet. */
-  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0);
+  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, null);
 }

@@ -6,6 +6,7 @@ import static dev.membreaker.breaker.BreakerState.OPEN;
 import static dev.membreaker.breaker.BreakerState.WARNING;
 
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.signal.SignalReading;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,8 @@ import java.util.List;
  */
 final class Grader {
 
+  static boolean HOLD_FOR_CONFIRMATION = Boolean.parseBoolean(System.getProperty("mb.hold", "true"));
+
   private int belowRecover;
   private int growthOpenRun;
   private int exhaustionOpenRun;
@@ -40,7 +43,8 @@ final class Grader {
    * @param signals every dimension's signals at this sample
    * @param liveEpochFloor the live set counts only with an epoch above this (-1: always)
    */
-  Grade grade(BreakerConfig config, List<SignalReading> signals, long liveEpochFloor) {
+  Grade grade(BreakerConfig config, List<SignalReading> signals, long liveEpochFloor,
+      LiveSetEvidence evidence) {
     List<SignalReading> watched = new ArrayList<>(signals.size());
     SignalReading live = null;
     SignalReading used = null;
@@ -55,15 +59,26 @@ final class Grader {
         used = s;
       }
     }
-    long liveEpoch = live == null ? 0 : live.epoch();
+    long collections = live == null ? 0 : live.epoch();
+    // With evidence, the live set is fresh only with a new anchor: a young collection measures
+    // nothing of the old generation's liveness.
+    long liveEpoch = evidence != null ? evidence.anchorEpoch() : collections;
     boolean liveFresh = live != null && live.available() && liveEpoch > liveEpochFloor;
+    boolean liveStale = live != null && live.available() && !liveFresh;
 
     double pressure = 0;
     Dimension driving = null;
+    double otherPressure = 0;
+    Dimension otherDriving = null;
     for (SignalReading s : watched) {
       if (!s.available() || !s.dimension().drivesLevels()
           || (s.dimension() == Dimension.HEAP_LIVE && !liveFresh)) {
         continue;
+      }
+      if (s.dimension() != Dimension.HEAP_LIVE
+          && (otherDriving == null || s.smoothedPressure() > otherPressure)) {
+        otherPressure = s.smoothedPressure();
+        otherDriving = s.dimension();
       }
       if (driving == null || s.smoothedPressure() > pressure) {
         pressure = s.smoothedPressure();
@@ -71,18 +86,8 @@ final class Grader {
       }
     }
 
-    BreakerState level = HEALTHY;
-    Cause why = null;
-    if (pressure >= config.open()) {
-      level = OPEN;
-      why = Cause.PRESSURE;
-    } else if (pressure >= config.degraded()) {
-      level = DEGRADED;
-      why = Cause.PRESSURE;
-    } else if (pressure >= config.warning()) {
-      level = WARNING;
-      why = Cause.PRESSURE;
-    }
+    BreakerState level = levelOf(config, pressure);
+    Cause why = level == HEALTHY ? null : Cause.PRESSURE;
     if (liveFresh && live.pressure() >= config.occupancyFloor()) {
       double growth = live.growthBytesPerSecond();
       boolean armed = live.baselineSize() >= config.growthBaselineMinSamples()
@@ -112,19 +117,73 @@ final class Grader {
       growthOpenRun = 0;
       exhaustionOpenRun = 0;
     }
+    boolean confirm = false;
+    if (liveFresh && evidence != null && level.severity() >= WARNING.severity()
+        && needsConfirmation(config, live, evidence)) {
+      boolean liveDecides = driving == Dimension.HEAP_LIVE
+          || why == Cause.GROWTH || why == Cause.EXHAUSTION_PROJECTION;
+      if (liveDecides) {
+        // Held until a confirmation measures the bytes: at WARNING if the estimate called for
+        // shedding (a heads-up), else not at all; another dimension's own level always stands.
+        confirm = true;
+        BreakerState held = level.severity() >= DEGRADED.severity() ? WARNING : HEALTHY;
+        BreakerState others = levelOf(config, otherPressure);
+        if (others.severity() >= held.severity() && others != HEALTHY) {
+          level = others;
+          why = Cause.PRESSURE;
+          pressure = otherPressure;
+          driving = otherDriving;
+        } else {
+          level = held;
+          why = held == HEALTHY ? null : Cause.UNCONFIRMED_LIVE_SET;
+        }
+      }
+    }
     if (used != null && used.available() && used.pressure() >= config.emergency()) {
       if (emergencyStartEpoch < 0) {
-        emergencyStartEpoch = liveEpoch;
-      } else if (liveEpoch - emergencyStartEpoch >= config.emergencyCollections() && level != OPEN) {
+        emergencyStartEpoch = collections;
+      } else if (collections - emergencyStartEpoch >= config.emergencyCollections() && level != OPEN) {
         level = OPEN;
         why = Cause.EMERGENCY;
       }
     } else {
       emergencyStartEpoch = -1;
     }
-    boolean quiet = level == HEALTHY && pressure < config.recover();
+    // A stale live set cannot be what lets the breaker recover: another dimension's low pressure
+    // says nothing about the heap.
+    boolean quiet = level == HEALTHY && pressure < config.recover() && !liveStale;
     belowRecover = quiet ? belowRecover + 1 : 0;
     return new Grade(level, why, pressure, driving, Collections.unmodifiableList(watched),
-        belowRecover >= config.recoverSamples(), liveEpoch);
+        belowRecover >= config.recoverSamples(), liveEpoch, confirm, evidence);
+  }
+
+  /**
+   * Whether a shedding level that the live set calls for rests on bytes no collection has shown
+   * to be live: promoted since the anchor, in a JVM whose anchors have found most promoted bytes
+   * dead (or have not yet said). Not when the anchor itself calls for shedding, nor when the upper
+   * bound is at the open watermark: then exhaustion is imminent whatever is live, and there is no
+   * time to confirm. Nor when no confirmation can answer soon: this JVM cannot confirm ({@code
+   * -XX:+DisableExplicitGC}), or the last one was too recent, unless anchors have shown most
+   * promoted bytes to die; then the estimate alone decides, as it would without evidence, so a
+   * surge is never missed for want of a confirmation (and promoted garbage may be shed for).
+   */
+  private static boolean needsConfirmation(BreakerConfig config, SignalReading live, LiveSetEvidence e) {
+    double anchorPressure = (double) e.anchor() / live.limit();
+    double upperPressure = (double) e.upper() / live.limit();
+    boolean retentionRegime = e.deadShare() >= 0 && e.deadShare() < 0.5;
+    boolean garbageRegime = e.deadShare() >= 0.5;
+    return HOLD_FOR_CONFIRMATION && e.canConfirm()
+        && (e.confirmationAvailable() || garbageRegime)
+        && e.unconfirmed(live.used(), live.limit())
+        && anchorPressure < config.degraded()
+        && upperPressure < config.open()
+        && !retentionRegime;
+  }
+
+  private static BreakerState levelOf(BreakerConfig config, double pressure) {
+    return pressure >= config.open() ? OPEN
+        : pressure >= config.degraded() ? DEGRADED
+        : pressure >= config.warning() ? WARNING
+        : HEALTHY;
   }
 }

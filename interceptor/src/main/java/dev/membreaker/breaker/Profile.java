@@ -1,5 +1,6 @@
 package dev.membreaker.breaker;
 
+import dev.membreaker.memory.LiveSetEvidence;
 import java.time.Instant;
 
 /**
@@ -40,8 +41,9 @@ final class Profile {
   }
 
   /** Grades {@code signals} and moves the state machine: one sample. */
-  Judgement evaluate(long now, Instant wallNow, Signals signals, Cause outcomeVerdict) {
-    Grade grade = grader.grade(config, signals.latest(), machine.liveEpochFloor());
+  Judgement evaluate(long now, Instant wallNow, Signals signals, LiveSetEvidence evidence,
+      Cause outcomeVerdict) {
+    Grade grade = grader.grade(config, signals.latest(), machine.liveEpochFloor(), evidence);
     latest = machine.step(config, now, wallNow, grade, outcomeVerdict);
     return latest;
   }

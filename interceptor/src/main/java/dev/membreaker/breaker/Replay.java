@@ -31,7 +31,7 @@ final class Replay {
     for (int i = 0; i < nanos.length; i++) {
       Instant at = wallNow.minusNanos(tickerNow - nanos[i]);
       signals.update(nanos[i], readings[i]);
-      Judgement j = profile.evaluate(nanos[i], at, signals, null);
+      Judgement j = profile.evaluate(nanos[i], at, signals, null, null);
       BreakerStatus status = BreakerStatus.of(j, OverrideState.NONE, SamplerHealth.RUNNING, nanos[i], 0, i + 1);
       Judgement.Step step = j.step();
       if (step != null) {

@@ -51,6 +51,14 @@ final class Signals {
     latest = Collections.unmodifiableList(current);
   }
 
+  /** Starts {@code d}'s smoothing afresh at its next reading. */
+  void restart(Dimension d) {
+    DimensionSignal s = byDimension.get(d);
+    if (s != null) {
+      s.restart();
+    }
+  }
+
   /** The signals as of the latest sample, in dimension order. */
   List<SignalReading> latest() {
     return latest;

@@ -1,17 +1,17 @@
 package dev.membreaker.memory;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.membreaker.time.Ticker;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -19,49 +19,88 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The heap's live set: for each heap pool, its occupancy right after the most recent collection
- * <em>that collected that pool</em>, summed.
+ * The heap's live set, estimated from two numbers, as {@link LiveSetEvidence} explains: an upper
+ * bound U (old and survivor occupancy after every collection) and an anchor A (old occupancy after
+ * a collection that marked the old generation). The estimate is {@code A + (1 − g) × (U − A)},
+ * with g the share of promoted bytes that recent anchors found dead.
  *
- * <p>Why per pool and per collector: after a young collection the old generation still holds the
- * garbage that was promoted into it, and only a collection that manages the old pool (a full
- * collection with Parallel or Serial, a young or mixed one with G1) tells how much of it is live.
- * Counting the old generation's after-young-GC figure would make promoted garbage look like a
- * growing live set and trip the breaker on healthy traffic, which is exactly the sawtooth the
- * breaker must ignore. So a notification from collector C updates only the pools that
- * {@link GarbageCollectorMXBean#getMemoryPoolNames() C manages}. Until a pool has been collected,
- * its {@link MemoryPoolMXBean#getCollectionUsage()} is the fallback; where the JVM offers no GC
- * notifications at all, every read uses that fallback.
+ * <p>Why two numbers. After a young collection the old generation still holds the garbage that was
+ * promoted into it, and only a marking collection tells how much of it is live. Objects living
+ * about a second are promoted and die there: read as live, they look like a growing live set and
+ * trip the breaker on healthy traffic (G1's after-young-GC figure rose to 0.63 of the heap while
+ * 0.2 was live). Read as dead, a real surge would be missed until the next marking. Neither number
+ * alone is right; the anchor says what is known, the upper bound what is possible, and g, learned
+ * from the anchors, how much of the difference usually survives.
  *
- * <p>Eden is not counted: see {@link #isEden}.
+ * <p>Anchors, per collector: a full collection (any "end of major GC", a confirming one included)
+ * and a ZGC or Shenandoah <em>cycle</em>. Their <em>pause</em> notifications carry no usage at all
+ * and are ignored. G1's mixed collections and its Remark (seen as a drop of the old generation's
+ * usage with no notification) lower the upper bound but are not anchors: what they leave still
+ * holds garbage. With Parallel and Serial the upper bound includes the old generation after young
+ * collections (which only grows between full ones), so it is not stale between full collections.
  *
- * <p>Notifications arrive on a JMX thread; they update a small synchronized table and call the
- * change callback so the sampler evaluates at once. {@link #read()} runs on the sampler thread.
+ * <p>Confirming collections ({@link #requestConfirmation}): {@code System.gc()} on a thread of its
+ * own, one at a time, at most one every two seconds, spaced further (doubling up to 30 s) while
+ * their verdicts do not change, and never closer than 100 times the last one's pause (so they take
+ * at most 1 % of the time). Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
+ * -XX:+ExplicitGCInvokesConcurrent} a confirmation starts a concurrent cycle, whose Remark drop or
+ * mixed collections become the anchor.
+ *
+ * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
+ * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
  */
-final class HeapLiveSetSource implements MemorySource, NotificationListener {
+final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
+  private static final System.Logger LOG = System.getLogger(HeapLiveSetSource.class.getName());
+  private static final long MIN_CONFIRM_INTERVAL = 2_000_000_000L;
+  private static final long MAX_CONFIRM_INTERVAL = 30_000_000_000L;
+
+  private final Ticker ticker;
+  private final Collector collector;
   private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
-  private final Set<String> heapPoolNames = new HashSet<>();
-  private final Map<String, Set<String>> poolsByCollector = new HashMap<>();
+  private final MemoryPoolMXBean oldPool; // null when the heap has no pool of its own for it
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final List<GarbageCollectorMXBean> collectors;
   private final long maxHeap;
+  private final boolean explicitGcDisabled;
+  private final AtomicBoolean confirming = new AtomicBoolean();
 
-  private final Map<String, Long> afterGcByPool = new HashMap<>(); // guarded by this
-  private volatile long liveBytes = -1;
+  // guarded by this
+  private long upper = -1;
+  private long anchor;
+  private long anchorEpoch;
+  private double deadShare = -1;
+  private long notifications;
+  private long notificationsAtLastPoll = -1;
+  private long oldAtLastPoll = -1;
+  private long confirmations;
+  private long lastConfirmationPause;
+  private long lastConfirmationEnd;
+  private long confirmInterval = MIN_CONFIRM_INTERVAL;
+  private boolean confirmationPending;
+  private String confirmationReason = "";
+  private double upperBeforeConfirmation;
+
   private volatile long epoch;
   private volatile Runnable callback = () -> {};
 
-  HeapLiveSetSource() {
+  HeapLiveSetSource(Ticker ticker) {
+    this.ticker = ticker;
     this.maxHeap = Runtime.getRuntime().maxMemory();
+    this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    this.collector = Collector.detect(collectors);
+    MemoryPoolMXBean old = null;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && !isEden(pool.getName())) {
         heapPools.add(pool);
-        heapPoolNames.add(pool.getName());
+        if (isOld(pool.getName())) {
+          old = pool;
+        }
       }
     }
-    this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    this.oldPool = old;
+    this.explicitGcDisabled = vmFlag("DisableExplicitGC");
     for (GarbageCollectorMXBean gc : collectors) {
-      poolsByCollector.put(gc.getName(), Set.of(gc.getMemoryPoolNames()));
       if (gc instanceof NotificationEmitter) {
         NotificationEmitter emitter = (NotificationEmitter) gc;
         emitter.addNotificationListener(this, null, null);
@@ -79,6 +118,19 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
     return poolName.contains("Eden");
   }
 
+  private static boolean isOld(String poolName) {
+    return poolName.contains("Old Gen") || poolName.contains("Tenured");
+  }
+
+  private static boolean vmFlag(String name) {
+    try {
+      return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption(name).getValue());
+    } catch (RuntimeException e) {
+      return false; // not HotSpot, or no such flag
+    }
+  }
+
   @Override
   public Dimension dimension() {
     return Dimension.HEAP_LIVE;
@@ -91,25 +143,50 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
 
   @Override
   public MemoryReading read() {
-    long live = liveBytes;
-    if (live >= 0) {
-      return new MemoryReading(live, maxHeap, epoch);
-    }
-    // No notification yet: the pools' own after-collection figures. Until the first collection
-    // they cannot change, so with notifications on they are read once; without, at every read.
-    MemoryReading fallback = fallback();
-    if (!emitters.isEmpty()) {
-      synchronized (this) {
-        if (liveBytes < 0) {
-          epoch = fallback.epoch();
-          liveBytes = fallback.used();
-        }
+    pollForRemarkDrop();
+    synchronized (this) {
+      if (upper < 0) {
+        upper = pooledCollectionUsage(); // no collection seen yet: the pools' own figures
+        anchor = upper;
       }
+      return new MemoryReading(estimate(), maxHeap, Math.max(epoch, collections()));
     }
-    return fallback;
   }
 
-  private MemoryReading fallback() {
+  /** The estimate, under the lock. */
+  private long estimate() {
+    if (anchorEpoch == 0) {
+      return upper;
+    }
+    double g = deadShare < 0 ? 0 : deadShare;
+    long unknown = Math.max(0, upper - anchor);
+    return anchor + Math.round((1 - g) * unknown);
+  }
+
+  /**
+   * G1's Remark frees old regions that hold nothing live and updates the pool's usage without a
+   * notification: a drop of the old pool's usage with no notification since the previous read is
+   * that, and the new figure is a lower upper bound. Not an anchor: the regions it keeps still
+   * hold garbage, as those a mixed collection keeps do, and learning from them would read the
+   * garbage left behind as retained.
+   */
+  private void pollForRemarkDrop() {
+    if (collector != Collector.G1 || oldPool == null) {
+      return;
+    }
+    long old = oldPool.getUsage().getUsed();
+    synchronized (this) {
+      if (notifications == notificationsAtLastPoll && oldAtLastPoll >= 0
+          && old < oldAtLastPoll - maxHeap / 100) {
+        long survivors = Math.max(0, upper - oldAtLastPoll);
+        upper = old + survivors;
+      }
+      notificationsAtLastPoll = notifications;
+      oldAtLastPoll = old;
+    }
+  }
+
+  private long pooledCollectionUsage() {
     long sum = 0;
     for (MemoryPoolMXBean pool : heapPools) {
       MemoryUsage usage = pool.getCollectionUsage();
@@ -117,10 +194,10 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
         sum += usage.getUsed();
       }
     }
-    return new MemoryReading(sum, maxHeap, collections());
+    return sum;
   }
 
-  /** Collections so far, over all collectors: the epoch, the same in both modes. */
+  /** Collections so far, over all collectors. */
   private long collections() {
     long count = 0;
     for (GarbageCollectorMXBean gc : collectors) {
@@ -131,34 +208,110 @@ final class HeapLiveSetSource implements MemorySource, NotificationListener {
 
   @Override
   public void handleNotification(Notification notification, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
-        notification.getType())) {
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
       return;
     }
     GarbageCollectionNotificationInfo info =
         GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-    Set<String> managed = poolsByCollector.getOrDefault(info.getGcName(), heapPoolNames);
+    if (Collector.isPauseOnly(info.getGcName())) {
+      return; // ZGC and Shenandoah pauses: no usage in them at all
+    }
     Map<String, MemoryUsage> after = info.getGcInfo().getMemoryUsageAfterGc();
+    long afterBytes = 0;
+    for (MemoryPoolMXBean pool : heapPools) {
+      MemoryUsage usage = after.get(pool.getName());
+      if (usage != null) {
+        afterBytes += usage.getUsed();
+      }
+    }
+    String name = info.getGcName();
+    boolean marked = "end of major GC".equals(info.getGcAction())
+        || name.equals("ZGC Cycles") || name.equals("ZGC Major Cycles") || name.equals("Shenandoah Cycles");
     synchronized (this) {
-      if (afterGcByPool.isEmpty()) {
-        for (MemoryPoolMXBean pool : heapPools) {
-          MemoryUsage usage = pool.getCollectionUsage();
-          afterGcByPool.put(pool.getName(), usage == null ? 0L : usage.getUsed());
-        }
-      }
-      for (Map.Entry<String, MemoryUsage> e : after.entrySet()) {
-        if (heapPoolNames.contains(e.getKey()) && managed.contains(e.getKey())) {
-          afterGcByPool.put(e.getKey(), e.getValue().getUsed());
-        }
-      }
-      long sum = 0;
-      for (long v : afterGcByPool.values()) {
-        sum += v;
+      long upperBefore = upper;
+      notifications++;
+      upper = afterBytes;
+      if (marked) {
+        newAnchor(afterBytes, Math.max(upperBefore, afterBytes));
       }
       epoch = Math.max(epoch + 1, collections());
-      liveBytes = sum;
     }
     callback.run();
+  }
+
+  /**
+   * Takes {@code live} as the new anchor and learns from it how much of what was promoted since
+   * the previous one died. An anchor below the previous one means memory the previous anchor held
+   * was released: everything since counts as died (the surge is over; what grows next is not to be
+   * trusted as retained until an anchor says so). The share falls at once when an anchor shows
+   * retention and rises by halves, so one garbage-heavy cycle does not hide the next surge.
+   */
+  private void newAnchor(long live, long upperBefore) {
+    long promoted = Math.max(0, upperBefore - anchor);
+    long released = Math.max(0, anchor - live);
+    if (promoted + released > maxHeap / 100) { // the first anchor learns against the start-up figure
+      double died = live < anchor ? 1 : 1 - Math.min(1, (double) (live - anchor) / promoted);
+      deadShare = deadShare < 0 || died < deadShare ? died : 0.5 * deadShare + 0.5 * died;
+    }
+    if (confirmationPending) {
+      confirmationPending = false;
+      LOG.log(System.Logger.Level.INFO, String.format(
+          "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound was %.3f",
+          confirmationReason, (double) live / maxHeap, upperBeforeConfirmation / maxHeap));
+      long change = Math.abs(live - anchor);
+      confirmInterval = change < maxHeap / 50
+          ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+    }
+    anchor = live;
+    anchorEpoch++;
+  }
+
+  @Override
+  public synchronized LiveSetEvidence evidence() {
+    return new LiveSetEvidence(collector, Math.max(0, upper), anchor, anchorEpoch, deadShare,
+        confirmations, lastConfirmationPause, !explicitGcDisabled,
+        confirming.get() || confirmations == 0
+            || ticker.read() - lastConfirmationEnd >= Math.max(confirmInterval, 100 * lastConfirmationPause));
+  }
+
+  @Override
+  public Confirmation requestConfirmation(String reason) {
+    if (explicitGcDisabled) {
+      return Confirmation.DISABLED;
+    }
+    long now = ticker.read();
+    synchronized (this) {
+      if (confirming.get()) {
+        return Confirmation.IN_FLIGHT;
+      }
+      long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
+      if (confirmations > 0 && now - lastConfirmationEnd < spacing) {
+        return Confirmation.TOO_SOON;
+      }
+      confirming.set(true);
+      confirmationPending = true;
+      confirmationReason = reason;
+      upperBeforeConfirmation = Math.max(upper, 0);
+    }
+    Thread t = new Thread(this::confirm, "membreaker-confirm-gc");
+    t.setDaemon(true);
+    t.start();
+    return Confirmation.STARTED;
+  }
+
+  private void confirm() {
+    long start = ticker.read();
+    try {
+      System.gc();
+    } finally {
+      long end = ticker.read();
+      synchronized (this) {
+        confirmations++;
+        lastConfirmationPause = end - start;
+        lastConfirmationEnd = end;
+      }
+      confirming.set(false);
+    }
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class MemorySources {
     Objects.requireNonNull(ticker, "ticker");
     long every = cgroupReadInterval.toNanos();
     List<MemorySource> sources = new ArrayList<>();
-    sources.add(heapLiveSet());
+    sources.add(heapLiveSet(ticker));
     sources.add(heapUsed());
     sources.add(direct());
     sources.add(metaspace());
@@ -39,9 +39,17 @@ public final class MemorySources {
     return sources;
   }
 
-  /** The heap live set from GC notifications (see the class comment of the implementation). */
-  public static MemorySource heapLiveSet() {
-    return new HeapLiveSetSource();
+  /** The heap live set from GC notifications, with the system ticker. */
+  public static LiveSetSource heapLiveSet() {
+    return heapLiveSet(Ticker.system());
+  }
+
+  /**
+   * The heap live set from GC notifications: an anchor from marking collections, an upper bound
+   * from every collection, and confirming collections on request (see {@link LiveSetEvidence}).
+   */
+  public static LiveSetSource heapLiveSet(Ticker ticker) {
+    return new HeapLiveSetSource(Objects.requireNonNull(ticker, "ticker"));
   }
 
   /** Raw heap used, for the emergency level. */

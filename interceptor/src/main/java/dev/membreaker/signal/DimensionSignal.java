@@ -34,6 +34,16 @@ public final class DimensionSignal {
     this.growthBaseline = new PercentileBaseline(baselineWindowNanos, baselineRecordNanos);
   }
 
+  /**
+   * Starts the smoothing afresh at the next reading: for a figure that was just measured rather
+   * than estimated (a new live-set anchor), which smoothing would only delay. The growth window
+   * and baseline are kept: an anchor below the estimates before it reads as a fall, one above
+   * them as growth, and both are true.
+   */
+  public void restart() {
+    ewma.restart();
+  }
+
   /** Folds in a reading taken at {@code nanos} and returns the signals as they now stand. */
   public SignalReading update(long nanos, MemoryReading reading) {
     if (!reading.available()) {

@@ -29,6 +29,11 @@ public final class Ewma {
     return value;
   }
 
+  /** Forgets the average: the next observation starts it afresh. */
+  public void restart() {
+    started = false;
+  }
+
   /** The current average (0 before the first observation). */
   public double value() {
     return value;

@@ -40,6 +40,18 @@ class RealJvmBreakerTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-XX:+UseZGC", "-XX:+UseShenandoahGC"})
+  void pauseNotificationsAreNotReadAsAnEmptyHeap(String collector) throws Exception {
+    // ZGC's and Shenandoah's "Pauses" notifications carry no usage: read as a measurement they say
+    // the heap is empty after every pause. A third of the heap is held throughout here.
+    Map<String, String> r = run(List.of(collector), "base", "5000", "0.35");
+    assertThat(r.get("oom")).as("OutOfMemoryError in %s", r).isEqualTo("false");
+    assertThat(r.get("collector")).isIn("ZGC", "SHENANDOAH");
+    assertThat(Double.parseDouble(r.get("minLiveLate")))
+        .as("the lowest live set the breaker reported after the first 2 s, in %s", r).isGreaterThan(0.25);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseSerialGC"})
   void aRetainedSurgeOpensTheBreakerBeforeAnyOutOfMemoryError(String collector) throws Exception {
     // 16 MiB a second retained, with no end until the breaker opens: the heap holds 64 MiB.
@@ -60,7 +72,9 @@ class RealJvmBreakerTest {
     // the breaker's estimate of it (which on G1 also holds old regions not yet reclaimed) stays
     // well below the warning watermark.
     assertThat(Double.parseDouble(r.get("trueLive"))).as("the load's live set in %s", r).isLessThan(0.30);
-    assertThat(Double.parseDouble(r.get("maxLive"))).as("the breaker's live set in %s", r).isLessThan(0.50);
+    // The breaker's estimate may rise with promoted bytes of unknown liveness (they are confirmed
+    // before anything is shed); what collections confirmed live stays near the load's own.
+    assertThat(Double.parseDouble(r.get("maxAnchor"))).as("the breaker's confirmed live set in %s", r).isLessThan(0.50);
     assertThat(Integer.parseInt(r.get("transitions"))).as("transitions in %s", r).isZero();
   }
 

@@ -58,11 +58,25 @@ public final class RealJvmProbe {
     MemoryBreaker breaker = MemoryBreaker.builder().build();
     breaker.start();
     double[] maxLive = new double[1];
+    double[] minLiveLate = {1};
+    double[] maxAnchor = new double[1];
+    double[] maxUpper = new double[1];
+    long lateFrom = System.nanoTime() + 2_000_000_000L;
     Thread watcher = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
         double live = breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).pressure();
+        dev.membreaker.memory.LiveSetEvidence ev = breaker.status().liveSet();
         synchronized (maxLive) {
           maxLive[0] = Math.max(maxLive[0], live);
+          if (ev != null && ev.anchorEpoch() > 0) {
+            maxAnchor[0] = Math.max(maxAnchor[0], (double) ev.anchor() / max);
+          }
+          if (ev != null) {
+            maxUpper[0] = Math.max(maxUpper[0], (double) ev.upper() / max);
+          }
+          if (System.nanoTime() > lateFrom) {
+            minLiveLate[0] = Math.min(minLiveLate[0], live);
+          }
         }
         try {
           Thread.sleep(5); // polling cadence of a measurement thread, not a wait for a condition
@@ -80,7 +94,14 @@ public final class RealJvmProbe {
     long retainedBytes = 0;
     long end = System.nanoTime() + millis * 1_000_000L;
     try {
-      if (mode.equals("garbage") || mode.equals("promoted")) {
+      if (mode.equals("base")) {
+        // A share of the heap held throughout, and short-lived garbage beside it.
+        Object kept = base(end, max, Double.parseDouble(args[2]));
+        System.gc();
+        System.gc();
+        trueLive = (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
+        sink = kept;
+      } else if (mode.equals("garbage") || mode.equals("promoted")) {
         Object kept = garbage(end, max, mode.equals("promoted"));
         // The load's true live set: what two full collections leave while it is still referenced.
         System.gc();
@@ -133,10 +154,32 @@ public final class RealJvmProbe {
     }
     System.out.printf(
         "RESULT mode=%s oom=%s opened=%s transitions=%d gcs=%d gcsAbove90=%d peakRawBeforeGc=%.3f"
-            + " trueLive=%.3f maxLive=%.3f liveAtOpen=%.3f retainedMiB=%d path=%s%n",
+            + " trueLive=%.3f maxLive=%.3f maxAnchor=%.3f maxUpper=%.3f minLiveLate=%.3f liveAtOpen=%.3f retainedMiB=%d"
+            + " confirmations=%d collector=%s path=%s%n",
         mode, oom, opened, transitions.size(), gcs.get(), gcsAbove90.get(), peakBefore[0], trueLive,
-        maxLive[0], liveAtOpen, retainedBytes >> 20, names.length() == 0 ? "-" : names);
+        maxLive[0], maxAnchor[0], maxUpper[0], minLiveLate[0], liveAtOpen, retainedBytes >> 20,
+        confirmations(breaker), collector(), names.length() == 0 ? "-" : names);
     System.out.flush();
+  }
+
+  private static long confirmations(MemoryBreaker breaker) {
+    return breaker.status().liveSet() == null ? -1 : breaker.status().liveSet().confirmations();
+  }
+
+  private static String collector() {
+    return dev.membreaker.memory.Collector.detect(ManagementFactory.getGarbageCollectorMXBeans()).name();
+  }
+
+  /** {@code share} of the heap held throughout, and short-lived garbage beside it. */
+  private static Object base(long end, long max, double share) {
+    List<byte[]> held = new ArrayList<>();
+    for (long b = 0; b < max * share; b += 64 * 1024) {
+      held.add(new byte[64 * 1024]);
+    }
+    while (System.nanoTime() < end) {
+      sink = new byte[16 * 1024];
+    }
+    return held;
   }
 
   /**

@@ -17,15 +17,20 @@ class JvmSourcesTest {
 
   @Test
   void theLiveSetIsMeasuredAtEachCollectionAndWakesTheSampler() {
-    HeapLiveSetSource source = new HeapLiveSetSource();
+    HeapLiveSetSource source = new HeapLiveSetSource(dev.membreaker.time.Ticker.system());
     try {
       AtomicInteger wakes = new AtomicInteger();
       source.onChange(wakes::incrementAndGet);
       long before = source.read().epoch();
+      long anchorsBefore = source.evidence().anchorEpoch();
       System.gc();
       await().atMost(Duration.ofSeconds(10)).until(() -> wakes.get() > 0);
       MemoryReading r = source.read();
       assertThat(r.epoch()).isGreaterThan(before);
+      assertThat(source.evidence().anchorEpoch()).as("a full collection is an anchor").isGreaterThan(anchorsBefore);
+      assertThat(source.evidence().collector()).isEqualTo(Collector.G1); // Surefire's JVM: the default
+      assertThat(r.used()).as("right after a full collection the estimate is the anchor")
+          .isEqualTo(source.evidence().anchor());
       assertThat(r.limit()).isEqualTo(Runtime.getRuntime().maxMemory());
       assertThat(r.used()).isPositive().isLessThan(r.limit());
     } finally {

@@ -57,10 +57,12 @@ class BreakerAwareLoadTest {
           live.setPressure(0.3);
           ticker.advance(Duration.ofSeconds(5));
           breaker.evaluateNow(); // HALF_OPEN
-          for (int i = 0; i < 5; i++) {
+          for (int i = 0; i < 5; i++) { // fresh collections: a stale live set cannot close HALF_OPEN
+            live.setPressure(0.3);
             breaker.evaluateNow();
           }
           ticker.advance(Duration.ofSeconds(10));
+          live.setPressure(0.3);
           breaker.evaluateNow(); // HEALTHY
         }
         return next.startCall(call, headers);

@@ -1,0 +1,41 @@
+package dev.membreaker.memory;
+
+/**
+ * What the live-set estimate rests on, beside the estimate itself. Immutable.
+ *
+ * <p>Only a collection that marks the old generation tells how much of it is live: a full
+ * collection, a G1 mixed collection or the Remark that precedes them, a ZGC or Shenandoah cycle.
+ * Its figure is the <em>anchor</em>. Every young collection gives an <em>upper bound</em> (old and
+ * survivor occupancy after it): promoted objects whose liveness is unknown until the next anchor.
+ * The estimate is {@code anchor + (1 − deadShare) × (upper − anchor)}, where {@code deadShare} is
+ * the share of promoted bytes that recent anchors found dead.
+ *
+ * @param collector the collector this JVM runs
+ * @param upper bytes of old (and survivor) data after the latest collection: an upper bound
+ * @param anchor bytes of old data the latest anchor found live (0 before the first)
+ * @param anchorEpoch how many anchors so far (0: none yet)
+ * @param deadShare the share of promoted bytes recent anchors found dead, in [0, 1]; -1 until
+ *     one anchor has measured it
+ * @param confirmations confirming collections run so far
+ * @param lastConfirmationPauseNanos how long the latest confirming collection took (0 for none)
+ * @param canConfirm whether confirming collections may run in this JVM (not under {@code
+ *     -XX:+DisableExplicitGC})
+ * @param confirmationAvailable whether a confirming collection is running or may start now (not
+ *     held back by its rate limit)
+ */
+public record LiveSetEvidence(
+    Collector collector,
+    long upper,
+    long anchor,
+    long anchorEpoch,
+    double deadShare,
+    long confirmations,
+    long lastConfirmationPauseNanos,
+    boolean canConfirm,
+    boolean confirmationAvailable) {
+
+  /** Whether some promoted bytes have unknown liveness: the estimate exceeds the anchor. */
+  public boolean unconfirmed(long estimate, long limit) {
+    return anchorEpoch == 0 || estimate - anchor > limit / 50;
+  }
+}

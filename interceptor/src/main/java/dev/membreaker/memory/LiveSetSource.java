@@ -1,0 +1,29 @@
+package dev.membreaker.memory;
+
+/**
+ * A {@link MemorySource} of the heap's live set that can say what its figure rests on and, when
+ * asked, confirm it with a collection. The breaker asks for a confirmation when the estimate alone
+ * would shed calls but the anchor behind it would not, and when a stale anchor keeps it from
+ * HEALTHY. Implementations decide whether a confirmation may run now (single flight, rate limits,
+ * {@code -XX:+DisableExplicitGC}) and never block the caller.
+ */
+public interface LiveSetSource extends MemorySource {
+
+  /** What a request for a confirming collection did. */
+  enum Confirmation {
+    /** A confirming collection started, off the caller's thread. */
+    STARTED,
+    /** One is running already. */
+    IN_FLIGHT,
+    /** The last one was too recent (rate limit, with back-off after unchanged verdicts). */
+    TOO_SOON,
+    /** Confirming collections are off (switched off, or explicit GC is disabled in this JVM). */
+    DISABLED
+  }
+
+  /** What the latest estimate rests on. Safe from any thread. */
+  LiveSetEvidence evidence();
+
+  /** Asks for a confirming collection; returns at once. Safe from any thread. */
+  Confirmation requestConfirmation(String reason);
+}

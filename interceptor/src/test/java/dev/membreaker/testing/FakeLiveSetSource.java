@@ -1,0 +1,96 @@
+package dev.membreaker.testing;
+
+import dev.membreaker.memory.Collector;
+import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
+import dev.membreaker.memory.LiveSetSource;
+import dev.membreaker.memory.MemoryReading;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link LiveSetSource} whose anchor, upper bound and estimate the test sets, and which records
+ * the confirmations asked of it instead of collecting. {@link #confirmAs} plays the collection's
+ * verdict: a new anchor. Thread-safe. Shipped in the test-jar.
+ */
+public final class FakeLiveSetSource implements LiveSetSource {
+
+  private final long limit;
+  private long upper;
+  private long anchor;
+  private long estimate;
+  private long anchorEpoch;
+  private long collections;
+  private double deadShare = -1;
+  private boolean canConfirm = true;
+  private boolean available = true;
+  private final List<String> requests = new ArrayList<>();
+
+  /** A live set of a {@code limit}-byte heap, at 0 with no anchor yet. */
+  public FakeLiveSetSource(long limit) {
+    this.limit = limit;
+  }
+
+  /** A young collection: the upper bound and the estimate move, the anchor does not. */
+  public synchronized FakeLiveSetSource young(double upperShare, double estimateShare) {
+    upper = Math.round(upperShare * limit);
+    estimate = Math.round(estimateShare * limit);
+    collections++;
+    return this;
+  }
+
+  /** A marking collection: a new anchor, and the estimate and upper bound with it. */
+  public synchronized FakeLiveSetSource anchor(double share) {
+    anchor = Math.round(share * limit);
+    upper = anchor;
+    estimate = anchor;
+    anchorEpoch++;
+    collections++;
+    return this;
+  }
+
+  /** The verdict of a confirming collection: a new anchor at {@code share}. */
+  public FakeLiveSetSource confirmAs(double share) {
+    return anchor(share);
+  }
+
+  public synchronized FakeLiveSetSource deadShare(double share) {
+    deadShare = share;
+    return this;
+  }
+
+  /** As under {@code -XX:+DisableExplicitGC}: every request answers DISABLED. */
+  public synchronized FakeLiveSetSource cannotConfirm() {
+    canConfirm = false;
+    return this;
+  }
+
+  /** The confirmations asked for so far, by reason. */
+  public synchronized List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public Dimension dimension() {
+    return Dimension.HEAP_LIVE;
+  }
+
+  @Override
+  public synchronized MemoryReading read() {
+    return available ? new MemoryReading(estimate, limit, collections) : MemoryReading.unavailable();
+  }
+
+  @Override
+  public synchronized LiveSetEvidence evidence() {
+    return new LiveSetEvidence(Collector.OTHER, upper, anchor, anchorEpoch, deadShare, 0, 0, canConfirm, canConfirm);
+  }
+
+  @Override
+  public synchronized Confirmation requestConfirmation(String reason) {
+    if (!canConfirm) {
+      return Confirmation.DISABLED;
+    }
+    requests.add(reason);
+    return Confirmation.STARTED;
+  }
+}
