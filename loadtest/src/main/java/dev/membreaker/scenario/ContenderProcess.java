@@ -30,6 +30,7 @@ final class ContenderProcess implements AutoCloseable {
   final List<String> outOfMemoryLines = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Path log;
+  private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
   private volatile long originNanos = System.nanoTime();
   private volatile long exitedNanos = -1;
 
@@ -79,6 +80,18 @@ final class ContenderProcess implements AutoCloseable {
       port.completeExceptionally(e);
     } finally {
       port.completeExceptionally(new IOException("the contender exited before it listened; see " + log));
+      outputEnded.countDown();
+    }
+  }
+
+  /**
+   * When the process has exited, waits (up to 10 s) until its output is read to the end, so that its
+   * last lines (the JVM's "Terminating due to java.lang.OutOfMemoryError") are counted: the reader
+   * thread may still be behind the exit. A running process is not waited for.
+   */
+  void awaitOutputIfExited() throws InterruptedException {
+    if (!process.isAlive()) {
+      outputEnded.await(10, TimeUnit.SECONDS);
     }
   }
 

@@ -71,6 +71,7 @@ final class ScenarioRun {
         long start = System.nanoTime();
         server.originAt(start);
         new Driver(channel, scenario, timeline).run(start);
+        server.awaitOutputIfExited();
         double exitedAt = server.exitedAt();
         List<Sample> samples = List.copyOf(server.samples);
         List<String> oomLines = List.copyOf(server.outOfMemoryLines);
