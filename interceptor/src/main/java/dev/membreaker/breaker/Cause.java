@@ -8,11 +8,6 @@ public enum Cause {
   GROWTH,
   /** The live set's projected time to exhaustion fell below a horizon. */
   EXHAUSTION_PROJECTION,
-  /**
-   * The live-set estimate called for shedding, but it rests on promoted bytes whose liveness no
-   * collection has measured: WARNING (no shedding) while a confirming collection measures them.
-   */
-  UNCONFIRMED_LIVE_SET,
   /** Raw heap used stayed at the emergency watermark across collections. */
   EMERGENCY,
   /** Outcome breaker: failure rate over the last calls at or above its threshold. */

@@ -123,19 +123,15 @@ final class Grader {
       boolean liveDecides = driving == Dimension.HEAP_LIVE
           || why == Cause.GROWTH || why == Cause.EXHAUSTION_PROJECTION;
       if (liveDecides) {
-        // Held until a confirmation measures the bytes: at WARNING if the estimate called for
-        // shedding (a heads-up), else not at all; another dimension's own level always stands.
+        // Not acted on until a confirmation measures the bytes, not even as WARNING (whose
+        // actions, such as cache trims, garbage must not start); another dimension's own level
+        // stands, and is the one named.
         confirm = true;
-        BreakerState held = level.severity() >= DEGRADED.severity() ? WARNING : HEALTHY;
-        BreakerState others = levelOf(config, otherPressure);
-        if (others.severity() >= held.severity() && others != HEALTHY) {
-          level = others;
-          why = Cause.PRESSURE;
+        level = levelOf(config, otherPressure);
+        why = level == HEALTHY ? null : Cause.PRESSURE;
+        if (level != HEALTHY) {
           pressure = otherPressure;
           driving = otherDriving;
-        } else {
-          level = held;
-          why = held == HEALTHY ? null : Cause.UNCONFIRMED_LIVE_SET;
         }
       }
     }

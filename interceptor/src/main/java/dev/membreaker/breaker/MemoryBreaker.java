@@ -331,7 +331,7 @@ public final class MemoryBreaker implements AutoCloseable {
     if (step != null) {
       TransitionEvent event = new TransitionEvent(step.from(), step.to(), step.cause(),
           after.override(), after.drivingDimension(), after.pressure(), after.signals(), e.config(),
-          e.nanos(), e.main().since());
+          e.nanos(), e.main().since(), after.liveSet());
       transitions.add(event, e.config().transitionHistory());
       LOG.log(System.Logger.Level.INFO, "membreaker: {0}", event);
       bus.announce(event);

@@ -36,7 +36,7 @@ final class Replay {
       Judgement.Step step = j.step();
       if (step != null) {
         transitions.add(new TransitionEvent(step.from(), step.to(), step.cause(), OverrideMode.NONE,
-            status.drivingDimension(), status.pressure(), status.signals(), candidate, nanos[i], at));
+            status.drivingDimension(), status.pressure(), status.signals(), candidate, nanos[i], at, null));
       }
       if (i + 1 < nanos.length) {
         time.merge(j.state(), nanos[i + 1] - nanos[i], Long::sum);

@@ -1,6 +1,7 @@
 package dev.membreaker.breaker;
 
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.signal.SignalReading;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param thresholds the config in force
  * @param atNanos ticker time of the transition
  * @param at wall-clock time of the transition
+ * @param liveSet what the live-set estimate rested on at the time (null without such evidence)
  */
 public record TransitionEvent(
     BreakerState from,
@@ -29,7 +31,8 @@ public record TransitionEvent(
     List<SignalReading> signals,
     BreakerConfig thresholds,
     long atNanos,
-    Instant at) {
+    Instant at,
+    LiveSetEvidence liveSet) {
 
   @Override
   public String toString() {

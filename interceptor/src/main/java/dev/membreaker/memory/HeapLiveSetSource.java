@@ -241,16 +241,22 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   /**
    * Takes {@code live} as the new anchor and learns from it how much of what was promoted since
-   * the previous one died. An anchor below the previous one means memory the previous anchor held
-   * was released: everything since counts as died (the surge is over; what grows next is not to be
-   * trusted as retained until an anchor says so). The share falls at once when an anchor shows
-   * retention and rises by halves, so one garbage-heavy cycle does not hide the next surge.
+   * the previous one died. An anchor well below the previous one means memory the previous anchor
+   * held was released: that counts as died (the surge is over; what grows next is not to be trusted
+   * as retained until an anchor says so). Only a twentieth of the heap promoted or more teaches
+   * anything, with 2 % of slack, since anchors wobble with what is in flight. The share falls at
+   * once when an anchor shows retention and rises by halves, so one garbage-heavy cycle does not
+   * hide the next surge.
    */
   private void newAnchor(long live, long upperBefore) {
     long promoted = Math.max(0, upperBefore - anchor);
     long released = Math.max(0, anchor - live);
-    if (promoted + released > maxHeap / 100) { // the first anchor learns against the start-up figure
-      double died = live < anchor ? 1 : 1 - Math.min(1, (double) (live - anchor) / promoted);
+    long slack = maxHeap / 50; // anchors wobble by a few percent with what is in flight
+    if (released > slack) {
+      deadShare = deadShare < 0 ? 1 : 0.5 * deadShare + 0.5;
+    } else if (promoted > maxHeap / 20) { // too little promoted says nothing either way
+      double survived = Math.max(0, Math.min(1, (double) (live - anchor - slack) / promoted));
+      double died = 1 - survived;
       deadShare = deadShare < 0 || died < deadShare ? died : 0.5 * deadShare + 0.5 * died;
     }
     if (confirmationPending) {
@@ -269,9 +275,27 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   @Override
   public synchronized LiveSetEvidence evidence() {
     return new LiveSetEvidence(collector, Math.max(0, upper), anchor, anchorEpoch, deadShare,
-        confirmations, lastConfirmationPause, !explicitGcDisabled,
-        confirming.get() || confirmations == 0
-            || ticker.read() - lastConfirmationEnd >= Math.max(confirmInterval, 100 * lastConfirmationPause));
+        confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()));
+  }
+
+  /**
+   * Whether a confirmation is running, awaits its verdict, or may start: the notification that
+   * carries a confirming collection's anchor can arrive after {@code System.gc()} has returned, so
+   * one counts as pending until its anchor arrives, for at most a second (a concurrent cycle
+   * started under {@code -XX:+ExplicitGCInvokesConcurrent} brings no anchor). Under the lock.
+   */
+  private boolean confirmationAvailable(long now) {
+    boolean awaitingVerdict = confirmationPending && now - lastConfirmationEnd < 1_000_000_000L;
+    return confirming.get() || awaitingVerdict || !tooSoon(now);
+  }
+
+  /**
+   * Whether the last confirmation ended too recently for another: under its interval (2 s,
+   * doubled while verdicts do not change), or under 100 times its pause. Under the lock.
+   */
+  private boolean tooSoon(long now) {
+    long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
+    return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
   @Override
@@ -284,8 +308,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (confirming.get()) {
         return Confirmation.IN_FLIGHT;
       }
-      long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
-      if (confirmations > 0 && now - lastConfirmationEnd < spacing) {
+      if (tooSoon(now)) {
         return Confirmation.TOO_SOON;
       }
       confirming.set(true);

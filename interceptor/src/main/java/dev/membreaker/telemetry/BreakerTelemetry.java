@@ -10,6 +10,7 @@ import dev.membreaker.breaker.TransitionEvent;
 import dev.membreaker.breaker.TransitionListener;
 import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.grpc.ShedCounters;
+import dev.membreaker.memory.LiveSetEvidence;
 import dev.membreaker.policy.Priority;
 import dev.membreaker.signal.SignalReading;
 import io.opentelemetry.api.OpenTelemetry;
@@ -40,6 +41,8 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
   public static final String SCOPE = "dev.membreaker";
 
   static final AttributeKey<String> FROM = AttributeKey.stringKey("membreaker.from");
+  static final AttributeKey<String> COLLECTOR = AttributeKey.stringKey("membreaker.collector");
+  static final AttributeKey<String> LIVE_SET_KIND = AttributeKey.stringKey("membreaker.live_set.kind");
   static final AttributeKey<String> TO = AttributeKey.stringKey("membreaker.to");
   static final AttributeKey<String> CAUSE = AttributeKey.stringKey("membreaker.cause");
   static final AttributeKey<String> DIMENSION = AttributeKey.stringKey("membreaker.dimension");
@@ -104,6 +107,33 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
         .setDescription("Time since the breaker's latest sample").setUnit("s")
         .buildWithCallback(m -> m.record(
             Math.max(0, breaker.ticker().read() - breaker.status().sampledAtNanos()) / 1e9)));
+    instruments.add(meter.counterBuilder("membreaker.live_set.confirmations")
+        .setDescription("Confirming collections run to measure promoted bytes of unknown liveness")
+        .setUnit("{collection}")
+        .buildWithCallback(m -> {
+          LiveSetEvidence e = breaker.status().liveSet();
+          if (e != null) {
+            m.record(e.confirmations(), Attributes.of(COLLECTOR, e.collector().displayName()));
+          }
+        }));
+    instruments.add(meter.gaugeBuilder("membreaker.live_set.confirmation.pause")
+        .setDescription("How long the latest confirming collection took").setUnit("s")
+        .buildWithCallback(m -> {
+          LiveSetEvidence e = breaker.status().liveSet();
+          if (e != null && e.confirmations() > 0) {
+            m.record(e.lastConfirmationPauseNanos() / 1e9, Attributes.of(COLLECTOR, e.collector().displayName()));
+          }
+        }));
+    instruments.add(meter.gaugeBuilder("membreaker.live_set.bytes").ofLongs()
+        .setDescription("The live-set anchor (measured by a marking collection) and upper bound")
+        .setUnit("By")
+        .buildWithCallback(m -> {
+          LiveSetEvidence e = breaker.status().liveSet();
+          if (e != null) {
+            m.record(e.anchor(), Attributes.of(COLLECTOR, e.collector().displayName(), LIVE_SET_KIND, "anchor"));
+            m.record(e.upper(), Attributes.of(COLLECTOR, e.collector().displayName(), LIVE_SET_KIND, "upper"));
+          }
+        }));
     if (!breaker.cohorts().isEmpty()) {
       instruments.add(meter.gaugeBuilder("membreaker.cohort.state").ofLongs()
           .setDescription("Per cohort profile: 1 for the state its thresholds put it in, 0 for the others")
@@ -186,6 +216,14 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
       if (r.available()) {
         b.setAttribute("membreaker.pressure." + r.dimension().id(), r.pressure());
       }
+    }
+    LiveSetEvidence live = e.liveSet();
+    if (live != null) {
+      b.setAttribute(COLLECTOR, live.collector().displayName())
+          .setAttribute("membreaker.live_set.anchor", live.anchor())
+          .setAttribute("membreaker.live_set.upper", live.upper())
+          .setAttribute("membreaker.live_set.dead_share", live.deadShare())
+          .setAttribute("membreaker.live_set.confirmations", live.confirmations());
     }
     watermarks(b, e.thresholds());
     Span span = b.startSpan();

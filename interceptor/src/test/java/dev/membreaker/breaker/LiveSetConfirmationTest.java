@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The breaker does not shed on promoted bytes of unknown liveness: it holds at WARNING and asks
- * for a confirming collection, unless the anchor itself calls for shedding, exhaustion is imminent,
+ * The breaker does not act on promoted bytes of unknown liveness: it asks for a confirming
+ * collection first, unless the anchor itself calls for shedding, exhaustion is imminent,
  * or no confirmation can answer. A stale anchor is refreshed while not HEALTHY, and a stale live set
  * cannot be what lets HALF_OPEN close.
  */
@@ -42,15 +42,14 @@ class LiveSetConfirmationTest {
     sample();
     live.young(0.85, 0.85); // the estimate says DEGRADED; the anchor says 0.20
     sample();
-    assertThat(state()).isEqualTo(BreakerState.WARNING);
-    assertThat(breaker.status().cause()).isEqualTo(Cause.UNCONFIRMED_LIVE_SET);
+    assertThat(state()).as("not even WARNING: its actions must not start on garbage").isEqualTo(BreakerState.HEALTHY);
     assertThat(breaker.decide(Priority.SHEDDABLE)).isEqualTo(Decision.ADMIT);
     assertThat(live.requests()).hasSize(1).first().asString().contains("unknown liveness");
     live.confirmAs(0.22); // the collection: nearly all of it was garbage
-    for (int i = 0; i < config.recoverSamples(); i++) {
-      sample();
-    }
+    sample();
     assertThat(state()).isEqualTo(BreakerState.HEALTHY);
+    assertThat(breaker.status().pressure()).isCloseTo(0.22, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(breaker.recentTransitions()).isEmpty();
   }
 
   @Test
@@ -89,6 +88,18 @@ class LiveSetConfirmationTest {
     sample();
     assertThat(state()).isEqualTo(BreakerState.DEGRADED);
     assertThat(live.requests()).isEmpty();
+  }
+
+  @Test
+  void aConfirmationThatShowsRetentionActsAtOnce() {
+    live.anchor(0.20);
+    sample();
+    live.young(0.85, 0.85);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.HEALTHY);
+    live.deadShare(0.0).confirmAs(0.84); // it was all live
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.DEGRADED);
   }
 
   @Test

@@ -39,6 +39,24 @@ class JvmSourcesTest {
   }
 
   @Test
+  void aConfirmingCollectionGivesAnAnchorAndIsNotRepeatedAtOnce() {
+    HeapLiveSetSource source = new HeapLiveSetSource(dev.membreaker.time.Ticker.system());
+    try {
+      long anchors = source.evidence().anchorEpoch();
+      assertThat(source.evidence().canConfirm()).as("Surefire's JVM allows explicit GC").isTrue();
+      assertThat(source.requestConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.STARTED);
+      await().atMost(Duration.ofSeconds(10)).until(() -> source.evidence().confirmations() == 1
+          && source.evidence().anchorEpoch() > anchors);
+      assertThat(source.evidence().lastConfirmationPauseNanos()).isPositive();
+      assertThat(source.requestConfirmation("again")).as("at most one every two seconds")
+          .isEqualTo(LiveSetSource.Confirmation.TOO_SOON);
+      assertThat(source.evidence().confirmationAvailable()).isFalse();
+    } finally {
+      source.close();
+    }
+  }
+
+  @Test
   void rawHeapUsedIsPositiveAndUnderTheMaximum() {
     MemoryReading r = new HeapUsedSource().read();
     assertThat(r.used()).isPositive();

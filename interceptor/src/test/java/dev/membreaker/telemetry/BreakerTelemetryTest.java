@@ -87,6 +87,33 @@ class BreakerTelemetryTest {
     }
   }
 
+  @Test
+  void theLiveSetsEvidenceIsInTheMetricsAndOnTheTransitionSpan() {
+    dev.membreaker.testing.FakeLiveSetSource live = new dev.membreaker.testing.FakeLiveSetSource(1000);
+    live.deadShare(0.1).anchor(0.95); // a measured live set above the open watermark
+    try (dev.membreaker.breaker.MemoryBreaker breaker = dev.membreaker.breaker.MemoryBreaker.builder()
+        .config(dev.membreaker.breaker.BreakerConfig.builder().ewmaAlpha(1.0).build())
+        .sources(List.of(live)).ticker(new dev.membreaker.testing.FakeTicker())
+        .listenerExecutor(Runnable::run).build()) {
+      BreakerTelemetry telemetry = BreakerTelemetry.install(breaker, otel.getOpenTelemetry(), null);
+      breaker.evaluateNow();
+      assertThat(breaker.status().state()).isEqualTo(BreakerState.OPEN);
+      List<MetricData> metrics = otel.getMetrics();
+      Attributes other = Attributes.of(BreakerTelemetry.COLLECTOR, "other");
+      assertThat(longGauge(metrics, "membreaker.live_set.bytes",
+          other.toBuilder().put(BreakerTelemetry.LIVE_SET_KIND, "anchor").build())).isEqualTo(950);
+      assertThat(longGauge(metrics, "membreaker.live_set.bytes",
+          other.toBuilder().put(BreakerTelemetry.LIVE_SET_KIND, "upper").build())).isEqualTo(950);
+      assertThat(sum(metrics, "membreaker.live_set.confirmations", other)).isZero();
+      assertThat(otel.getSpans()).singleElement().satisfies(span -> {
+        assertThat(span.getAttributes().get(BreakerTelemetry.COLLECTOR)).isEqualTo("other");
+        assertThat(span.getAttributes().get(AttributeKey.longKey("membreaker.live_set.anchor"))).isEqualTo(950);
+        assertThat(span.getAttributes().get(AttributeKey.doubleKey("membreaker.live_set.dead_share"))).isEqualTo(0.1);
+      });
+      telemetry.close();
+    }
+  }
+
   private static double gauge(List<MetricData> metrics, String name, Attributes attributes) {
     return metric(metrics, name).getDoubleGaugeData().getPoints().stream()
         .filter(p -> p.getAttributes().equals(attributes)).findFirst().orElseThrow().getValue();
