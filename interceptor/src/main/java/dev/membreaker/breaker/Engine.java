@@ -34,6 +34,7 @@ final class Engine {
   private final List<MemorySource> sources;
   private final LiveSetSource liveSet; // null when the live set gives no evidence
   private long anchorEpoch = -1;
+  private long anchorAt; // ticker time this engine first saw the latest anchor
   private final boolean[] sourceFailed;
   private final SampleHistory history;
   private final Profile main;
@@ -120,11 +121,9 @@ final class Engine {
     return e;
   }
 
-  private long anchorAt;
-
   /**
-   * Asks the live set for a confirming collection when a shedding level was held back for want of
-   * one, or when the breaker is kept from HEALTHY by an anchor older than {@link
+   * Asks the live set for a confirming collection when a level the live set called for was held
+   * back for want of one, or when the breaker is kept from HEALTHY by an anchor older than {@link
    * #STALE_ANCHOR_NANOS} (after a surge, with little allocated, no collection comes by itself).
    * The source rate-limits; asking costs nothing when it declines.
    */
@@ -133,7 +132,7 @@ final class Engine {
       return;
     }
     if (judged.grade().confirmLiveSet()) {
-      liveSet.requestConfirmation("a shedding level rests on promoted bytes of unknown liveness");
+      liveSet.requestConfirmation("a level rests on promoted bytes of unknown liveness");
       return;
     }
     // In OPEN only the anchor at its end matters (HALF_OPEN is judged on a fresh one): a
