@@ -119,7 +119,7 @@ final class Grader {
     }
     boolean confirm = false;
     if (liveFresh && evidence != null && level.severity() >= WARNING.severity()
-        && needsConfirmation(config, live, evidence)) {
+        && needsConfirmation(config, live, evidence, level)) {
       boolean liveDecides = driving == Dimension.HEAP_LIVE
           || why == Cause.GROWTH || why == Cause.EXHAUSTION_PROJECTION;
       if (liveDecides) {
@@ -158,18 +158,20 @@ final class Grader {
    * to be live: promoted since the anchor, in a JVM whose anchors have found most promoted bytes
    * dead (or have not yet said). Not when the anchor itself calls for shedding, nor when the upper
    * bound is at the open watermark: then exhaustion is imminent whatever is live, and there is no
-   * time to confirm. Nor when no confirmation can answer soon: this JVM cannot confirm ({@code
-   * -XX:+DisableExplicitGC}), or the last one was too recent, unless anchors have shown most
-   * promoted bytes to die; then the estimate alone decides, as it would without evidence, so a
+   * time to confirm. Nor when no confirmation can answer soon for a level that sheds: this JVM
+   * cannot confirm ({@code -XX:+DisableExplicitGC}), or the last one was too recent, unless anchors
+   * have shown most promoted bytes to die (a WARNING, which sheds nothing, always waits); then the estimate alone decides, as it would without evidence, so a
    * surge is never missed for want of a confirmation (and promoted garbage may be shed for).
    */
-  private static boolean needsConfirmation(BreakerConfig config, SignalReading live, LiveSetEvidence e) {
+  private static boolean needsConfirmation(
+      BreakerConfig config, SignalReading live, LiveSetEvidence e, BreakerState level) {
     double anchorPressure = (double) e.anchor() / live.limit();
     double upperPressure = (double) e.upper() / live.limit();
     boolean retentionRegime = e.deadShare() >= 0 && e.deadShare() < 0.5;
     boolean garbageRegime = e.deadShare() >= 0.5;
     return HOLD_FOR_CONFIRMATION && e.canConfirm()
-        && (e.confirmationAvailable() || garbageRegime)
+        // Acting without a confirmation protects against a missed surge: only shedding needs it.
+        && (e.confirmationAvailable() || garbageRegime || level == WARNING)
         && e.unconfirmed(live.used(), live.limit())
         && anchorPressure < config.degraded()
         && upperPressure < config.open()
