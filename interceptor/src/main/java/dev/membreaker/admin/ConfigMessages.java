@@ -35,6 +35,8 @@ final class ConfigMessages {
         .setExhaustionWarningHorizon(proto(c.exhaustionWarningHorizon()))
         .setExhaustionOpenHorizon(proto(c.exhaustionOpenHorizon()))
         .setRecoverSamples(c.recoverSamples())
+        .setRecoverTime(proto(c.recoverTime()))
+        .setConfirmGc(c.confirmGc().id())
         .setOpenMin(proto(c.openMin()))
         .setOpenMax(proto(c.openMax()))
         .setHalfOpenRamp(proto(c.halfOpenRamp()))
@@ -73,6 +75,8 @@ final class ConfigMessages {
     if (m.hasExhaustionWarningHorizon()) b.exhaustionWarningHorizon(duration("exhaustion_warning_horizon", m.getExhaustionWarningHorizon()));
     if (m.hasExhaustionOpenHorizon()) b.exhaustionOpenHorizon(duration("exhaustion_open_horizon", m.getExhaustionOpenHorizon()));
     if (m.hasRecoverSamples()) b.recoverSamples(m.getRecoverSamples());
+    if (m.hasRecoverTime()) b.recoverTime(duration("recover_time", m.getRecoverTime()));
+    if (m.hasConfirmGc()) b.confirmGc(dev.membreaker.breaker.ConfirmGc.parse(m.getConfirmGc()));
     if (m.hasOpenMin()) b.openMin(duration("open_min", m.getOpenMin()));
     if (m.hasOpenMax()) b.openMax(duration("open_max", m.getOpenMax()));
     if (m.hasHalfOpenRamp()) b.halfOpenRamp(duration("half_open_ramp", m.getHalfOpenRamp()));

@@ -52,6 +52,8 @@ final class StateMessages {
       b.setLiveSet(dev.membreaker.admin.v1.LiveSet.newBuilder()
           .setCollector(e.collector().displayName())
           .setUpperBytes(e.upper())
+          .setUpperLimitBytes(e.upperLimit())
+          .setConcurrentConfirmation(e.concurrentConfirmation())
           .setAnchorBytes(e.anchor())
           .setAnchors(e.anchorEpoch())
           .setDeadShare(e.deadShare())

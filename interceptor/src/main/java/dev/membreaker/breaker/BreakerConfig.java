@@ -44,6 +44,8 @@ public final class BreakerConfig {
   private final Duration exhaustionWarningHorizon;
   private final Duration exhaustionOpenHorizon;
   private final int recoverSamples;
+  private final Duration recoverTime;
+  private final ConfirmGc confirmGc;
   private final Duration openMin;
   private final Duration openMax;
   private final Duration halfOpenRamp;
@@ -82,6 +84,8 @@ public final class BreakerConfig {
     exhaustionWarningHorizon = b.exhaustionWarningHorizon;
     exhaustionOpenHorizon = b.exhaustionOpenHorizon;
     recoverSamples = b.recoverSamples;
+    recoverTime = b.recoverTime;
+    confirmGc = b.confirmGc;
     openMin = b.openMin;
     openMax = b.openMax;
     halfOpenRamp = b.halfOpenRamp;
@@ -244,6 +248,19 @@ public final class BreakerConfig {
     return recoverSamples;
   }
 
+  /**
+   * How long the recover condition must hold, beyond its samples, before the breaker falls; it
+   * doubles while the breaker flaps (rises again within 10 s of recovering), up to 16 s.
+   */
+  public Duration recoverTime() {
+    return recoverTime;
+  }
+
+  /** When confirming collections may run. */
+  public ConfirmGc confirmGc() {
+    return confirmGc;
+  }
+
   /** The shortest time OPEN holds. */
   public Duration openMin() {
     return openMin;
@@ -333,7 +350,8 @@ public final class BreakerConfig {
         + ", growth_open_samples=" + growthOpenSamples
         + ", exhaustion_warning_horizon=" + exhaustionWarningHorizon
         + ", exhaustion_open_horizon=" + exhaustionOpenHorizon
-        + ", recover_samples=" + recoverSamples + ", open_min=" + openMin
+        + ", recover_samples=" + recoverSamples + ", recover_time=" + recoverTime
+        + ", confirm_gc=" + confirmGc + ", open_min=" + openMin
         + ", open_max=" + openMax + ", half_open_ramp=" + halfOpenRamp
         + ", half_open_probe_share=" + halfOpenProbeShare + ", dimensions=" + dimensions
         + ", outcome_window=" + outcomeWindow + ", outcome_min_calls=" + outcomeMinCalls
@@ -375,6 +393,8 @@ public final class BreakerConfig {
     private Duration exhaustionWarningHorizon = Duration.ofSeconds(30);
     private Duration exhaustionOpenHorizon = Duration.ofSeconds(10);
     private int recoverSamples = 5;
+    private Duration recoverTime = Duration.ofMillis(500);
+    private ConfirmGc confirmGc = ConfirmGc.AUTO;
     private Duration openMin = Duration.ofSeconds(5);
     private Duration openMax = Duration.ofSeconds(60);
     private Duration halfOpenRamp = Duration.ofSeconds(10);
@@ -413,6 +433,8 @@ public final class BreakerConfig {
       exhaustionWarningHorizon = c.exhaustionWarningHorizon;
       exhaustionOpenHorizon = c.exhaustionOpenHorizon;
       recoverSamples = c.recoverSamples;
+      recoverTime = c.recoverTime;
+      confirmGc = c.confirmGc;
       openMin = c.openMin;
       openMax = c.openMax;
       halfOpenRamp = c.halfOpenRamp;
@@ -554,6 +576,25 @@ public final class BreakerConfig {
     /** Samples (1 to 100000) below recover needed to leave a level (default 5). */
     public Builder recoverSamples(int v) {
       recoverSamples = range("recover_samples", v, 1, 100_000);
+      return this;
+    }
+
+    /**
+     * How long, 0 to 1 h, the recover condition must hold beyond its samples before the breaker
+     * falls (default 500 ms); doubled while it flaps, up to 16 s. 0 turns the time (and the
+     * doubling) off.
+     */
+    public Builder recoverTime(Duration v) {
+      recoverTime = duration("recover_time", v, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /** When confirming collections may run (default auto). */
+    public Builder confirmGc(ConfirmGc v) {
+      if (v == null) {
+        throw new IllegalArgumentException("confirm_gc must be auto, concurrent-only or off, not null");
+      }
+      confirmGc = v;
       return this;
     }
 

@@ -29,7 +29,7 @@ final class Engine {
   private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
 
   /** How old an anchor may be while the breaker is not HEALTHY before a confirmation refreshes it. */
-  static final long STALE_ANCHOR_NANOS = 1_000_000_000L;
+  static final long STALE_ANCHOR_NANOS = 500_000_000L;
 
   private final List<MemorySource> sources;
   private final LiveSetSource liveSet; // null when the live set gives no evidence
@@ -96,7 +96,7 @@ final class Engine {
     for (Profile cohort : cohorts) {
       cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), evidence, null));
     }
-    confirmIfNeeded(now, judged);
+    confirmIfNeeded(now, config, judged);
     return new Evaluation(now, config, judged, cohortJudgements);
   }
 
@@ -123,24 +123,22 @@ final class Engine {
 
   /**
    * Asks the live set for a confirming collection when a level the live set called for was held
-   * back for want of one, or when the breaker is kept from HEALTHY by an anchor older than {@link
-   * #STALE_ANCHOR_NANOS} (after a surge, with little allocated, no collection comes by itself).
-   * The source rate-limits; asking costs nothing when it declines.
+   * back for want of one, and for a refresh when the breaker is not HEALTHY and its anchor is older
+   * than {@link #STALE_ANCHOR_NANOS}: after a surge, with little allocated, no collection comes by
+   * itself, and leaving OPEN or HALF_OPEN needs a figure measured since OPEN began. The source
+   * paces both; asking costs nothing when it declines.
    */
-  private void confirmIfNeeded(long now, Judgement judged) {
-    if (liveSet == null) {
+  private void confirmIfNeeded(long now, BreakerConfig config, Judgement judged) {
+    if (liveSet == null || judged.grade().liveSet() == null
+        || !Grader.confirmable(config, judged.grade().liveSet())) {
       return;
     }
-    if (judged.grade().confirmLiveSet()) {
+    boolean shedding = judged.state() != BreakerState.HEALTHY;
+    if (judged.grade().confirmLiveSet() && !shedding) {
       liveSet.requestConfirmation("a level rests on promoted bytes of unknown liveness");
-      return;
-    }
-    // In OPEN only the anchor at its end matters (HALF_OPEN is judged on a fresh one): a
-    // confirmation earlier would only add pauses.
-    boolean openEndsSoon = judged.state() != BreakerState.OPEN
-        || judged.openUntilNanos() - now <= STALE_ANCHOR_NANOS;
-    if (judged.state() != BreakerState.HEALTHY && openEndsSoon && now - anchorAt >= STALE_ANCHOR_NANOS) {
-      liveSet.requestConfirmation("refreshing a stale live set while " + judged.state());
+    } else if (shedding && (judged.grade().confirmLiveSet() || now - anchorAt >= STALE_ANCHOR_NANOS)) {
+      // Paced as refreshes: a back-off grown while the pressure lasted must not delay recovery.
+      liveSet.refresh("refreshing a stale live set while " + judged.state());
     }
   }
 

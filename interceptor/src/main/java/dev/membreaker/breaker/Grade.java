@@ -20,6 +20,11 @@ import java.util.List;
  * @param confirmLiveSet whether a shedding level was held at WARNING because it rested on
  *     unconfirmed live-set bytes: a confirming collection should measure them
  * @param liveSet what the live-set estimate rests on, or null where its source gives no evidence
+ * @param liveKnown false when the live set is read but its latest figure is older than the floor
+ *     the state machine gave (no collection has measured it since): then nothing can be concluded
+ *     from it, neither that memory recovered nor that it did not (true where it cannot be
+ *     refreshed: then the state machine's timers decide)
+ * @param liveFresh whether the live set was measured since that floor
  */
 record Grade(
     BreakerState level,
@@ -30,8 +35,50 @@ record Grade(
     boolean recovered,
     long liveEpoch,
     boolean confirmLiveSet,
-    LiveSetEvidence liveSet) {
+    LiveSetEvidence liveSet,
+    boolean liveKnown,
+    boolean liveFresh) {
+
+  /**
+   * The live set's upper bound as a share of its limit: old and survivor data after the latest
+   * collection, every promoted byte counted as live. 0 without live-set evidence or a figure
+   * measured since the state machine's floor.
+   */
+  double upperPressure() {
+    if (liveSet == null || !liveFresh) {
+      return 0;
+    }
+    for (SignalReading s : signals) {
+      if (s.dimension() == Dimension.HEAP_LIVE && s.available() && s.limit() > 0) {
+        return liveSet.upperPressure(s.limit());
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * What the latest measurement of the live set found, in bytes: the anchor where the source gives
+   * evidence, else its reading; -1 when the live set is not read.
+   */
+  long measuredLiveBytes() {
+    for (SignalReading s : signals) {
+      if (s.dimension() == Dimension.HEAP_LIVE && s.available()) {
+        return liveSet != null ? liveSet.anchor() : s.used();
+      }
+    }
+    return -1;
+  }
+
+  /** The live set's limit in bytes, 0 when it is not read. */
+  long liveLimit() {
+    for (SignalReading s : signals) {
+      if (s.dimension() == Dimension.HEAP_LIVE && s.available()) {
+        return s.limit();
+      }
+    }
+    return 0;
+  }
 
   /** The grade before any sample: nothing read yet. */
-  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, null);
+  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, null, true, false);
 }

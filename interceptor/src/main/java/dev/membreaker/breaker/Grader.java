@@ -118,6 +118,18 @@ final class Grader {
       exhaustionOpenRun = 0;
     }
     boolean confirm = false;
+    boolean growthCalls = why == Cause.GROWTH || why == Cause.EXHAUSTION_PROJECTION;
+    if (growthCalls && level.severity() > WARNING.severity() && liveFresh && evidence != null
+        && evidence.collector().everyCycleAnchors() && live.pressure() < config.warning()) {
+      // ZGC, Shenandoah: every reading is a cycle's, with no upper bound to tell it from, and it
+      // holds what was allocated during the cycle and garbage in pages not relocated (a 0.45
+      // batch read 0.625). A rise seen under the warning watermark may be a batch that stops or
+      // a cache filled at start-up: growth alone only warns there. From the watermark on, it sheds
+      // at once: these collectors need headroom, and cycles come fast as the heap fills.
+      BreakerState byPressure = levelOf(config, pressure);
+      level = byPressure.severity() > WARNING.severity() ? byPressure : WARNING;
+      why = byPressure.severity() > WARNING.severity() ? Cause.PRESSURE : why;
+    }
     if (liveFresh && evidence != null && level.severity() >= WARNING.severity()
         && needsConfirmation(config, live, evidence, level)) {
       boolean liveDecides = driving == Dimension.HEAP_LIVE
@@ -146,11 +158,21 @@ final class Grader {
       emergencyStartEpoch = -1;
     }
     // A stale live set cannot be what lets the breaker recover: another dimension's low pressure
-    // says nothing about the heap.
-    boolean quiet = level == HEALTHY && pressure < config.recover() && !liveStale;
+    // says nothing about the heap. Where no collection can be asked for (explicit GC disabled, or
+    // confirm_gc forbids it), this is waived and the state machine's timers decide (Grade#liveKnown).
+    boolean quiet = level == HEALTHY && pressure < config.recover()
+        && (!liveStale || (evidence != null && !confirmable(config, evidence)));
     belowRecover = quiet ? belowRecover + 1 : 0;
+    // The dimension named (in the status, shed messages, spans) is the one that drives the
+    // decision: a live set waiting for its refresh in OPEN or HALF_OPEN still holds the breaker
+    // there, so it is named, with its last figure, rather than a fresh dimension far below it.
+    if (liveStale && live.dimension().drivesLevels() && (driving == null || live.smoothedPressure() > pressure)) {
+      pressure = live.smoothedPressure();
+      driving = Dimension.HEAP_LIVE;
+    }
     return new Grade(level, why, pressure, driving, Collections.unmodifiableList(watched),
-        belowRecover >= config.recoverSamples(), liveEpoch, confirm, evidence);
+        belowRecover >= config.recoverSamples(), liveEpoch, confirm, evidence,
+        !liveStale || (evidence != null && !confirmable(config, evidence)), liveFresh);
   }
 
   /**
@@ -166,16 +188,28 @@ final class Grader {
   private static boolean needsConfirmation(
       BreakerConfig config, SignalReading live, LiveSetEvidence e, BreakerState level) {
     double anchorPressure = (double) e.anchor() / live.limit();
-    double upperPressure = (double) e.upper() / live.limit();
+    double upperPressure = e.upperPressure(live.limit());
     boolean retentionRegime = e.deadShare() >= 0 && e.deadShare() < 0.5;
     boolean garbageRegime = e.deadShare() >= 0.5;
-    return HOLD_FOR_CONFIRMATION && e.canConfirm()
+    return HOLD_FOR_CONFIRMATION && confirmable(config, e)
         // Acting without a confirmation protects against a missed surge: only shedding needs it.
         && (e.confirmationAvailable() || garbageRegime || level == WARNING)
         && e.unconfirmed(live.used(), live.limit())
         && anchorPressure < config.degraded()
         && upperPressure < config.open()
         && !retentionRegime;
+  }
+
+  /** Whether a confirming collection may run, by this JVM and by {@code confirm_gc}. */
+  static boolean confirmable(BreakerConfig config, LiveSetEvidence e) {
+    switch (config.confirmGc()) {
+      case OFF:
+        return false;
+      case CONCURRENT_ONLY:
+        return e.canConfirm() && e.concurrentConfirmation();
+      default:
+        return e.canConfirm();
+    }
   }
 
   private static BreakerState levelOf(BreakerConfig config, double pressure) {

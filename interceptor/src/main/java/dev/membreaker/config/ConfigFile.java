@@ -245,6 +245,8 @@ public final class ConfigFile {
     @JsonProperty("exhaustion_warning_horizon") Dur exhaustionWarningHorizon;
     @JsonProperty("exhaustion_open_horizon") Dur exhaustionOpenHorizon;
     @JsonProperty("recover_samples") Integer recoverSamples;
+    @JsonProperty("recover_time") Dur recoverTime;
+    @JsonProperty("confirm_gc") String confirmGc;
     @JsonProperty("open_min") Dur openMin;
     @JsonProperty("open_max") Dur openMax;
     @JsonProperty("half_open_ramp") Dur halfOpenRamp;
@@ -281,6 +283,8 @@ public final class ConfigFile {
       if (exhaustionWarningHorizon != null) b.exhaustionWarningHorizon(exhaustionWarningHorizon.value);
       if (exhaustionOpenHorizon != null) b.exhaustionOpenHorizon(exhaustionOpenHorizon.value);
       if (recoverSamples != null) b.recoverSamples(recoverSamples);
+      if (recoverTime != null) b.recoverTime(recoverTime.value);
+      if (confirmGc != null) b.confirmGc(dev.membreaker.breaker.ConfirmGc.parse(confirmGc));
       if (openMin != null) b.openMin(openMin.value);
       if (openMax != null) b.openMax(openMax.value);
       if (halfOpenRamp != null) b.halfOpenRamp(halfOpenRamp.value);

@@ -51,6 +51,14 @@ public enum Collector {
     return OTHER;
   }
 
+  /**
+   * Whether every measurement is an anchor (a cycle that marked the whole heap): ZGC, Shenandoah.
+   * Growth seen in them has no upper bound to be told from: one cycle's rise is one reading.
+   */
+  public boolean everyCycleAnchors() {
+    return this == ZGC || this == SHENANDOAH;
+  }
+
   /** Whether a notification from collector bean {@code gcName} carries no after-collection usage. */
   static boolean isPauseOnly(String gcName) {
     return gcName.endsWith("Pauses");

@@ -42,7 +42,9 @@ import javax.management.openmbean.CompositeData;
  * <p>Confirming collections ({@link #requestConfirmation}): {@code System.gc()} on a thread of its
  * own, one at a time, at most one every two seconds, spaced further (doubling up to 30 s) while
  * their verdicts do not change, and never closer than 100 times the last one's pause (so they take
- * at most 1 % of the time). Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
+ * at most 1 % of the time). Refreshes ({@link #refresh}), asked for while the breaker sheds so that
+ * it recovers when memory does, are paced apart: at most one every 500 ms and never closer than 50
+ * times the last pause, without back-off. Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
  * -XX:+ExplicitGCInvokesConcurrent} a confirmation starts a concurrent cycle, whose Remark drop or
  * mixed collections become the anchor.
  *
@@ -54,6 +56,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private static final System.Logger LOG = System.getLogger(HeapLiveSetSource.class.getName());
   private static final long MIN_CONFIRM_INTERVAL = 2_000_000_000L;
   private static final long MAX_CONFIRM_INTERVAL = 30_000_000_000L;
+  private static final long MIN_REFRESH_INTERVAL = 500_000_000L;
 
   private final Ticker ticker;
   private final Collector collector;
@@ -62,7 +65,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final List<GarbageCollectorMXBean> collectors;
   private final long maxHeap;
+  private final long upperLimit;
+  private final List<String> edenPools = new ArrayList<>();
   private final boolean explicitGcDisabled;
+  private final boolean explicitGcConcurrent;
   private final AtomicBoolean confirming = new AtomicBoolean();
 
   // guarded by this
@@ -78,6 +84,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private long lastConfirmationEnd;
   private long confirmInterval = MIN_CONFIRM_INTERVAL;
   private boolean confirmationPending;
+  private boolean refreshing;
   private String confirmationReason = "";
   private double upperBeforeConfirmation;
 
@@ -90,16 +97,24 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
     this.collector = Collector.detect(collectors);
     MemoryPoolMXBean old = null;
+    long limit = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && !isEden(pool.getName())) {
+      if (pool.getType() == MemoryType.HEAP && isEden(pool.getName())) {
+        edenPools.add(pool.getName());
+      } else if (pool.getType() == MemoryType.HEAP) {
         heapPools.add(pool);
+        long poolMax = pool.getUsage() == null ? -1 : pool.getUsage().getMax();
+        limit = limit < 0 || poolMax < 0 ? -1 : limit + poolMax;
         if (isOld(pool.getName())) {
           old = pool;
         }
       }
     }
     this.oldPool = old;
+    this.upperLimit = limit <= 0 ? maxHeap : Math.min(maxHeap, limit);
     this.explicitGcDisabled = vmFlag("DisableExplicitGC");
+    this.explicitGcConcurrent = collector == Collector.ZGC || collector == Collector.SHENANDOAH
+        || vmFlag("ExplicitGCInvokesConcurrent");
     for (GarbageCollectorMXBean gc : collectors) {
       if (gc instanceof NotificationEmitter) {
         NotificationEmitter emitter = (NotificationEmitter) gc;
@@ -179,7 +194,15 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (notifications == notificationsAtLastPoll && oldAtLastPoll >= 0
           && old < oldAtLastPoll - maxHeap / 100) {
         long survivors = Math.max(0, upper - oldAtLastPoll);
+        long upperBefore = upper;
         upper = old + survivors;
+        if (confirmationPending && explicitGcConcurrent) {
+          // Under -XX:+ExplicitGCInvokesConcurrent a confirmation starts a concurrent cycle, which
+          // brings no "end of major GC": its Remark is the verdict. An upper figure (the regions
+          // it keeps still hold some garbage), so it errs towards shedding, never towards OOM.
+          newAnchor(upper, upperBefore);
+          epoch++;
+        }
       }
       notificationsAtLastPoll = notifications;
       oldAtLastPoll = old;
@@ -227,12 +250,24 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     String name = info.getGcName();
     boolean marked = "end of major GC".equals(info.getGcAction())
         || name.equals("ZGC Cycles") || name.equals("ZGC Major Cycles") || name.equals("Shenandoah Cycles");
+    long liveBytes = afterBytes;
+    if (marked) {
+      // What a full collection leaves in eden is live too: with Parallel and Serial, what the old
+      // generation cannot take stays there. Left out, a heap whose old generation is full would
+      // read as 0.7 live while it is about to throw OutOfMemoryError.
+      for (String eden : edenPools) {
+        MemoryUsage usage = after.get(eden);
+        if (usage != null) {
+          liveBytes += usage.getUsed();
+        }
+      }
+    }
     synchronized (this) {
       long upperBefore = upper;
       notifications++;
-      upper = afterBytes;
+      upper = liveBytes;
       if (marked) {
-        newAnchor(afterBytes, Math.max(upperBefore, afterBytes));
+        newAnchor(liveBytes, Math.max(upperBefore, liveBytes));
       }
       epoch = Math.max(epoch + 1, collections());
     }
@@ -265,8 +300,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
           "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound was %.3f",
           confirmationReason, (double) live / maxHeap, upperBeforeConfirmation / maxHeap));
       long change = Math.abs(live - anchor);
-      confirmInterval = change < maxHeap / 50
-          ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+      if (!refreshing) { // a refresh while shedding says nothing of how often to confirm when not
+        confirmInterval = change < maxHeap / 50
+            ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+      }
     }
     anchor = live;
     anchorEpoch++;
@@ -274,8 +311,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, Math.max(0, upper), anchor, anchorEpoch, deadShare,
-        confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()));
+    return new LiveSetEvidence(collector, Math.max(0, upper), upperLimit, anchor, anchorEpoch, deadShare,
+        confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()),
+        explicitGcConcurrent);
   }
 
   /**
@@ -298,8 +336,27 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
+  /**
+   * Whether the last confirmation ended too recently for a refresh: under 500 ms, or under 50
+   * times its pause (so refreshes take at most 2 % of the time, and only while the breaker sheds).
+   * Under the lock.
+   */
+  private boolean tooSoonToRefresh(long now) {
+    long spacing = Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause);
+    return confirmations > 0 && now - lastConfirmationEnd < spacing;
+  }
+
   @Override
   public Confirmation requestConfirmation(String reason) {
+    return start(reason, false);
+  }
+
+  @Override
+  public Confirmation refresh(String reason) {
+    return start(reason, true);
+  }
+
+  private Confirmation start(String reason, boolean refresh) {
     if (explicitGcDisabled) {
       return Confirmation.DISABLED;
     }
@@ -308,11 +365,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (confirming.get()) {
         return Confirmation.IN_FLIGHT;
       }
-      if (tooSoon(now)) {
+      if (refresh ? tooSoonToRefresh(now) : tooSoon(now)) {
         return Confirmation.TOO_SOON;
       }
       confirming.set(true);
       confirmationPending = true;
+      refreshing = refresh;
       confirmationReason = reason;
       upperBeforeConfirmation = Math.max(upper, 0);
     }

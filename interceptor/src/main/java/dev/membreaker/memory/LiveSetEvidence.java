@@ -12,6 +12,10 @@ package dev.membreaker.memory;
  *
  * @param collector the collector this JVM runs
  * @param upper bytes of old (and survivor) data after the latest collection: an upper bound
+ * @param upperLimit the most the upper bound can hold: the old and survivor spaces' maximum. The
+ *     heap's maximum with G1, ZGC and Shenandoah; about 0.7 of it with Parallel and Serial, whose
+ *     young generation has a size of its own (when the old generation is full, a full collection
+ *     follows, whatever the heap's total)
  * @param anchor bytes of old data the latest anchor found live (0 before the first)
  * @param anchorEpoch how many anchors so far (0: none yet)
  * @param deadShare the share of promoted bytes recent anchors found dead, in [0, 1]; -1 until
@@ -22,17 +26,27 @@ package dev.membreaker.memory;
  *     -XX:+DisableExplicitGC})
  * @param confirmationAvailable whether a confirming collection is running or may start now (not
  *     held back by its rate limit)
+ * @param concurrentConfirmation whether a confirming collection runs concurrently with the
+ *     application (ZGC, Shenandoah, or {@code -XX:+ExplicitGCInvokesConcurrent})
  */
 public record LiveSetEvidence(
     Collector collector,
     long upper,
+    long upperLimit,
     long anchor,
     long anchorEpoch,
     double deadShare,
     long confirmations,
     long lastConfirmationPauseNanos,
     boolean canConfirm,
-    boolean confirmationAvailable) {
+    boolean confirmationAvailable,
+    boolean concurrentConfirmation) {
+
+  /** The upper bound as a share of what it can hold, or of {@code fallbackLimit} when unknown. */
+  public double upperPressure(long fallbackLimit) {
+    long limit = upperLimit > 0 ? upperLimit : fallbackLimit;
+    return limit <= 0 ? 0 : (double) upper / limit;
+  }
 
   /** Whether some promoted bytes have unknown liveness: the estimate exceeds the anchor. */
   public boolean unconfirmed(long estimate, long limit) {

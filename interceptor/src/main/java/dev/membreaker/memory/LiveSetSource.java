@@ -24,6 +24,19 @@ public interface LiveSetSource extends MemorySource {
   /** What the latest estimate rests on. Safe from any thread. */
   LiveSetEvidence evidence();
 
-  /** Asks for a confirming collection; returns at once. Safe from any thread. */
+  /**
+   * Asks for a confirming collection before a level is acted on; returns at once. Safe from any
+   * thread. Rate-limited, with back-off while verdicts do not change.
+   */
   Confirmation requestConfirmation(String reason);
+
+  /**
+   * Asks for a collection that refreshes a stale figure while the breaker sheds, so it recovers
+   * as soon as memory does; returns at once. Paced by the time it costs, not backed off: a
+   * recovery must not wait for a back-off grown while the pressure lasted. By default the same as
+   * {@link #requestConfirmation}.
+   */
+  default Confirmation refresh(String reason) {
+    return requestConfirmation(reason);
+  }
 }

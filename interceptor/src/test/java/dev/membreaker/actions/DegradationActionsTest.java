@@ -108,14 +108,15 @@ class DegradationActionsTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> dump.dumps() == 1);
     assertThat(written.get(0)).hasParent(dir).exists();
     ticker.advance(Duration.ofSeconds(1));
-    pressure(0.95); // HALF_OPEN
+    pressure(0.68); // open time up, memory under warning: HALF_OPEN
+    assertThat(breaker.status().state()).isEqualTo(BreakerState.HALF_OPEN);
     pressure(0.95); // relapse: OPEN again, within the rate limit
     ticker.advance(Duration.ofSeconds(2));
-    pressure(0.95);
+    pressure(0.68);
     pressure(0.95);
     assertThat(dump.dumps()).isEqualTo(1);
     ticker.advance(Duration.ofMinutes(11));
-    pressure(0.95); // HALF_OPEN
+    pressure(0.68); // HALF_OPEN
     pressure(0.95); // OPEN, past the limit
     await().atMost(Duration.ofSeconds(10)).until(() -> dump.dumps() == 2);
   }

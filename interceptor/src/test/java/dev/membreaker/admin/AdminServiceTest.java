@@ -221,11 +221,27 @@ class AdminServiceTest {
     assertThat(second.getConfig().getOpen()).isEqualTo(0.90); // untouched
     assertThat(breaker.config().warning()).isEqualTo(0.72);
 
+
     StatusRuntimeException stale = error(() -> stub(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
         .setExpectedVersion(1).setChanges(BreakerConfig.newBuilder().setWarning(0.71)).build()));
     assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(stale.getStatus().getDescription()).contains("version 1 is stale").contains("current version is 2");
     assertThat(stub().getConfig(GetConfigRequest.getDefaultInstance())).isEqualTo(second);
+  }
+
+  @Test
+  void confirmGcAndRecoverTimeAreReadAndChangedAtRuntime() throws Exception {
+    start();
+    ConfigSnapshot first = stub().getConfig(GetConfigRequest.getDefaultInstance());
+    assertThat(first.getConfig().getConfirmGc()).isEqualTo("auto");
+    assertThat(first.getConfig().getRecoverTime().getNanos()).isEqualTo(500_000_000);
+    ConfigSnapshot next = stub(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
+        .setChanges(BreakerConfig.newBuilder().setConfirmGc("off")
+            .setRecoverTime(com.google.protobuf.Duration.newBuilder().setSeconds(2)))
+        .setReason("no System.gc here").build());
+    assertThat(next.getConfig().getConfirmGc()).isEqualTo("off");
+    assertThat(breaker.config().confirmGc()).isEqualTo(dev.membreaker.breaker.ConfirmGc.OFF);
+    assertThat(breaker.config().recoverTime()).isEqualTo(java.time.Duration.ofSeconds(2));
   }
 
   @Test
@@ -266,7 +282,10 @@ class AdminServiceTest {
             com.google.protobuf.Duration.newBuilder().setSeconds(60))},
         new Object[] {"open_min", BreakerConfig.newBuilder().setOpenMin(
             com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(-5))},
-        new Object[] {"outcome_min_calls", BreakerConfig.newBuilder().setOutcomeMinCalls(500)});
+        new Object[] {"outcome_min_calls", BreakerConfig.newBuilder().setOutcomeMinCalls(500)},
+        new Object[] {"confirm_gc", BreakerConfig.newBuilder().setConfirmGc("sometimes")},
+        new Object[] {"recover_time", BreakerConfig.newBuilder().setRecoverTime(
+            com.google.protobuf.Duration.newBuilder().setSeconds(7200))});
     for (Object[] b : bad) {
       StatusRuntimeException e = error(() -> stub(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
           .setChanges((BreakerConfig.Builder) b[1]).build()));

@@ -18,7 +18,8 @@ final class Harness {
         .ewmaAlpha(1.0)
         .occupancyFloor(1.0)
         .exhaustionWarningHorizon(Duration.ZERO)
-        .exhaustionOpenHorizon(Duration.ZERO);
+        .exhaustionOpenHorizon(Duration.ZERO)
+        .recoverTime(Duration.ZERO);
   }
 
   final FakeTicker ticker = new FakeTicker();

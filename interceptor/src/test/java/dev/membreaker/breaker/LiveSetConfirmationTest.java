@@ -53,6 +53,84 @@ class LiveSetConfirmationTest {
   }
 
   @Test
+  void confirmGcOffOrConcurrentOnlyOnAStopTheWorldCollectorAsksForNone() {
+    for (ConfirmGc mode : List.of(ConfirmGc.OFF, ConfirmGc.CONCURRENT_ONLY)) {
+      FakeLiveSetSource source = new FakeLiveSetSource(1L << 30); // its confirmations are not concurrent
+      BreakerConfig c = Harness.crisp().confirmGc(mode).build();
+      MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(source, direct)).ticker(ticker)
+          .listenerExecutor(Runnable::run).build();
+      source.anchor(0.20);
+      ticker.advance(c.sampleInterval());
+      b.evaluateNow();
+      source.young(0.85, 0.85);
+      ticker.advance(c.sampleInterval());
+      b.evaluateNow();
+      assertThat(b.status().state()).as("%s: the estimate decides, as without confirmations", mode)
+          .isEqualTo(BreakerState.DEGRADED);
+      for (int i = 0; i < 100; i++) { // 5 s not HEALTHY, the anchor stale: still no refresh
+        ticker.advance(c.sampleInterval());
+        b.evaluateNow();
+      }
+      assertThat(source.requests()).as("%s", mode).isEmpty();
+      b.close();
+    }
+  }
+
+  @Test
+  void openDoesNotEndWhileTheUpperBoundSaysTheHeapIsRefilling() {
+    live.anchor(0.95);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.OPEN);
+    live.confirmAs(0.30);
+    live.young(0.75, 0.30); // measured low, but what was promoted since fills the upper bound to 0.75
+    for (int i = 0; i < 200; i++) { // 10 s: past the open time too
+      sample();
+    }
+    assertThat(state()).as("HALF_OPEN would relapse on the upper bound at once").isEqualTo(BreakerState.OPEN);
+    assertThat(breaker.recentTransitions()).as("no HALF_OPEN and back meanwhile").hasSize(1);
+    live.young(0.35, 0.30);
+    for (int i = 0; i < 10; i++) {
+      sample();
+    }
+    assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
+    live.confirmAs(0.30);
+    sample();
+    live.confirmAs(0.30);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.HEALTHY);
+  }
+
+  @Test
+  void onZgcAndShenandoahGrowthUnderTheWarningWatermarkOnlyWarnsAndAboveItOpens() {
+    for (dev.membreaker.memory.Collector c : List.of(dev.membreaker.memory.Collector.ZGC,
+        dev.membreaker.memory.Collector.SHENANDOAH, dev.membreaker.memory.Collector.G1)) {
+      FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).collector(c);
+      BreakerConfig projecting = BreakerConfig.builder().ewmaAlpha(1.0).recoverTime(Duration.ZERO).build();
+      MemoryBreaker b = MemoryBreaker.builder().config(projecting).sources(List.of(source, direct)).ticker(ticker)
+          .listenerExecutor(Runnable::run).build();
+      // Every cycle an anchor (as ZGC's are), rising 0.2 to 0.64 in a second: a batch building.
+      for (int i = 0; i <= 20; i++) {
+        source.anchor(0.20 + 0.022 * i);
+        ticker.advance(projecting.sampleInterval());
+        b.evaluateNow();
+      }
+      if (c == dev.membreaker.memory.Collector.G1) {
+        assertThat(b.status().state()).as("G1's anchors are confirmations: the projection opens").isEqualTo(BreakerState.OPEN);
+      } else {
+        assertThat(b.status().state()).as("%s under the warning watermark", c).isEqualTo(BreakerState.WARNING);
+        assertThat(b.status().cause()).isEqualTo(Cause.EXHAUSTION_PROJECTION);
+        for (int i = 1; i <= 4; i++) { // still rising, now past 0.70
+          source.anchor(0.64 + 0.022 * i);
+          ticker.advance(projecting.sampleInterval());
+          b.evaluateNow();
+        }
+        assertThat(b.status().state()).as("%s at the warning watermark and rising", c).isEqualTo(BreakerState.OPEN);
+      }
+      b.close();
+    }
+  }
+
+  @Test
   void anAnchorThatCallsForSheddingShedsAtOnce() {
     live.anchor(0.82);
     sample();
@@ -116,36 +194,92 @@ class LiveSetConfirmationTest {
   }
 
   @Test
-  void aStaleAnchorIsRefreshedBeforeOpenEndsAndHalfOpenDoesNotCloseOnIt() {
-    live.cannotConfirm(); // as if no confirmation answered: the anchor stays stale
+  void aStaleAnchorNeitherEndsOpenNorClosesHalfOpen() {
+    live.anchor(0.95);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.OPEN);
+    for (int i = 0; i < 400; i++) { // 20 s of samples, the open time is 5 s: no collection answers
+      sample();
+    }
+    assertThat(state()).as("no figure measured since OPEN began: it holds").isEqualTo(BreakerState.OPEN);
+    assertThat(breaker.status().drivingDimension()).as("what holds it is named, not direct at 0.1")
+        .isEqualTo(Dimension.HEAP_LIVE);
+    assertThat(breaker.status().pressure()).isCloseTo(0.95, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(live.requests()).as("refreshes asked for meanwhile").isNotEmpty()
+        .allSatisfy(r -> assertThat(r).contains("stale live set while OPEN"));
+    live.confirmAs(0.68); // measured: under warning, above recover
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.status().cause()).isEqualTo(Cause.OPEN_TIME_ELAPSED);
+    for (int i = 0; i < 220; i++) { // the 10 s ramp, no newer collection
+      sample();
+    }
+    assertThat(state()).as("0.68 is above recover: the ramp ends in WARNING").isEqualTo(BreakerState.WARNING);
+  }
+
+  @Test
+  void withoutConfirmationsTheOpenTimeDecidesAsBefore() {
+    live.cannotConfirm(); // -XX:+DisableExplicitGC, or confirm_gc: off
     live.anchor(0.95);
     sample();
     assertThat(state()).isEqualTo(BreakerState.OPEN);
     ticker.advance(Duration.ofSeconds(5));
     sample();
     assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
-    for (int i = 0; i < 400; i++) { // 20 s of samples: the ramp is 10 s
-      sample();
-    }
-    assertThat(state()).as("no fresh live set: neither HEALTHY nor a relapse").isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(live.requests()).isEmpty();
   }
 
+
   @Test
-  void aStaleAnchorIsAskedToBeRefreshedNearTheEndOfOpenOnly() {
+  void openEndsAsSoonAsAFreshAnchorShowsMemoryRecoveredNotWhenItsTimeIsUp() {
     live.anchor(0.95);
     sample();
     assertThat(state()).isEqualTo(BreakerState.OPEN);
-    ticker.advance(Duration.ofMillis(3000));
-    sample();
-    assertThat(live.requests()).as("3 s left in OPEN: a refresh now would only add a pause").isEmpty();
+    long openedAt = ticker.read();
     ticker.advance(Duration.ofMillis(1000));
     sample();
     assertThat(live.requests()).hasSize(1).first().asString().contains("stale live set while OPEN");
-    live.confirmAs(0.30);
-    ticker.advance(Duration.ofSeconds(1));
-    sample();
+    live.confirmAs(0.30); // the surge is over: the refresh finds 0.30 live
+    for (int i = 0; i < 6 && state() == BreakerState.OPEN; i++) {
+      sample();
+    }
     assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.status().cause()).isEqualTo(Cause.RECOVERED);
+    assertThat(Duration.ofNanos(ticker.read() - openedAt)).isLessThan(config.openMin());
+    sample();
+    assertThat(state()).as("no measurement yet while probing").isEqualTo(BreakerState.HALF_OPEN);
+    live.confirmAs(0.305); // measured while probing: held still once
+    sample();
+    assertThat(state()).as("still once is not enough").isEqualTo(BreakerState.HALF_OPEN);
+    live.confirmAs(0.30); // and twice: the probes held nothing
+    sample();
+    assertThat(state()).as("recovered on figures measured since OPEN began").isEqualTo(BreakerState.HEALTHY);
   }
+
+  @Test
+  void halfOpenKeepsProbingWhileTheLiveSetMovesUnderIt() {
+    live.anchor(0.95);
+    sample();
+    live.confirmAs(0.50); // in-flight calls still draining
+    for (int i = 0; i < 6 && state() == BreakerState.OPEN; i++) {
+      sample();
+    }
+    assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
+    live.confirmAs(0.30); // still falling: what the probes add may hide under the fall
+    sample();
+    live.confirmAs(0.40); // the probes hold memory: the surge is still arriving
+    for (int i = 0; i < 20; i++) {
+      sample();
+    }
+    assertThat(state()).as("ramping, not closed early").isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.admission().admitProbability(Priority.DEFAULT)).isLessThan(0.5);
+    live.confirmAs(0.405); // held still at last, twice
+    sample();
+    live.confirmAs(0.40);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.HEALTHY);
+  }
+
 
   @Test
   void aHealthyBreakerAsksForNothing() {

@@ -83,36 +83,61 @@ class StateTableTest {
   }
 
   @Test
-  void openHoldsItsMinimumTimeThenSlowStartsAndRecovers() {
+  void openForMemoryEndsWhenMemoryRecoversNotWhenItsTimeIsUp() {
     Harness h = new Harness();
     h.live(0.95);
     assertThat(h.state()).isEqualTo(OPEN);
-    // Pressure falls at once, but OPEN holds open_min (5 s).
-    h.hold(0.30, Duration.ofMillis(4900));
+    h.hold(0.30, Duration.ofMillis(250)); // five fresh samples below recover
+    assertThat(h.state()).isEqualTo(HALF_OPEN);
+    assertThat(h.lastEvent().cause()).isEqualTo(Cause.RECOVERED);
+    h.live(0.30);
+    assertThat(h.state()).as("one collection while probing: not yet").isEqualTo(HALF_OPEN);
+    h.live(0.30); // two in a row, the live set held still: the probes held nothing
+    assertThat(h.state()).isEqualTo(HEALTHY);
+    assertThat(h.lastEvent().cause()).isEqualTo(Cause.RECOVERED);
+  }
+
+  @Test
+  void openHoldsItsMinimumTimeWhileMemoryIsAboveRecoverThenSlowStarts() {
+    Harness h = new Harness();
+    h.live(0.95);
     assertThat(h.state()).isEqualTo(OPEN);
-    h.hold(0.30, Duration.ofMillis(150));
+    // Pressure falls under warning, not under recover: OPEN holds open_min (5 s).
+    h.hold(0.68, Duration.ofMillis(4900));
+    assertThat(h.state()).isEqualTo(OPEN);
+    h.hold(0.68, Duration.ofMillis(150));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.OPEN_TIME_ELAPSED);
     // The slow start: the probe share first, rising linearly over the 10 s ramp.
     double atStart = h.breaker.admission().admitProbability(Priority.DEFAULT);
     assertThat(atStart).isCloseTo(0.1, within(0.02));
-    h.hold(0.30, Duration.ofSeconds(5));
+    h.hold(0.68, Duration.ofSeconds(5));
     assertThat(h.breaker.admission().admitProbability(Priority.SHEDDABLE)).isCloseTo(0.55, within(0.02));
     assertThat(h.admittedShare(Priority.DEFAULT, 20_000)).isCloseTo(0.55, within(0.03));
     assertThat(h.admittedShare(Priority.CRITICAL, 1000)).isEqualTo(1.0);
-    h.hold(0.30, Duration.ofMillis(5100));
+    h.hold(0.30, Duration.ofMillis(300)); // memory recovered: HALF_OPEN closes before its ramp ends
     assertThat(h.state()).isEqualTo(HEALTHY);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.RECOVERED);
     assertThat(h.breaker.admission().admitsAll()).isTrue();
   }
 
   @Test
+  void openForMemoryAtDegradedOrWorseOutlastsItsOpenTime() {
+    Harness h = new Harness();
+    h.live(0.95);
+    h.hold(0.85, Duration.ofSeconds(60));
+    assertThat(h.state()).as("memory still calls for DEGRADED: no probing").isEqualTo(OPEN);
+    assertThat(h.events).hasSize(1);
+  }
+
+
+  @Test
   void rampEndsInWarningWhenPressureIsNotYetBelowRecover() {
     Harness h = new Harness();
     h.live(0.95);
-    h.hold(0.72, Duration.ofMillis(5050));
+    h.hold(0.68, Duration.ofMillis(5050));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
-    h.hold(0.72, Duration.ofMillis(10_050));
+    h.hold(0.68, Duration.ofMillis(10_050));
     assertThat(h.state()).isEqualTo(WARNING);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.RAMP_COMPLETE);
     h.hold(0.60, Duration.ofMillis(300));
@@ -126,25 +151,26 @@ class StateTableTest {
     h.live(0.95);
     long openedAt = h.ticker.read();
     assertThat(h.breaker.status().openUntilNanos() - openedAt).isEqualTo(Duration.ofSeconds(5).toNanos());
-    h.hold(0.95, Duration.ofMillis(5000));
+    h.hold(0.68, Duration.ofMillis(5000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.live(0.85); // pressure back at degraded
     assertThat(h.state()).isEqualTo(OPEN);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.RELAPSE);
     assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(10).toNanos());
-    h.hold(0.95, Duration.ofMillis(10_000));
+    h.hold(0.68, Duration.ofMillis(10_000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.live(0.95);
     // 20 s would exceed open_max: capped at 12 s.
     assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(12).toNanos());
-    h.hold(0.30, Duration.ofMillis(12_000));
+    h.hold(0.68, Duration.ofMillis(12_000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
-    h.hold(0.30, Duration.ofMillis(10_050));
+    h.hold(0.30, Duration.ofMillis(300));
     assertThat(h.state()).isEqualTo(HEALTHY);
     // After a full recovery the next OPEN lasts open_min again.
     h.live(0.95);
     assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(5).toNanos());
   }
+
 
   @Test
   void leavingALevelNeedsRecoverSamplesInARowBelowRecover() {
@@ -219,22 +245,41 @@ class StateTableTest {
   }
 
   @Test
-  void inHalfOpenAStaleLiveSetDoesNotSendTheBreakerBack() {
+  void aStaleLiveSetNeitherEndsOpenNorSendsHalfOpenBack() {
     Harness h = new Harness();
     h.live(0.95);
-    // No collection during OPEN: the live set repeats its old figure.
+    // No collection during OPEN: the live set repeats its old figure, which says nothing.
     for (int i = 0; i < 101; i++) {
-      h.live.setStale(Math.round(0.95 * (1L << 30)));
+      h.live.setStale(Math.round(0.30 * (1L << 30)));
       h.tick();
     }
+    assertThat(h.state()).as("a low figure no collection measured does not end OPEN").isEqualTo(OPEN);
+    h.live(0.68); // measured: under warning, and the open time is up
     assertThat(h.state()).isEqualTo(HALF_OPEN);
-    h.live.setStale(Math.round(0.95 * (1L << 30)));
-    h.tick();
-    assertThat(h.state()).isEqualTo(HALF_OPEN);
-    // A fresh collection that still finds 95 % live does.
     h.live(0.95);
-    assertThat(h.state()).isEqualTo(OPEN);
+    assertThat(h.state()).as("a fresh collection that finds 95 % live reopens").isEqualTo(OPEN);
   }
+
+  @Test
+  void aReadingThatKeepsCrossingWaitsLongerEachTimeSoItCannotFlap() {
+    BreakerConfig config = Harness.crisp().recoverTime(Duration.ofMillis(500)).build();
+    Harness h = new Harness(config);
+    // Up to WARNING and back under recover, every 2 s for a minute: each recovery waits twice as
+    // long as the one before while the rises come within 10 s of it.
+    for (int i = 0; i < 30; i++) {
+      h.live(0.72);
+      h.hold(0.40, Duration.ofMillis(1950));
+    }
+    assertThat(h.events.size()).as("transitions in a minute of crossings").isLessThanOrEqualTo(10);
+    // After 10 s quiet, back to the base recover time.
+    h.hold(0.40, Duration.ofSeconds(20));
+    assertThat(h.state()).isEqualTo(HEALTHY);
+    h.hold(0.40, Duration.ofSeconds(11));
+    h.live(0.72);
+    h.hold(0.40, Duration.ofMillis(800));
+    assertThat(h.state()).as("500 ms again after a calm spell").isEqualTo(HEALTHY);
+  }
+
 
   @Test
   void theTableIsExactlyTheOneDocumentedAndRefusesEverythingElse() {
@@ -268,7 +313,7 @@ class StateTableTest {
     assertThat(e.thresholds().open()).isEqualTo(0.90);
     assertThat(e.signals()).extracting(s -> s.dimension()).contains(Dimension.HEAP_LIVE, Dimension.HEAP_USED);
     assertThat(e.at()).isNotNull();
-    h.hold(0.95, Duration.ofMillis(100));
+    h.hold(0.68, Duration.ofMillis(150)); // open time up, under warning: HALF_OPEN
     assertThat(h.events).hasSizeGreaterThan(3);
     assertThat(h.breaker.recentTransitions()).hasSize(3);
     assertThat(h.breaker.recentTransitions().get(2)).isEqualTo(h.lastEvent());

@@ -58,6 +58,21 @@ class ConfigFileTest {
   }
 
   @Test
+  void recoverTimeAndConfirmGcParseAndBadValuesNameTheirKey() {
+    ConfigFile f = ConfigFile.parse("f.yaml", "breaker:\n  recover_time: 2s\n  confirm_gc: concurrent-only\n");
+    assertThat(f.breaker().recoverTime()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(f.breaker().confirmGc()).isEqualTo(dev.membreaker.breaker.ConfirmGc.CONCURRENT_ONLY);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  confirm_gc: OFF\n").breaker().confirmGc())
+        .isEqualTo(dev.membreaker.breaker.ConfirmGc.OFF);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  warning: 0.7\n").breaker().confirmGc())
+        .isEqualTo(dev.membreaker.breaker.ConfirmGc.AUTO);
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  confirm_gc: sometimes\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("confirm_gc").hasMessageContaining("sometimes");
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  recover_time: 2h\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("recover_time");
+  }
+
+  @Test
   void dimensionsAreChosenByName() {
     ConfigFile f = ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, container]\n");
     assertThat(f.breaker().dimensions()).containsExactlyInAnyOrder(

@@ -40,7 +40,7 @@ public final class GrpcHarness implements AutoCloseable {
   final ManagedChannel channel;
 
   public GrpcHarness() throws IOException {
-    this(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> {});
+    this(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).recoverTime(Duration.ZERO).build(), b -> {});
   }
 
   GrpcHarness(BreakerConfig config, Consumer<MemoryBreakerServerInterceptor.Builder> customize)

@@ -24,6 +24,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
   private double deadShare = -1;
   private boolean canConfirm = true;
   private boolean available = true;
+  private Collector collector = Collector.OTHER;
   private final List<String> requests = new ArrayList<>();
 
   /** A live set of a {@code limit}-byte heap, at 0 with no anchor yet. */
@@ -59,6 +60,12 @@ public final class FakeLiveSetSource implements LiveSetSource {
     return this;
   }
 
+  /** The collector the evidence names (OTHER by default). */
+  public synchronized FakeLiveSetSource collector(Collector c) {
+    collector = c;
+    return this;
+  }
+
   /** As under {@code -XX:+DisableExplicitGC}: every request answers DISABLED. */
   public synchronized FakeLiveSetSource cannotConfirm() {
     canConfirm = false;
@@ -82,7 +89,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(Collector.OTHER, upper, anchor, anchorEpoch, deadShare, 0, 0, canConfirm, canConfirm);
+    return new LiveSetEvidence(collector, upper, limit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm, canConfirm, false);
   }
 
   @Override

@@ -13,14 +13,14 @@ import picocli.CommandLine.Command;
     version = "membreaker 0.1.0-SNAPSHOT",
     description = "Tools for servers protected by membreaker.",
     subcommands = {AdminCommand.class, dev.membreaker.load.LoadCommand.class,
-        dev.membreaker.scenario.ScenarioCommand.class})
+        dev.membreaker.scenario.ScenarioCommand.class, dev.membreaker.matrix.MatrixCommand.class})
 public final class MembreakerCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say which command: admin, load or scenario");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say which command: admin, load, scenario or matrix");
   }
 
   /** The command line, with our exit codes: 0 ok, 1 refused by the server, 2 usage or unreachable. */

@@ -111,7 +111,7 @@ public final class ScenarioCommand implements Callable<Integer> {
   }
 
   /** contenders/target/membreaker-contenders.jar beside this jar's module (loadtest/target), else under the current directory. */
-  static Path defaultServerJar() {
+  public static Path defaultServerJar() {
     Path relative = Path.of("contenders", "target", "membreaker-contenders.jar");
     try {
       Path self = Path.of(ScenarioCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());

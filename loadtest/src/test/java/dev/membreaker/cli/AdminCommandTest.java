@@ -149,6 +149,7 @@ class AdminCommandTest {
     live.setPressure(0.95);
     ticker.advanceMillis(50);
     breaker.evaluateNow(); // DEGRADED -> OPEN
+    live.setPressure(0.68); // under warning: OPEN ends when its time is up
     ticker.advanceMillis(5_000);
     breaker.evaluateNow(); // OPEN -> HALF_OPEN
     assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();

@@ -1,0 +1,66 @@
+package dev.membreaker.matrix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.membreaker.cli.MembreakerCli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * The short form of the live-set matrix ({@code membreaker matrix --quick}), one collector per
+ * case, each in JVMs of its own with -Xmx256m: objects living a second (promoted, then dead) must
+ * shed nothing and never open the breaker; a retained surge must open it with no OutOfMemoryError
+ * and every CRITICAL call served, and once the surge's memory is let go, with no traffic at all
+ * to cause a collection, the breaker must be HEALTHY within 3 s. Each would have caught one of the
+ * live set's old weaknesses: promoted garbage read as growth, a stale figure after a surge (19.5 s
+ * to recover), and ZGC's and Shenandoah's pause notifications read as an empty heap. About 25 s a
+ * collector.
+ */
+class LiveSetMatrixIT {
+
+  private static Path jar;
+
+  @TempDir Path out;
+
+  @BeforeAll
+  static void workloadJar() {
+    jar = Path.of(System.getProperty("contenders.jar", "../contenders/target/membreaker-contenders.jar"));
+    assertThat(Files.isRegularFile(jar)).as("the workload's jar %s (mvn package builds it)", jar).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"g1", "parallel", "serial", "zgc", "shenandoah"})
+  @SuppressWarnings("unchecked")
+  void promotedChurnShedsNothingAndASurgeIsSurvivedAndRecoveredFrom(String collector) throws Exception {
+    int exit = new CommandLine(new MembreakerCli()).execute("matrix", "--quick", "--collectors", collector,
+        "--shapes", "churn-1s,surge-silence", "--no-unprotected", "--server-jar", jar.toString(), "-o", out.toString());
+    assertThat(exit).isZero();
+    List<Map<String, Object>> runs = new ObjectMapper().readValue(out.resolve("matrix.json").toFile(), List.class);
+    assertThat(runs).hasSize(2);
+    Map<String, Object> churn = runs.get(0);
+    Map<String, Object> surge = runs.get(1);
+    assertThat(churn).as("churn run").doesNotContainKey("error");
+    assertThat(churn.get("oom")).as("OOM in %s", churn).isEqualTo(false);
+    assertThat(((Number) churn.get("shed")).longValue()).as("calls shed under churn: %s", churn).isZero();
+    assertThat(((Number) churn.get("opens")).longValue()).as("OPENs under churn: %s", churn).isZero();
+    assertThat(((Number) churn.get("calls")).longValue()).isGreaterThan(3000);
+
+    assertThat(surge).as("surge run").doesNotContainKey("error");
+    assertThat(surge.get("oom")).as("OOM in %s", surge).isEqualTo(false);
+    assertThat(((Number) surge.get("opens")).longValue()).as("OPENs in %s", surge).isPositive();
+    assertThat(((Number) surge.get("criticalAdmitted")).doubleValue()).as("CRITICAL admitted in %s", surge)
+        .isGreaterThanOrEqualTo(0.99);
+    assertThat(((Number) surge.get("healthyAboveRecover")).longValue()).isZero();
+    assertThat(surge.get("toHealthyAfterRelease")).as("seconds to HEALTHY after the surge, in %s", surge)
+        .isNotNull();
+    assertThat(((Number) surge.get("toHealthyAfterRelease")).doubleValue()).isLessThanOrEqualTo(3.0);
+  }
+}
