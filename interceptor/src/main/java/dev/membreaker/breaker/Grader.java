@@ -166,7 +166,9 @@ final class Grader {
     // The dimension named (in the status, shed messages, spans) is the one that drives the
     // decision: a live set waiting for its refresh in OPEN or HALF_OPEN still holds the breaker
     // there, so it is named, with its last figure, rather than a fresh dimension far below it.
-    if (liveStale && live.dimension().drivesLevels() && (driving == null || live.smoothedPressure() > pressure)) {
+    // Not where no refresh can come (its figure would hold the critical cap for good).
+    if (liveStale && live.dimension().drivesLevels() && evidence != null && confirmable(config, evidence)
+        && (driving == null || live.smoothedPressure() > pressure)) {
       pressure = live.smoothedPressure();
       driving = Dimension.HEAP_LIVE;
     }

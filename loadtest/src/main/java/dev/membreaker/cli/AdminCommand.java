@@ -279,6 +279,9 @@ final class AdminCommand implements Runnable {
           case INT:
             b.setField(field, Integer.parseInt(value));
             break;
+          case STRING: // confirm_gc: the server checks the value and names the field if it is wrong
+            b.setField(field, value);
+            break;
           case MESSAGE:
             Duration d = DurationConverter.parse(value);
             b.setField(field, com.google.protobuf.Duration.newBuilder()

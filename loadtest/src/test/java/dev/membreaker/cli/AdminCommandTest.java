@@ -104,13 +104,14 @@ class AdminCommandTest {
 
   @Test
   void setChangesOnlyTheGivenFieldsWithTheToken() throws Exception {
-    Run r = run("admin", "set", "warning=0.72", "open_min=10s", "--reason", "tuning",
+    Run r = run("admin", "set", "warning=0.72", "open_min=10s", "confirm_gc=concurrent-only", "--reason", "tuning",
         "--target", target, "--token-file", tokenFile("t0ken").toString());
     assertThat(r.err).isEmpty();
     assertThat(r.exit).isZero();
     assertThat(r.out).contains("version 2");
     assertThat(breaker.config().warning()).isEqualTo(0.72);
     assertThat(breaker.config().openMin()).hasSeconds(10);
+    assertThat(breaker.config().confirmGc()).isEqualTo(dev.membreaker.breaker.ConfirmGc.CONCURRENT_ONLY);
     assertThat(breaker.config().open()).isEqualTo(0.90);
   }
 
