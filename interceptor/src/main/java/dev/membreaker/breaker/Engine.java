@@ -96,7 +96,7 @@ final class Engine {
     for (Profile cohort : cohorts) {
       cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), evidence, null));
     }
-    confirmIfNeeded(now, config, judged);
+    confirmIfNeeded(now, config, judged, cohortJudgements);
     return new Evaluation(now, config, judged, cohortJudgements);
   }
 
@@ -128,15 +128,22 @@ final class Engine {
    * itself, and leaving OPEN or HALF_OPEN needs a figure measured since OPEN began. The source
    * paces both; asking costs nothing when it declines.
    */
-  private void confirmIfNeeded(long now, BreakerConfig config, Judgement judged) {
+  private void confirmIfNeeded(long now, BreakerConfig config, Judgement judged, List<Judgement> cohortJudgements) {
     if (liveSet == null || judged.grade().liveSet() == null
         || !Grader.confirmable(config, judged.grade().liveSet())) {
       return;
     }
+    // A cohort (stricter thresholds) may be OPEN while the default profile is not: its recovery
+    // needs a fresh figure just the same.
     boolean shedding = judged.state() != BreakerState.HEALTHY;
-    if (judged.grade().confirmLiveSet() && !shedding) {
+    boolean confirm = judged.grade().confirmLiveSet();
+    for (Judgement c : cohortJudgements) {
+      shedding |= c.state() != BreakerState.HEALTHY;
+      confirm |= c.grade().confirmLiveSet();
+    }
+    if (confirm && !shedding) {
       liveSet.requestConfirmation("a level rests on promoted bytes of unknown liveness");
-    } else if (shedding && (judged.grade().confirmLiveSet() || now - anchorAt >= STALE_ANCHOR_NANOS)) {
+    } else if (shedding && (confirm || now - anchorAt >= STALE_ANCHOR_NANOS)) {
       // Paced as refreshes: a back-off grown while the pressure lasted must not delay recovery.
       liveSet.refresh("refreshing a stale live set while " + judged.state());
     }

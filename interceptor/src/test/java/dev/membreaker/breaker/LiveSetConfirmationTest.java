@@ -131,6 +131,32 @@ class LiveSetConfirmationTest {
   }
 
   @Test
+  void aCohortOpenWhileTheDefaultProfileIsHealthyIsRefreshedAndRecovers() {
+    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30);
+    BreakerConfig strict = config.toBuilder().recover(0.5).warning(0.55).degraded(0.6).open(0.7).build();
+    MemoryBreaker b = MemoryBreaker.builder().config(config).sources(List.of(source, direct)).ticker(ticker)
+        .cohorts(List.of(new Cohort("strict", 50, strict))).listenerExecutor(Runnable::run).build();
+    source.anchor(0.75);
+    ticker.advance(config.sampleInterval());
+    b.evaluateNow();
+    assertThat(b.status().state()).as("default profile").isEqualTo(BreakerState.WARNING);
+    source.anchor(0.62); // the default profile recovers; the strict cohort is still OPEN
+    for (int i = 0; i < 10; i++) {
+      ticker.advance(config.sampleInterval());
+      b.evaluateNow();
+    }
+    assertThat(b.status().state()).isEqualTo(BreakerState.HEALTHY);
+    assertThat(b.admission(1).status().state()).as("strict cohort").isEqualTo(BreakerState.OPEN);
+    int before = source.requests().size();
+    for (int i = 0; i < 20; i++) { // 1 s with the anchor going stale
+      ticker.advance(config.sampleInterval());
+      b.evaluateNow();
+    }
+    assertThat(source.requests().size()).as("the cohort's OPEN asks for refreshes").isGreaterThan(before);
+    b.close();
+  }
+
+  @Test
   void anAnchorThatCallsForSheddingShedsAtOnce() {
     live.anchor(0.82);
     sample();
