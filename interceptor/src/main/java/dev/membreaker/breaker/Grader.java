@@ -32,8 +32,6 @@ import java.util.List;
  */
 final class Grader {
 
-  static boolean HOLD_FOR_CONFIRMATION = Boolean.parseBoolean(System.getProperty("mb.hold", "true"));
-
   private int belowRecover;
   private int growthOpenRun;
   private int exhaustionOpenRun;
@@ -193,7 +191,7 @@ final class Grader {
     double upperPressure = e.upperPressure(live.limit());
     boolean retentionRegime = e.deadShare() >= 0 && e.deadShare() < 0.5;
     boolean garbageRegime = e.deadShare() >= 0.5;
-    return HOLD_FOR_CONFIRMATION && confirmable(config, e)
+    return confirmable(config, e)
         // Acting without a confirmation protects against a missed surge: only shedding needs it.
         && (e.confirmationAvailable() || garbageRegime || level == WARNING)
         && e.unconfirmed(live.used(), live.limit())

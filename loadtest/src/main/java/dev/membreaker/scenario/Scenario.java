@@ -11,7 +11,8 @@ import java.util.Locale;
  * @param name the scenario's name ({@code membreaker scenario NAME})
  * @param summary one line on what it does
  * @param seconds how long the load runs
- * @param pressureEnds when the pressure stops, in seconds (recovery is measured from here), or -1
+ * @param pressureEnds when the pressure ends, in seconds: when the last bytes its calls hold are let
+ *     go (recovery is measured from here), or -1
  * @param traffic the streams of load
  * @param jvmArgs extra options for the server JVM
  */
@@ -20,6 +21,8 @@ record Scenario(String name, String summary, int seconds, double pressureEnds, L
   static final List<String> NAMES = List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct");
 
   private static final long MIB = 1 << 20;
+  /** How long each call of a surge holds its bytes; the pressure ends this long after its traffic. */
+  private static final int SURGE_HOLD_MILLIS = 3000;
 
   /** The scenario of that name; {@code quick} is the shorter form that runs in {@code mvn verify}. */
   static Scenario named(String name, boolean quick) {
@@ -48,9 +51,9 @@ record Scenario(String name, String summary, int seconds, double pressureEnds, L
       case "recovery": {
         int s = quick ? 30 : 35;
         return new Scenario("recovery", "a sharp surge (140 calls/s holding 1 MiB for 3 s) for 7 s, then normal load only",
-            s, 10, withBaseline(s,
-                Traffic.heavyQuotes(Rate.between(3, 10, 70), MIB, 3000),
-                Traffic.heavyReports(Rate.between(3, 10, 70), MIB, 3000)), List.of());
+            s, 10 + SURGE_HOLD_MILLIS / 1000.0, withBaseline(s,
+                Traffic.heavyQuotes(Rate.between(3, 10, 70), MIB, SURGE_HOLD_MILLIS),
+                Traffic.heavyReports(Rate.between(3, 10, 70), MIB, SURGE_HOLD_MILLIS)), List.of());
       }
       case "direct": {
         int s = 20;
@@ -68,9 +71,9 @@ record Scenario(String name, String summary, int seconds, double pressureEnds, L
     return new Scenario("surge", String.format(Locale.ROOT,
         "quotes and reports holding 1 MiB for 3 s, ramping to %d/s each over %d s, then normal load only",
         peakEach, to - from),
-        seconds, to, withBaseline(seconds,
-            Traffic.heavyQuotes(Rate.ramp(from, to, 5, peakEach), MIB, 3000),
-            Traffic.heavyReports(Rate.ramp(from, to, 5, peakEach), MIB, 3000)), List.of());
+        seconds, to + SURGE_HOLD_MILLIS / 1000.0, withBaseline(seconds,
+            Traffic.heavyQuotes(Rate.ramp(from, to, 5, peakEach), MIB, SURGE_HOLD_MILLIS),
+            Traffic.heavyReports(Rate.ramp(from, to, 5, peakEach), MIB, SURGE_HOLD_MILLIS)), List.of());
   }
 
   private static List<Traffic> withBaseline(int seconds, Traffic... pressure) {
