@@ -72,11 +72,14 @@ public final class ContenderServer {
     chain.add(probe.outer());
     ServerServiceDefinition service = ServerInterceptors.intercept(
         new PaymentServiceImpl(maxRetain, 60_000, timer), chain);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .addService(service)
         .maxInboundMessageSize(32 << 20)
-        .build()
-        .start();
+        // A fixed window (grpc-java's default size, without its BDP auto-tuning): what a stream
+        // may hold before its call reads it stays at 1 MiB (docs/interceptor.md, bytes in flight).
+        .flowControlWindow(1 << 20);
+    installed.tracers().forEach(builder::addStreamTracerFactory);
+    Server server = builder.build().start();
 
     MemorySource live = MemorySources.heapLiveSet();
     MemorySource heap = MemorySources.heapUsed();

@@ -14,6 +14,7 @@ import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -41,8 +42,17 @@ enum Guard {
     return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
   }
 
-  /** The interceptor, and what to report as its state; {@code close} stops what it started. */
-  record Installed(List<ServerInterceptor> interceptors, Supplier<String> state, AutoCloseable close) {}
+  /**
+   * The interceptors, the stream tracer factories they need on the server builder, and what to
+   * report as its state; {@code close} stops what it started.
+   */
+  record Installed(List<ServerInterceptor> interceptors, List<ServerStreamTracer.Factory> tracers,
+      Supplier<String> state, AutoCloseable close) {
+
+    Installed(List<ServerInterceptor> interceptors, Supplier<String> state, AutoCloseable close) {
+      this(interceptors, List.of(), state, close);
+    }
+  }
 
   Installed install() {
     switch (this) {
@@ -56,7 +66,8 @@ enum Guard {
             .priorityHeader(defaults.interceptor().priorityHeader())
             .pushback(defaults.interceptor().pushback())
             .build();
-        return new Installed(List.of(interceptor), () -> breaker.status().state().name(), breaker::close);
+        return new Installed(List.of(interceptor), List.of(interceptor.streamTracerFactory()),
+            () -> breaker.status().state().name(), breaker::close);
       }
       case RESILIENCE4J: {
         CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());

@@ -170,11 +170,14 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     HealthStatusManager health = new HealthStatusManager();
     PaymentServiceImpl payments = new PaymentServiceImpl(maxRetainBytes, maxRetainMillis, timer);
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        // A fixed flow-control window: what a stream holds before its call reads it stays at 1 MiB,
+        // outside the in-flight account (docs/interceptor.md, "Bytes in flight").
+        .flowControlWindow(1 << 20)
         .addService(payments)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     if (!unprotected) {
-      sb.addStreamTracerFactory(interceptor.inboundSizeTracerFactory()).intercept(interceptor);
+      sb.addStreamTracerFactory(interceptor.streamTracerFactory()).intercept(interceptor);
     }
     OrcaPressureReporter orcaReporter = null;
     if (orca) {

@@ -164,10 +164,15 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
     };
   }
 
+  /** The most a row is padded to ({@code row_bytes}). */
+  static final int MAX_ROW_BYTES = 64 << 10;
+
   private static ReportResponse rows(ReportRequest request, int from, int to) {
     ReportResponse.Builder b = ReportResponse.newBuilder();
+    int pad = Math.max(0, Math.min(request.getRowBytes(), MAX_ROW_BYTES));
     for (int i = from; i < to; i++) {
-      b.addRows(request.getAccount() + ",row" + i);
+      String row = request.getAccount() + ",row" + i;
+      b.addRows(row.length() >= pad ? row : row + ",".repeat(pad - row.length()));
     }
     return b.build();
   }

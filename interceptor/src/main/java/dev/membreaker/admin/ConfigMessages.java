@@ -13,7 +13,7 @@ final class ConfigMessages {
   private ConfigMessages() {}
 
   static dev.membreaker.admin.v1.BreakerConfig toProto(BreakerConfig c) {
-    return dev.membreaker.admin.v1.BreakerConfig.newBuilder()
+    dev.membreaker.admin.v1.BreakerConfig.Builder m = dev.membreaker.admin.v1.BreakerConfig.newBuilder()
         .setWarning(c.warning())
         .setDegraded(c.degraded())
         .setOpen(c.open())
@@ -48,7 +48,13 @@ final class ConfigMessages {
         .setSlowCallThreshold(proto(c.slowCallThreshold()))
         .setSlowCallRateThreshold(c.slowCallRateThreshold())
         .setTransitionHistory(c.transitionHistory())
-        .build();
+        .setMaxQueuedBytesPerCall(c.maxQueuedBytesPerCall());
+    if (c.inFlightBudgetBytes() > 0) {
+      m.setInFlightBudgetBytes(c.inFlightBudgetBytes());
+    } else {
+      m.setInFlightBudgetShare(c.inFlightBudgetShare());
+    }
+    return m.build();
   }
 
   /** {@code base} with the fields set in {@code changes}; IllegalArgumentException names a bad one. */
@@ -88,6 +94,13 @@ final class ConfigMessages {
     if (m.hasSlowCallThreshold()) b.slowCallThreshold(duration("slow_call_threshold", m.getSlowCallThreshold()));
     if (m.hasSlowCallRateThreshold()) b.slowCallRateThreshold(m.getSlowCallRateThreshold());
     if (m.hasTransitionHistory()) b.transitionHistory(m.getTransitionHistory());
+    if (m.hasInFlightBudgetShare() && m.hasInFlightBudgetBytes()) {
+      throw new IllegalArgumentException(
+          "in_flight_budget_share and in_flight_budget_bytes are two forms of one budget; set one");
+    }
+    if (m.hasInFlightBudgetShare()) b.inFlightBudgetShare(m.getInFlightBudgetShare());
+    if (m.hasInFlightBudgetBytes()) b.inFlightBudgetBytes(m.getInFlightBudgetBytes());
+    if (m.hasMaxQueuedBytesPerCall()) b.maxQueuedBytesPerCall(m.getMaxQueuedBytesPerCall());
     return b.build();
   }
 

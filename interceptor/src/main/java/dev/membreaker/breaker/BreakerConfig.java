@@ -23,6 +23,12 @@ public final class BreakerConfig {
 
   private static final BreakerConfig DEFAULTS = new Builder().build();
 
+  /** {@code max_queued_bytes_per_call: auto}: a sixteenth of the in-flight budget. */
+  public static final long QUEUE_LIMIT_AUTO = -1;
+
+  /** {@code max_queued_bytes_per_call: off}: no call is ended for what its client leaves unread. */
+  public static final long QUEUE_LIMIT_OFF = 0;
+
   private final double warning;
   private final double degraded;
   private final double open;
@@ -59,6 +65,9 @@ public final class BreakerConfig {
   private final double slowCallRateThreshold;
   private final Set<Integer> failureCodes;
   private final int transitionHistory;
+  private final double inFlightBudgetShare;
+  private final long inFlightBudgetBytes;
+  private final long maxQueuedBytesPerCall;
   private final int failureCodeMask;
   private final long slowCallThresholdNanos;
 
@@ -99,6 +108,9 @@ public final class BreakerConfig {
     slowCallRateThreshold = b.slowCallRateThreshold;
     failureCodes = Collections.unmodifiableSet(new TreeSet<>(b.failureCodes));
     transitionHistory = b.transitionHistory;
+    inFlightBudgetShare = b.inFlightBudgetShare;
+    inFlightBudgetBytes = b.inFlightBudgetBytes;
+    maxQueuedBytesPerCall = b.maxQueuedBytesPerCall;
     int mask = 0;
     for (int code : failureCodes) {
       mask |= 1 << code;
@@ -326,6 +338,41 @@ public final class BreakerConfig {
     return transitionHistory;
   }
 
+  /**
+   * The in-flight budget as a share of the maximum direct memory; applies when {@link
+   * #inFlightBudgetBytes()} is 0.
+   */
+  public double inFlightBudgetShare() {
+    return inFlightBudgetShare;
+  }
+
+  /** The in-flight budget in bytes; 0 means {@link #inFlightBudgetShare()} of direct memory. */
+  public long inFlightBudgetBytes() {
+    return inFlightBudgetBytes;
+  }
+
+  /** The in-flight budget in bytes, given the maximum direct memory. */
+  public long inFlightBudget(long maxDirectMemory) {
+    return inFlightBudgetBytes > 0 ? inFlightBudgetBytes : (long) (inFlightBudgetShare * maxDirectMemory);
+  }
+
+  /**
+   * Response bytes one call may have queued for a client that does not read them before the call
+   * is ended with RESOURCE_EXHAUSTED, as configured: {@link #QUEUE_LIMIT_AUTO}, {@link
+   * #QUEUE_LIMIT_OFF} or a number of bytes.
+   */
+  public long maxQueuedBytesPerCall() {
+    return maxQueuedBytesPerCall;
+  }
+
+  /**
+   * The per-call queue limit in bytes under an in-flight budget of {@code budget} bytes: with
+   * {@link #QUEUE_LIMIT_AUTO}, a sixteenth of the budget; 0 when off.
+   */
+  public long maxQueuedBytesPerCall(long budget) {
+    return maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? Math.max(1, budget / 16) : maxQueuedBytesPerCall;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof BreakerConfig && toString().equals(o.toString());
@@ -359,7 +406,11 @@ public final class BreakerConfig {
         + ", consecutive_failures=" + consecutiveFailures
         + ", slow_call_threshold=" + slowCallThreshold
         + ", slow_call_rate_threshold=" + slowCallRateThreshold
-        + ", failure_codes=" + failureCodes + ", transition_history=" + transitionHistory + "}";
+        + ", failure_codes=" + failureCodes + ", transition_history=" + transitionHistory
+        + ", in_flight_budget=" + (inFlightBudgetBytes > 0 ? inFlightBudgetBytes + "B" : inFlightBudgetShare)
+        + ", max_queued_bytes_per_call="
+        + (maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? "auto" : maxQueuedBytesPerCall == QUEUE_LIMIT_OFF ? "off"
+            : Long.toString(maxQueuedBytesPerCall)) + "}";
   }
 
   /**
@@ -408,6 +459,9 @@ public final class BreakerConfig {
     private double slowCallRateThreshold = 1.0;
     private Set<Integer> failureCodes = DEFAULT_FAILURE_CODES;
     private int transitionHistory = 64;
+    private double inFlightBudgetShare = 0.25;
+    private long inFlightBudgetBytes = 0;
+    private long maxQueuedBytesPerCall = QUEUE_LIMIT_AUTO;
 
     private Builder() {}
 
@@ -448,6 +502,9 @@ public final class BreakerConfig {
       slowCallRateThreshold = c.slowCallRateThreshold;
       failureCodes = c.failureCodes;
       transitionHistory = c.transitionHistory;
+      inFlightBudgetShare = c.inFlightBudgetShare;
+      inFlightBudgetBytes = c.inFlightBudgetBytes;
+      maxQueuedBytesPerCall = c.maxQueuedBytesPerCall;
     }
 
     /** Pressure in (0, 1] at which HEALTHY becomes WARNING (default 0.70). */
@@ -628,7 +685,7 @@ public final class BreakerConfig {
       if (v.stream().noneMatch(Dimension::drivesLevels)) {
         throw new IllegalArgumentException(
             "dimensions must include one that drives levels (heap_live, direct, container,"
-                + " metaspace, container_psi), was " + v);
+                + " metaspace, container_psi, in_flight), was " + v);
       }
       dimensions = EnumSet.copyOf(v);
       return this;
@@ -692,6 +749,34 @@ public final class BreakerConfig {
       return this;
     }
 
+    /**
+     * The budget of bytes in flight (request bytes received and not yet handed to the
+     * application, response bytes queued for clients) as a share in (0, 1] of the maximum direct
+     * memory (default 0.25). Clears a budget in bytes.
+     */
+    public Builder inFlightBudgetShare(double v) {
+      inFlightBudgetShare = fraction("in_flight_budget", v);
+      inFlightBudgetBytes = 0;
+      return this;
+    }
+
+    /** The budget of bytes in flight in bytes, 1 B to 1 TiB; replaces the share. */
+    public Builder inFlightBudgetBytes(long v) {
+      inFlightBudgetBytes = bytes("in_flight_budget", v, 1, 1L << 40);
+      return this;
+    }
+
+    /**
+     * Response bytes one call may have queued for a client that does not read them before the
+     * call is ended with RESOURCE_EXHAUSTED: 64 KiB to 1 TiB, {@link #QUEUE_LIMIT_OFF} or {@link
+     * #QUEUE_LIMIT_AUTO} (the default: a sixteenth of the in-flight budget).
+     */
+    public Builder maxQueuedBytesPerCall(long v) {
+      maxQueuedBytesPerCall = v == QUEUE_LIMIT_OFF || v == QUEUE_LIMIT_AUTO ? v
+          : bytes("max_queued_bytes_per_call", v, 64 << 10, 1L << 40);
+      return this;
+    }
+
     /** Checks the rules between fields and builds the config. */
     public BreakerConfig build() {
       if (!(recover < warning && warning < degraded && degraded < open)) {
@@ -740,6 +825,14 @@ public final class BreakerConfig {
     private static double check(String field, double v, boolean ok, String expected) {
       if (Double.isNaN(v) || !ok) {
         throw new IllegalArgumentException(field + " must be " + expected + ", was " + v);
+      }
+      return v;
+    }
+
+    private static long bytes(String field, long v, long min, long max) {
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(
+            field + " must be in [" + min + ", " + max + "] bytes, was " + v);
       }
       return v;
     }

@@ -73,13 +73,15 @@ final class Grader {
           || (s.dimension() == Dimension.HEAP_LIVE && !liveFresh)) {
         continue;
       }
-      if (s.dimension() != Dimension.HEAP_LIVE
-          && (otherDriving == null || s.smoothedPressure() > otherPressure)) {
-        otherPressure = s.smoothedPressure();
+      // A dimension that may not open counts up to just under the open watermark (DEGRADED).
+      double p = s.dimension().opens() ? s.smoothedPressure()
+          : Math.min(s.smoothedPressure(), Math.nextDown(config.open()));
+      if (s.dimension() != Dimension.HEAP_LIVE && (otherDriving == null || p > otherPressure)) {
+        otherPressure = p;
         otherDriving = s.dimension();
       }
-      if (driving == null || s.smoothedPressure() > pressure) {
-        pressure = s.smoothedPressure();
+      if (driving == null || p > pressure) {
+        pressure = p;
         driving = s.dimension();
       }
     }

@@ -1,5 +1,6 @@
 package dev.membreaker.breaker;
 
+import dev.membreaker.memory.Dimension;
 import dev.membreaker.memory.MemorySource;
 import dev.membreaker.memory.MemorySources;
 import dev.membreaker.policy.Decision;
@@ -70,12 +71,19 @@ public final class MemoryBreaker implements AutoCloseable {
   // Read once per call: a plain volatile field, one load fewer than an AtomicReference.
   private volatile Admission current;
   private volatile boolean stallLogged;
+  private final InFlightBytes inFlight;
 
   private MemoryBreaker(Builder b) {
     this.ticker = b.ticker;
     this.clock = b.clock;
-    this.sources = List.copyOf(
-        b.sources != null ? b.sources : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
+    this.inFlight = new InFlightBytes(
+        b.maxDirectMemory > 0 ? b.maxDirectMemory : MemorySources.maxDirectMemory(), b.config);
+    List<MemorySource> given =
+        new ArrayList<>(b.sources != null ? b.sources : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
+    if (given.stream().noneMatch(s -> s.dimension() == Dimension.IN_FLIGHT)) {
+      given.add(inFlight.source());
+    }
+    this.sources = List.copyOf(given);
     this.cohorts = List.copyOf(b.cohorts);
     this.cohortBuckets = new int[100];
     int bucket = 0;
@@ -95,6 +103,7 @@ public final class MemoryBreaker implements AutoCloseable {
     for (MemorySource source : sources) {
       sampler.watch(source);
     }
+    inFlight.onRise(sampler::wake);
   }
 
   /** A builder with the default config, the JVM's own memory sources and the system clock. */
@@ -125,6 +134,14 @@ public final class MemoryBreaker implements AutoCloseable {
   /** Decides one call: one volatile read, no lock, no allocation. */
   public Decision decide(Priority priority) {
     return current.decide(priority);
+  }
+
+  /**
+   * The account of bytes in flight that the interceptor's stream tracer keeps (see {@link
+   * InFlightBytes}); one per breaker, shared by every interceptor that consults it.
+   */
+  public InFlightBytes inFlight() {
+    return inFlight;
   }
 
   /** The published snapshot: the decision table in force and the status behind it (one volatile read). */
@@ -184,6 +201,7 @@ public final class MemoryBreaker implements AutoCloseable {
       return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1, "");
     });
     long version = swap.after().status().configVersion();
+    inFlight.apply(next);
     bus.announce(new ConfigChange(swap.before().config(), next, version, clock.instant()));
     sampler.wake();
     return version;
@@ -419,6 +437,7 @@ public final class MemoryBreaker implements AutoCloseable {
     private Executor listenerExecutor;
     private final List<TransitionListener> listeners = new ArrayList<>();
     private int sampleHistory = 2400;
+    private long maxDirectMemory;
     private final List<Cohort> cohorts = new ArrayList<>();
 
     private Builder() {}
@@ -429,6 +448,18 @@ public final class MemoryBreaker implements AutoCloseable {
         throw new IllegalArgumentException("sample_history must be in [1, 100000], was " + samples);
       }
       this.sampleHistory = samples;
+      return this;
+    }
+
+    /**
+     * What an in-flight budget given as a share is a share of (default: the JVM's maximum direct
+     * memory, see {@link MemorySources#maxDirectMemory()}).
+     */
+    public Builder maxDirectMemory(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("max_direct_memory must be positive, was " + bytes);
+      }
+      this.maxDirectMemory = bytes;
       return this;
     }
 

@@ -223,6 +223,66 @@ public final class ConfigFile {
     }
   }
 
+  /**
+   * The in-flight budget: a share of the maximum direct memory (a number in (0, 1], or a
+   * percentage such as "50%") or a size ("48MiB").
+   */
+  static final class Budget {
+    final double share;
+    final long bytes;
+
+    @JsonCreator
+    Budget(double share) {
+      this.share = share;
+      this.bytes = 0;
+    }
+
+    @JsonCreator
+    Budget(String text) {
+      String t = text.trim();
+      if (t.endsWith("%")) {
+        double percent;
+        try {
+          percent = Double.parseDouble(t.substring(0, t.length() - 1).trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("'" + text + "' is not a percentage such as 50%");
+        }
+        this.share = percent / 100;
+        this.bytes = 0;
+      } else {
+        this.share = 0;
+        this.bytes = Units.size(t);
+      }
+    }
+  }
+
+  /** A per-call queue limit: "auto", "off" or a size ("4MiB"). */
+  static final class QueueLimit {
+    final long value;
+
+    @JsonCreator
+    QueueLimit(String text) {
+      String t = text.trim();
+      this.value = "auto".equals(t) ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_AUTO
+          : "off".equals(t) ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_OFF
+          : Units.size(t);
+    }
+
+    @JsonCreator
+    QueueLimit(long bytes) {
+      this.value = bytes;
+    }
+
+    /** YAML reads a bare {@code off} as false. */
+    @JsonCreator
+    QueueLimit(boolean on) {
+      if (on) {
+        throw new IllegalArgumentException("write auto, off or a size such as 4MiB");
+      }
+      this.value = dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_OFF;
+    }
+  }
+
   static class RawBreaker {
     @JsonProperty("warning") Double warning;
     @JsonProperty("degraded") Double degraded;
@@ -260,6 +320,8 @@ public final class ConfigFile {
     @JsonProperty("failure_codes") java.util.List<Integer> failureCodes;
     @JsonProperty("transition_history") Integer transitionHistory;
     @JsonProperty("dimensions") java.util.List<String> dimensions;
+    @JsonProperty("in_flight_budget") Budget inFlightBudget;
+    @JsonProperty("max_queued_bytes_per_call") QueueLimit maxQueuedBytesPerCall;
 
     BreakerConfig toConfig(BreakerConfig.Builder b) {
       if (warning != null) b.warning(warning);
@@ -297,6 +359,14 @@ public final class ConfigFile {
       if (slowCallRateThreshold != null) b.slowCallRateThreshold(slowCallRateThreshold);
       if (failureCodes != null) b.failureCodes(java.util.Set.copyOf(failureCodes));
       if (transitionHistory != null) b.transitionHistory(transitionHistory);
+      if (inFlightBudget != null) {
+        if (inFlightBudget.bytes > 0) {
+          b.inFlightBudgetBytes(inFlightBudget.bytes);
+        } else {
+          b.inFlightBudgetShare(inFlightBudget.share);
+        }
+      }
+      if (maxQueuedBytesPerCall != null) b.maxQueuedBytesPerCall(maxQueuedBytesPerCall.value);
       if (dimensions != null) {
         java.util.Set<dev.membreaker.memory.Dimension> set = java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
         for (String d : dimensions) {

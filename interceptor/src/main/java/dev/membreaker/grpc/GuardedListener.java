@@ -5,10 +5,12 @@ import io.grpc.ServerCall;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * The listener side of an admitted call, used only when a feature needs it: it releases the call's
- * in-flight slot exactly once (on completion or cancellation), refuses an inbound message over the
- * size limit while the breaker restricts (before the handler sees it), and lets a throttled stream
- * go when it ends.
+ * The listener side of an admitted call, used only when a feature needs it: it tells the call's
+ * byte tracer when messages reach the application and when the transport is ready again (so
+ * their bytes leave the in-flight account), drops what follows a request refused while it
+ * arrived, releases the call's in-flight slot exactly once (on completion or cancellation),
+ * refuses an inbound message over the size limit while the breaker restricts (before the handler
+ * sees it), and lets a throttled stream go when it ends.
  */
 final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListener<ReqT> {
 
@@ -23,7 +25,7 @@ final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListe
   private final MemoryBreakerServerInterceptor owner;
   private final ServerCall<ReqT, RespT> rawCall;
   private final ThrottledCall<ReqT, RespT> throttled;
-  private final InboundSizeTracer tracer;
+  private final CallBytesTracer tracer;
   private final boolean holdsSlot;
   private volatile int done;
   private volatile boolean refused;
@@ -33,7 +35,7 @@ final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListe
       MemoryBreakerServerInterceptor owner,
       ServerCall<ReqT, RespT> rawCall,
       ThrottledCall<ReqT, RespT> throttled,
-      InboundSizeTracer tracer,
+      CallBytesTracer tracer,
       boolean holdsSlot) {
     super(delegate);
     this.owner = owner;
@@ -45,7 +47,10 @@ final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListe
 
   @Override
   public void onMessage(ReqT message) {
-    if (refused) {
+    if (tracer != null) {
+      tracer.handed();
+    }
+    if (refused || (tracer != null && tracer.cut())) {
       return;
     }
     if (tracer != null && owner.refusesSize(tracer.lastWireSize())) {
@@ -58,14 +63,17 @@ final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListe
 
   @Override
   public void onHalfClose() {
-    if (!refused) {
+    if (!refused && (tracer == null || !tracer.cut())) {
       super.onHalfClose();
     }
   }
 
   @Override
   public void onReady() {
-    if (!refused) {
+    if (tracer != null) {
+      tracer.drained();
+    }
+    if (!refused && (tracer == null || !tracer.cut())) {
       super.onReady();
     }
   }

@@ -2,7 +2,9 @@ package dev.membreaker.grpc;
 
 import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerState;
+import dev.membreaker.breaker.BreakerConfig;
 import dev.membreaker.breaker.BreakerStatus;
+import dev.membreaker.breaker.InFlightBytes;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.breaker.OverrideMode;
 import dev.membreaker.policy.Decision;
@@ -28,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The gRPC face of membreaker: a {@link ServerInterceptor} that asks the shared {@link
@@ -50,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * breaker; the breaker's own rejections are never recorded. Optional features add a listener
  * wrapper only to the calls that need it: a cap on calls in flight, size-aware shedding (a
  * request message over the limit while DEGRADED or worse is refused before the handler sees it;
- * needs {@link #inboundSizeTracerFactory()} on the server builder) and, for SHEDDABLE client and
+ * needs {@link #streamTracerFactory()} on the server builder) and, for SHEDDABLE client and
  * bidi streams, withholding {@code request(n)} while DEGRADED or worse.
  *
  * <p>Thread-safe.
@@ -88,6 +91,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   private final ShedCounters[] cohortCounters;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final FlowGate gate;
+  private final InFlightBytes bytesInFlight;
+  private final LongAdder requestsCut = new LongAdder();
+  private final LongAdder slowReadersEnded = new LongAdder();
   private final ConcurrentHashMap<String, MethodPolicy> policies = new ConcurrentHashMap<>();
 
   /** What the interceptor knows of one method, resolved on its first call. */
@@ -95,13 +101,16 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     final boolean exempt;
     final Priority priority;
     final boolean clientStreams;
+    final boolean serverStreams;
     final Fallback<?, ?> fallback;
     final ShedCounters.MethodCounts counts = new ShedCounters.MethodCounts();
 
-    MethodPolicy(boolean exempt, Priority priority, boolean clientStreams, Fallback<?, ?> fallback) {
+    MethodPolicy(boolean exempt, Priority priority, boolean clientStreams, boolean serverStreams,
+        Fallback<?, ?> fallback) {
       this.exempt = exempt;
       this.priority = priority;
       this.clientStreams = clientStreams;
+      this.serverStreams = serverStreams;
       this.fallback = fallback;
     }
   }
@@ -119,6 +128,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     pushbackNanos = b.pushback.toNanos();
     fallbacks = Map.copyOf(b.fallbacks);
     gate = new FlowGate(breaker);
+    bytesInFlight = breaker.inFlight();
     cohortHeader = b.cohortHeader == null || breaker.cohorts().isEmpty()
         ? null : Metadata.Key.of(b.cohortHeader, Metadata.ASCII_STRING_MARSHALLER);
     cohortCounters = new ShedCounters[breaker.cohorts().size() + 1];
@@ -150,11 +160,33 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   }
 
   /**
-   * The stream tracer factory that size-aware shedding needs; add it to the server builder with
-   * {@code addStreamTracerFactory}. Without it the size limit is not enforced.
+   * The stream tracer factory that counts each admitted call's bytes in flight (see {@link
+   * InFlightBytes}) and tells the interceptor each request message's size; add it to the server
+   * builder with {@code addStreamTracerFactory}. Without it there is no in-flight account (no
+   * refusal on its behalf, no slow-reader limit) and {@code max_request_bytes} is not enforced.
    */
+  public ServerStreamTracer.Factory streamTracerFactory() {
+    return new CallBytesTracer.Factory(bytesInFlight);
+  }
+
+  /**
+   * The same as {@link #streamTracerFactory()}.
+   *
+   * @deprecated use {@link #streamTracerFactory()}, which does more than sizes now
+   */
+  @Deprecated
   public ServerStreamTracer.Factory inboundSizeTracerFactory() {
-    return new InboundSizeTracer.Factory();
+    return streamTracerFactory();
+  }
+
+  /** Request messages refused while they arrived because the bytes in flight were at their limit. */
+  public long requestsCut() {
+    return requestsCut.sum();
+  }
+
+  /** Response streams ended because their client left more than the per-call limit unread. */
+  public long slowReadersEnded() {
+    return slowReadersEnded.sum();
   }
 
   /** Counts of admitted, shed and would-be-shed calls by state and priority. */
@@ -202,6 +234,18 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       policy.counts.increment(ShedCounters.Kind.SHED, priority);
       return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, null);
     }
+    CallBytesTracer tracer = CallBytesTracer.KEY.get();
+    if (tracer != null && admission.status().override() != OverrideMode.FORCED_CLOSED
+        && bytesInFlight.refuses(priority, admission.config())) {
+      if (admission.shadow()) {
+        decision = Decision.WOULD_SHED;
+      } else {
+        counters.increment(ShedCounters.Kind.SHED, state, priority);
+        policy.counts.increment(ShedCounters.Kind.SHED, priority);
+        return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
+            inFlightReason(priority, admission));
+      }
+    }
     boolean holdsSlot = maxConcurrentCalls > 0;
     if (holdsSlot && inFlight.incrementAndGet() > maxConcurrentCalls) {
       inFlight.decrementAndGet();
@@ -223,7 +267,12 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
         throttle ? new ThrottledCall<>(call, this, start, deadline, gate) : null;
     OutcomeRecordingCall<ReqT, RespT> wrapped =
         throttled != null ? throttled : new OutcomeRecordingCall<>(call, this, start, deadline);
-    InboundSizeTracer tracer = maxRequestBytes > 0 ? InboundSizeTracer.KEY.get() : null;
+    if (tracer != null) {
+      if (policy.serverStreams) {
+        wrapped.limitQueue(tracer, Context.current());
+      }
+      tracer.attach(call, priority, this, !policy.clientStreams);
+    }
     ServerCall.Listener<ReqT> listener;
     try {
       listener = next.startCall(wrapped, headers);
@@ -248,6 +297,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
               exempt.isExempt(method.getServiceName()),
               priorities.of(name),
               !method.getType().clientSendsOneMessage(),
+              !method.getType().serverSendsOneMessage(),
               fallbacks.get(name));
       policies.putIfAbsent(name, policy);
     }
@@ -371,6 +421,51 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     inFlight.decrementAndGet();
   }
 
+  private String inFlightReason(Priority priority, Admission admission) {
+    return "bytes in flight " + bytesInFlight.bytes() + " at the limit for " + priority + " calls ("
+        + bytesInFlight.limit(priority, admission.config()) + " of an in_flight_budget of "
+        + bytesInFlight.budget(admission.config()) + ")";
+  }
+
+  /**
+   * Refuses a request while it is still arriving: the bytes in flight reached the limit of its
+   * priority. Runs on the transport's thread, before the handler started (see {@link
+   * CallBytesTracer}).
+   */
+  void refuseInFlight(ServerCall<?, ?> call, long bytes) {
+    requestsCut.increment();
+    BreakerStatus status = breaker.status();
+    call.close(Status.RESOURCE_EXHAUSTED.withDescription(describe(status,
+        "request refused while it arrived: bytes in flight " + bytes + " reached the limit for its"
+            + " priority (in_flight_budget " + bytesInFlight.budget() + ")")), shedTrailers(status));
+  }
+
+  /** The limit of response bytes one call may leave queued (0: none). */
+  long maxQueuedBytesPerCall() {
+    BreakerConfig config = breaker.config();
+    return config.maxQueuedBytesPerCall(bytesInFlight.budget(config));
+  }
+
+  /**
+   * Ends a response stream whose client left more than the per-call limit unread: closes the call
+   * with RESOURCE_EXHAUSTED, then resets its stream, so what is queued is dropped now rather than
+   * when the client reads it or its deadline passes. The client gets RESOURCE_EXHAUSTED once it
+   * has read the messages it had already received. The reset is gRPC's own for an expired call:
+   * cancelling the call's context with DEADLINE_EXCEEDED makes the server cancel its stream
+   * ({@code ServerImpl}'s cancellation listener); without a cancellable context the bytes wait
+   * for the client as before.
+   */
+  void endSlowReader(ServerCall<?, ?> call, Context.CancellableContext context, long queued, long limit) {
+    slowReadersEnded.increment();
+    BreakerStatus status = breaker.status();
+    String why = "membreaker ended the call: " + queued + " response bytes queued for a client that is"
+        + " not reading them, over max_queued_bytes_per_call (" + limit + ")";
+    call.close(Status.RESOURCE_EXHAUSTED.withDescription(why), shedTrailers(status));
+    if (context != null) {
+      context.cancel(Status.DEADLINE_EXCEEDED.withDescription(why).asRuntimeException());
+    }
+  }
+
   boolean refusesSize(long wireSize) {
     return maxRequestBytes > 0 && wireSize > maxRequestBytes && FlowGate.restricts(breaker.admission());
   }
@@ -446,7 +541,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
 
     /**
      * While DEGRADED or worse, refuse request messages over this wire size, 0 for no limit
-     * (default 0). Needs {@link #inboundSizeTracerFactory()} on the server builder.
+     * (default 0). Needs {@link #streamTracerFactory()} on the server builder.
      */
     public Builder maxRequestBytes(long max) {
       if (max < 0) {

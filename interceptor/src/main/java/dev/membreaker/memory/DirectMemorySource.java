@@ -109,6 +109,32 @@ final class DirectMemorySource implements MemorySource {
     }
   }
 
+  /**
+   * The maximum direct memory: Netty's own limit where it tracks its buffers without a cleaner
+   * (they bypass the JDK's limit), the JDK's {@code -XX:MaxDirectMemorySize} otherwise.
+   */
+  static long maxDirectMemory() {
+    long jdk = jdkMaxDirectMemory();
+    for (String className : NETTY_CLASSES) {
+      try {
+        Class<?> type = Class.forName(className, true, DirectMemorySource.class.getClassLoader());
+        MethodHandle used = MethodHandles.publicLookup()
+            .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
+        if ((long) used.invokeExact() < 0 || !allocatesWithoutCleaner(type)) {
+          continue;
+        }
+        long netty = (long) MethodHandles.publicLookup()
+            .findStatic(type, "maxDirectMemory", MethodType.methodType(long.class)).invokeExact();
+        if (netty > 0) {
+          return netty;
+        }
+      } catch (Throwable e) {
+        // no such Netty, or too old to say: the JDK's limit
+      }
+    }
+    return jdk;
+  }
+
   private static long jdkMaxDirectMemory() {
     try {
       HotSpotDiagnosticMXBean hotspot =

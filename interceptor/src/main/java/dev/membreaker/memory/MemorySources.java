@@ -62,6 +62,15 @@ public final class MemorySources {
     return new DirectMemorySource();
   }
 
+  /**
+   * The maximum direct memory, what a share-given in-flight budget is a share of: Netty's own
+   * limit where it allocates without a cleaner, else the JDK's {@code -XX:MaxDirectMemorySize}
+   * (whose default is the maximum heap size).
+   */
+  public static long maxDirectMemory() {
+    return DirectMemorySource.maxDirectMemory();
+  }
+
   /** Metaspace, available only with {@code -XX:MaxMetaspaceSize}. */
   public static MemorySource metaspace() {
     return new MetaspaceSource();

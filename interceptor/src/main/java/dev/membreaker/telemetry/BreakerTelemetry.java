@@ -53,6 +53,7 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("membreaker.outcome");
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("rpc.method");
   static final AttributeKey<String> COHORT = AttributeKey.stringKey("membreaker.cohort");
+  static final AttributeKey<String> REASON = AttributeKey.stringKey("membreaker.reason");
 
   private final MemoryBreaker breaker;
   private final Tracer tracer;
@@ -167,7 +168,20 @@ public final class BreakerTelemetry implements TransitionListener, AutoCloseable
             }));
       }
     }
+    instruments.add(meter.gaugeBuilder("membreaker.in_flight.bytes").ofLongs()
+        .setDescription("Bytes in flight now: request bytes not yet handed to the application and"
+            + " response bytes queued for clients (read at collection, not sampled)")
+        .setUnit("By")
+        .buildWithCallback(m -> m.record(breaker.inFlight().bytes())));
     if (interceptor != null) {
+      instruments.add(meter.counterBuilder("membreaker.in_flight.ended")
+          .setDescription("Calls ended for bytes in flight: a request refused while it arrived"
+              + " (reason request_cut), a response stream whose client did not read (slow_reader)")
+          .setUnit("{call}")
+          .buildWithCallback(m -> {
+            m.record(interceptor.requestsCut(), Attributes.of(REASON, "request_cut"));
+            m.record(interceptor.slowReadersEnded(), Attributes.of(REASON, "slow_reader"));
+          }));
       instruments.add(meter.counterBuilder("membreaker.calls")
           .setDescription("Calls admitted, shed, or (SHADOW) that would have been shed, by method and priority")
           .setUnit("{call}")

@@ -131,11 +131,13 @@ class AdminServiceTest {
     assertThat(s.getCause()).isEqualTo("PRESSURE");
     assertThat(s.getDrivingDimension()).isEqualTo("heap_live");
     assertThat(s.getPressure()).isCloseTo(0.85, within(0.001));
-    assertThat(s.getDimensionsList()).singleElement().satisfies(d -> {
-      assertThat(d.getName()).isEqualTo("heap_live");
+    // The fake heap source, and the in-flight account every breaker keeps (nothing in flight here).
+    assertThat(s.getDimensionsList()).extracting(d -> d.getName()).containsExactly("heap_live", "in_flight");
+    assertThat(s.getDimensions(0)).satisfies(d -> {
       assertThat(d.getLimit()).isEqualTo(1L << 30);
       assertThat(d.getPressure()).isCloseTo(0.85, within(0.001));
     });
+    assertThat(s.getDimensions(1).getUsed()).isZero();
     assertThat(s.getWatermarks().getOpen()).isEqualTo(0.90);
     assertThat(s.getSamplerHealth()).isEqualTo(dev.membreaker.admin.v1.SamplerHealth.RUNNING);
     assertThat(s.getConfigVersion()).isEqualTo(1);

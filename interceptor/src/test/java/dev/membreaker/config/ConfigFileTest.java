@@ -73,6 +73,29 @@ class ConfigFileTest {
   }
 
   @Test
+  void theInFlightBudgetIsAShareOrASizeAndTheQueueLimitAutoOffOrASize() {
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  in_flight_budget: 0.4\n").breaker().inFlightBudgetShare())
+        .isEqualTo(0.4);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  in_flight_budget: 30%\n").breaker().inFlightBudgetShare())
+        .isEqualTo(0.3);
+    BreakerConfig bytes = ConfigFile.parse("f.yaml", "breaker:\n  in_flight_budget: 48MiB\n").breaker();
+    assertThat(bytes.inFlightBudgetBytes()).isEqualTo(48L << 20);
+    assertThat(bytes.inFlightBudget(1L << 30)).isEqualTo(48L << 20);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  max_queued_bytes_per_call: 2MiB\n").breaker()
+        .maxQueuedBytesPerCall()).isEqualTo(2L << 20);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  max_queued_bytes_per_call: off\n").breaker()
+        .maxQueuedBytesPerCall()).isEqualTo(BreakerConfig.QUEUE_LIMIT_OFF);
+    assertThat(ConfigFile.parse("f.yaml", "breaker:\n  warning: 0.7\n").breaker().maxQueuedBytesPerCall())
+        .isEqualTo(BreakerConfig.QUEUE_LIMIT_AUTO);
+    for (String bad : new String[] {"1.5", "0", "lots", "120%", "-5MiB"}) {
+      assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  in_flight_budget: " + bad + "\n"))
+          .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("in_flight_budget");
+    }
+    assertThatThrownBy(() -> ConfigFile.parse("f.yaml", "breaker:\n  max_queued_bytes_per_call: 10\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("max_queued_bytes_per_call");
+  }
+
+  @Test
   void dimensionsAreChosenByName() {
     ConfigFile f = ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, container]\n");
     assertThat(f.breaker().dimensions()).containsExactlyInAnyOrder(

@@ -77,7 +77,7 @@ public final class GrpcHarness implements AutoCloseable {
             .addService(service.definition())
             .addService(health.getHealthService())
             .addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance())
-            .addStreamTracerFactory(interceptor.inboundSizeTracerFactory())
+            .addStreamTracerFactory(interceptor.streamTracerFactory())
             .intercept(interceptor)
             .build()
             .start();

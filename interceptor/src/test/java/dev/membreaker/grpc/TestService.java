@@ -49,6 +49,11 @@ public final class TestService {
   static final MethodDescriptor<String, String> UPLOAD = method("Upload", MethodType.CLIENT_STREAMING);
   static final MethodDescriptor<String, String> FEED = method("Feed", MethodType.SERVER_STREAMING);
   static final MethodDescriptor<String, String> CHAT = method("Chat", MethodType.BIDI_STREAMING);
+  /**
+   * Server streaming that writes everything at once without looking at {@code isReady()}: the
+   * request "N:SIZE" asks for N messages of SIZE characters.
+   */
+  static final MethodDescriptor<String, String> FLOOD = method("Flood", MethodType.SERVER_STREAMING);
 
   private static MethodDescriptor<String, String> method(String name, MethodType type) {
     return MethodDescriptor.<String, String>newBuilder()
@@ -121,6 +126,19 @@ public final class TestService {
             response.onNext("item" + i);
           }
           response.onCompleted();
+        }))
+        .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall((request, response) -> {
+          ran("Flood");
+          String[] spec = request.split(":");
+          String message = "f".repeat(Integer.parseInt(spec[1]));
+          io.grpc.stub.ServerCallStreamObserver<String> out =
+              (io.grpc.stub.ServerCallStreamObserver<String>) response;
+          for (int i = 0, n = Integer.parseInt(spec[0]); i < n && !out.isCancelled(); i++) {
+            response.onNext(message);
+          }
+          if (!out.isCancelled()) {
+            response.onCompleted();
+          }
         }))
         .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(response -> {
           ran("Chat");

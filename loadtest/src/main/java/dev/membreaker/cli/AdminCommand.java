@@ -279,6 +279,9 @@ final class AdminCommand implements Runnable {
           case INT:
             b.setField(field, Integer.parseInt(value));
             break;
+          case LONG: // sizes in bytes (48MiB, 65536); a queue limit may also be auto (-1) or off (0)
+            b.setField(field, "auto".equals(value) ? -1L : "off".equals(value) ? 0L : SizeConverter.parse(value));
+            break;
           case STRING: // confirm_gc: the server checks the value and names the field if it is wrong
             b.setField(field, value);
             break;
@@ -393,12 +396,17 @@ final class AdminCommand implements Runnable {
 
     static String config(ConfigSnapshot c) {
       StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "version %d%n", c.getVersion()));
-      for (java.util.Map.Entry<FieldDescriptor, Object> e : c.getConfig().getAllFields().entrySet()) {
-        Object v = e.getValue();
-        String text = v instanceof com.google.protobuf.Duration
-            ? Duration.ofSeconds(((com.google.protobuf.Duration) v).getSeconds(), ((com.google.protobuf.Duration) v).getNanos()).toString()
-            : String.valueOf(v);
-        b.append(String.format(Locale.ROOT, "%-28s %s%n", e.getKey().getName(), text));
+      // Every field, in the order of the schema; "-" for one not set (of the in-flight budget's two
+      // forms, only the one in force is).
+      for (FieldDescriptor f : BreakerConfig.getDescriptor().getFields()) {
+        String text = "-";
+        if (c.getConfig().hasField(f)) {
+          Object v = c.getConfig().getField(f);
+          text = v instanceof com.google.protobuf.Duration
+              ? Duration.ofSeconds(((com.google.protobuf.Duration) v).getSeconds(), ((com.google.protobuf.Duration) v).getNanos()).toString()
+              : String.valueOf(v);
+        }
+        b.append(String.format(Locale.ROOT, "%-28s %s%n", f.getName(), text));
       }
       return b.toString();
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Driver {
 
   static final int MAX_IN_FLIGHT = 2000;
-  private static final long DEADLINE_MILLIS = 5000;
+  static final long DEADLINE_MILLIS = 5000;
 
   private final ManagedChannel channel;
   private final Scenario scenario;
@@ -69,8 +69,8 @@ final class Driver {
       }
       double at = (intended - startNanos) / 1e9;
       double rate = traffic.rate().at(at);
-      if (rate <= 0) { // idle: look again in 10 ms
-        next += 10_000_000;
+      if (rate <= 0) { // idle: look again 1 ms on (no wait: the next call found is waited for)
+        next += 1_000_000;
         continue;
       }
       long wait = intended - System.nanoTime();

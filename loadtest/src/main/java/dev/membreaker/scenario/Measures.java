@@ -22,13 +22,15 @@ import java.util.List;
  * @param p99Millis 99th percentile of the same
  * @param samplerCpuPercent CPU of membreaker's sampler and watchdog threads, % of one core
  * @param peakLive the highest live set seen (fraction of the heap)
+ * @param peakDirect the highest direct buffer memory seen in the 100 ms samples (fraction of
+ *     {@code -XX:MaxDirectMemorySize})
  * @param firstShedSeconds when the guard first refused a call, seconds into the scenario
  * @param liveAtFirstShed the live set the server last reported at that moment
  */
 record Measures(String scenario, String contender, boolean survived, Double diedAtSeconds, long outOfMemoryErrors,
     double criticalSuccess, double goodput, double shedShare, long falseSheds, Double reactionSeconds,
     Double backToHealthySeconds, Double fullThroughputSeconds, double p50Millis, double p99Millis,
-    Double samplerCpuPercent, double peakLive, Double firstShedSeconds, Double liveAtFirstShed, long sent, long ok,
+    Double samplerCpuPercent, double peakLive, double peakDirect, Double firstShedSeconds, Double liveAtFirstShed, long sent, long ok,
     long shed, long failed) {
 
   static final double WARNING = 0.70;
@@ -54,6 +56,7 @@ record Measures(String scenario, String contender, boolean survived, Double died
     boolean survived = exitedAt < 0;
     long oomInProcess = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).oom();
     double peakLive = samples.stream().mapToDouble(Sample::live).max().orElse(0);
+    double peakDirect = samples.stream().mapToDouble(Sample::direct).max().orElse(0);
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
     Double firstShed = t.firstShedSeconds();
     Double samplerCpu = last == null || last.samplerCpuNanos() == 0 ? null
@@ -65,7 +68,7 @@ record Measures(String scenario, String contender, boolean survived, Double died
         survived ? fullThroughput(scenario, t) : null,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(50) / 1e6,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(99) / 1e6,
-        samplerCpu, peakLive, firstShed == null ? null : round(firstShed),
+        samplerCpu, peakLive, peakDirect, firstShed == null ? null : round(firstShed),
         firstShed == null ? null : round(liveAt(samples, firstShed)), sent, ok, shed, failed);
   }
 

@@ -15,4 +15,17 @@ interface Rate {
   static Rate ramp(double from, double to, double start, double end) {
     return s -> s >= from && s < to ? start + (end - start) * (s - from) / (to - from) : 0;
   }
+
+  /**
+   * Bursts over [from, to): {@code calls} calls sent within {@code burstSeconds} at the start of
+   * every {@code everySeconds}, else 0. A burst of large messages reaches the server at once, as
+   * many clients uploading together do, rather than one after the other.
+   */
+  static Rate bursts(double from, double to, double everySeconds, int calls, double burstSeconds) {
+    if (!(burstSeconds > 0 && burstSeconds < everySeconds) || calls < 1) {
+      throw new IllegalArgumentException("a burst needs calls >= 1 and 0 < burstSeconds < everySeconds");
+    }
+    double perSecond = calls / burstSeconds;
+    return s -> s >= from && s < to && (s - from) % everySeconds < burstSeconds ? perSecond : 0;
+  }
 }

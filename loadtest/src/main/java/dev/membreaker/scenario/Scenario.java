@@ -18,7 +18,8 @@ import java.util.Locale;
  */
 record Scenario(String name, String summary, int seconds, double pressureEnds, List<Traffic> traffic, List<String> jvmArgs) {
 
-  static final List<String> NAMES = List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct");
+  static final List<String> NAMES =
+      List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct", "slow-reader");
 
   private static final long MIB = 1 << 20;
   /** How long each call of a surge holds its bytes; the pressure ends this long after its traffic. */
@@ -58,8 +59,19 @@ record Scenario(String name, String summary, int seconds, double pressureEnds, L
       case "direct": {
         int s = 20;
         return new Scenario("direct",
-            "bulk uploads carrying 4 MiB each, 40/s, into a server with 64 MiB of direct memory",
-            s, s - 2, withBaseline(s, Traffic.bulkUploads(Rate.between(3, s - 2, 40), 4 << 20)),
+            "bulk uploads carrying 4 MiB each, in bursts of 20 every 0.5 s (40/s), into a server with"
+                + " 64 MiB of direct memory",
+            s, s - 2, withBaseline(s, Traffic.bulkUploads(Rate.bursts(3, s - 2, 0.5, 20, 0.02), 4 << 20)),
+            List.of("-XX:MaxDirectMemorySize=64m"));
+      }
+      case "slow-reader": {
+        int s = 24;
+        int until = 16;
+        return new Scenario("slow-reader",
+            "streamed reports of 16 MiB, 2/s, whose clients read only the first message until their"
+                + " 5 s deadline, into a server with 64 MiB of direct memory",
+            s, until + Driver.DEADLINE_MILLIS / 1000.0,
+            withBaseline(s, Traffic.slowReaders(Rate.between(3, until, 2), 1000, 16 << 10)),
             List.of("-XX:MaxDirectMemorySize=64m"));
       }
       default:

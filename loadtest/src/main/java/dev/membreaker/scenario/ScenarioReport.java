@@ -39,15 +39,15 @@ final class ScenarioReport {
   static String markdown(List<Measures> all, String environment) {
     StringBuilder b = new StringBuilder();
     b.append("| scenario | contender | survived | OOM errors | CRITICAL ok | goodput /s | shed | false sheds "
-        + "| first shed s (live then) | reaction s | to HEALTHY s | to full throughput s | p50 ms | p99 ms | peak live | sampler CPU |\n");
-    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| first shed s (live then) | reaction s | to HEALTHY s | to full throughput s | p50 ms | p99 ms | peak live | peak direct | sampler CPU |\n");
+    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measures m : all) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %.2f | %s |\n",
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %.2f | %.2f | %s |\n",
           m.scenario(), m.contender(), m.survived() ? "yes" : "**died at " + m.diedAtSeconds() + " s**",
           m.outOfMemoryErrors(), pct(m.criticalSuccess()), m.goodput(), pct(m.shedShare()), m.falseSheds(),
           firstShed(m),
           num(m.reactionSeconds()), num(m.backToHealthySeconds()), num(m.fullThroughputSeconds()), m.p50Millis(),
-          m.p99Millis(), m.peakLive(), m.samplerCpuPercent() == null ? "-"
+          m.p99Millis(), m.peakLive(), m.peakDirect(), m.samplerCpuPercent() == null ? "-"
               : String.format(Locale.ROOT, "%.2f %%", m.samplerCpuPercent())));
     }
     b.append("\n").append(environment).append("\n");
@@ -90,14 +90,14 @@ final class ScenarioReport {
   private static String htmlTable(List<Measures> all) {
     StringBuilder b = new StringBuilder("<table><tr><th>scenario</th><th>contender</th><th>survived</th><th>OOM</th>"
         + "<th>CRITICAL ok</th><th>goodput/s</th><th>shed</th><th>false sheds</th><th>first shed s (live)</th><th>reaction s</th><th>to HEALTHY s</th>"
-        + "<th>to full s</th><th>p50 ms</th><th>p99 ms</th><th>peak live</th><th>sampler CPU</th></tr>");
+        + "<th>to full s</th><th>p50 ms</th><th>p99 ms</th><th>peak live</th><th>peak direct</th><th>sampler CPU</th></tr>");
     for (Measures m : all) {
       b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td>"
-              + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.2f</td><td>%s</td></tr>",
+              + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
           esc(m.scenario()), esc(m.contender()), m.survived() ? "yes" : "<b>died " + m.diedAtSeconds() + " s</b>",
           m.outOfMemoryErrors(), pct(m.criticalSuccess()), m.goodput(), pct(m.shedShare()), m.falseSheds(), firstShed(m),
           num(m.reactionSeconds()), num(m.backToHealthySeconds()), num(m.fullThroughputSeconds()), m.p50Millis(),
-          m.p99Millis(), m.peakLive(), m.samplerCpuPercent() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", m.samplerCpuPercent())));
+          m.p99Millis(), m.peakLive(), m.peakDirect(), m.samplerCpuPercent() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", m.samplerCpuPercent())));
     }
     return b.append("</table>").toString();
   }

@@ -68,6 +68,19 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
             .build(), headers, rate, false, false);
   }
 
+  /**
+   * Clients that ask for a streamed report ({@code rows} rows of {@code rowBytes} each, SHEDDABLE)
+   * and read only its first message, until their deadline ends the call: the server's handler
+   * writes every row at once, without looking at {@code isReady()}, so what the client does not
+   * read waits in the server's buffers.
+   */
+  static Traffic slowReaders(Rate rate, int rows, int rowBytes) {
+    return new Traffic("SlowReader+" + size((long) rows * rowBytes),
+        cast(PaymentServiceGrpc.getStreamReportMethod()),
+        ReportRequest.newBuilder().setAccount("slow").setRows(rows).setRowBytes(rowBytes).build(),
+        new Metadata(), rate, false, false);
+  }
+
   String fullMethod() {
     return method.getFullMethodName().substring(SERVICE.length());
   }

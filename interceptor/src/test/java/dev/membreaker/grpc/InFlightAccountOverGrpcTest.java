@@ -1,0 +1,262 @@
+package dev.membreaker.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.membreaker.breaker.BreakerConfig;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thousands of random calls against a real server, ending every way a call can end, and the
+ * in-flight account back at zero afterwards: every byte added was removed exactly once. The paths:
+ * normal end, client cancel mid-request, deadline mid-request, a handler error, shed (the breaker
+ * went DEGRADED and back under the calls), a request cut while it arrived (a small budget), a response
+ * stream ended for a client that does not read, and transport errors (channels shut down with
+ * calls in flight). Each path is counted, so the test fails if one stops happening.
+ */
+class InFlightAccountOverGrpcTest {
+
+  private static final int CALLS = 3000;
+  private static final int CONCURRENCY = 24;
+
+  @Test
+  void everyByteAddedIsRemovedOnceWhateverEndsTheCall() throws Exception {
+    BreakerConfig config = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0)
+        .recoverTime(Duration.ZERO).inFlightBudgetBytes(1 << 20).maxQueuedBytesPerCall(256 << 10).build();
+    try (GrpcHarness h = new GrpcHarness(config, b -> {},
+        cb -> cb.maxInboundMessageSize(16 << 20))) {
+      Map<Status.Code, AtomicInteger> ends = new ConcurrentHashMap<>();
+      AtomicLong peak = new AtomicLong();
+      Random random = new Random(20261129);
+      Semaphore slots = new Semaphore(CONCURRENCY);
+      CountDownLatch done = new CountDownLatch(CALLS);
+      ManagedChannel doomed = channel(h);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      for (int i = 0; i < CALLS && System.nanoTime() < deadline; i++) {
+        if (!slots.tryAcquire(10, TimeUnit.SECONDS)) {
+          throw new AssertionError("calls did not finish");
+        }
+        if (i % 100 == 0) { // DEGRADED now and then: SHEDDABLE calls (Report, Upload) are shed
+          for (int sample = 0; sample < 6; sample++) {
+            h.pressure(i % 300 == 0 ? 0.85 : 0.2);
+          }
+        }
+        if (i % 250 == 125) { // a transport error under the calls of one channel
+          doomed.shutdownNow();
+          doomed = channel(h);
+        }
+        int kind = random.nextInt(8);
+        ManagedChannel ch = kind == 7 ? doomed : h.channel;
+        startCall(ch, kind, random, ends, () -> {
+          peak.accumulateAndGet(h.breaker.inFlight().bytes(), Math::max);
+          slots.release();
+          done.countDown();
+        });
+      }
+      assertThat(done.await(60, TimeUnit.SECONDS)).as("every call closed on the client").isTrue();
+      doomed.shutdownNow();
+      await().atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(h.breaker.inFlight().bytes()).as("bytes in flight").isZero());
+
+      assertThat(peak.get()).as("the account held bytes while calls ran").isPositive();
+      assertThat(count(ends, Status.Code.OK)).as("normal ends in %s", ends).isPositive();
+      assertThat(count(ends, Status.Code.CANCELLED)).as("client cancels and resets").isPositive();
+      assertThat(count(ends, Status.Code.DEADLINE_EXCEEDED)).as("deadlines").isPositive();
+      assertThat(count(ends, Status.Code.INTERNAL)).as("handler errors").isPositive();
+      assertThat(count(ends, Status.Code.UNAVAILABLE)).as("transport errors").isPositive();
+      assertThat(count(ends, Status.Code.RESOURCE_EXHAUSTED)).as("sheds and cuts").isPositive();
+      assertThat(h.interceptor.requestsCut()).as("requests cut while they arrived (peak %s)", peak).isPositive();
+      assertThat(h.interceptor.slowReadersEnded()).as("streams ended for a client that does not read")
+          .isPositive();
+    }
+  }
+
+  @Test
+  void aLargeRequestIsRefusedWhileItArrivesBeforeTheHandlerSeesIt() throws Exception {
+    BreakerConfig config = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0)
+        .inFlightBudgetBytes(1 << 20).build();
+    try (GrpcHarness h = new GrpcHarness(config, b -> {}, cb -> cb.maxInboundMessageSize(16 << 20))) {
+      io.grpc.StatusRuntimeException refused = refusal(() -> h.call(TestService.REPORT, "x".repeat(4 << 20)));
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(refused.getStatus().getDescription()).contains("request refused while it arrived");
+      assertThat(h.service.runs(TestService.REPORT)).as("the handler never ran").isZero();
+      assertThat(h.interceptor.requestsCut()).isEqualTo(1);
+      assertThat(h.call(TestService.PAY, "y".repeat(1000))).as("small calls go on").isEqualTo("Pay:1000");
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.breaker.inFlight().bytes() == 0);
+    }
+  }
+
+  @Test
+  void bytesAClientLeavesUnreadRefuseNewCallsButNotCriticalOnes() throws Exception {
+    BreakerConfig config = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0)
+        .inFlightBudgetBytes(1 << 20).maxQueuedBytesPerCall(BreakerConfig.QUEUE_LIMIT_OFF).build();
+    try (GrpcHarness h = new GrpcHarness(config, b -> {}, cb -> cb.maxInboundMessageSize(16 << 20))) {
+      ClientCall<String, String> unread = h.channel.newCall(TestService.FLOOD,
+          CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+      CountDownLatch closed = new CountDownLatch(1);
+      unread.start(new ClientCall.Listener<>() {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          closed.countDown();
+        }
+      }, new Metadata());
+      unread.request(1);
+      unread.sendMessage("128:32768"); // 4 MiB, read: one message
+      unread.halfClose();
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.breaker.inFlight().bytes() >= (1 << 20));
+
+      io.grpc.StatusRuntimeException shed = refusal(() -> h.call(TestService.REPORT, "r"));
+      assertThat(shed.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(shed.getStatus().getDescription()).contains("bytes in flight");
+      assertThat(h.call(TestService.PAY, "p")).as("CRITICAL calls are never refused for their start")
+          .isEqualTo("Pay:1");
+
+      unread.cancel("done", null);
+      assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.breaker.inFlight().bytes() == 0);
+    }
+  }
+
+  @Test
+  void aStreamWhoseClientDoesNotReadIsEndedAndItsBytesLetGoAtOnce() throws Exception {
+    BreakerConfig config = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0)
+        .inFlightBudgetBytes(64 << 20).maxQueuedBytesPerCall(256 << 10).build();
+    try (GrpcHarness h = new GrpcHarness(config, b -> {}, cb -> cb.maxInboundMessageSize(16 << 20))) {
+      ClientCall<String, String> unread = h.channel.newCall(TestService.FLOOD,
+          CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+      java.util.concurrent.atomic.AtomicReference<Status> end = new java.util.concurrent.atomic.AtomicReference<>();
+      CountDownLatch closed = new CountDownLatch(1);
+      unread.start(new ClientCall.Listener<>() {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          end.set(status);
+          closed.countDown();
+        }
+      }, new Metadata());
+      unread.request(1);
+      unread.sendMessage("256:32768"); // 8 MiB, read: one message
+      unread.halfClose();
+      // Long before its 60 s deadline, the server ended the call and reset its stream: what it had
+      // queued for this client is gone from its memory.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(h.interceptor.slowReadersEnded()).isEqualTo(1);
+        assertThat(h.breaker.inFlight().bytes()).isZero();
+      });
+      // The client learns it once it reads what it had already received (gRPC delivers the
+      // messages it holds before the end).
+      unread.request(Integer.MAX_VALUE);
+      assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(end.get().getCode()).isIn(Status.Code.CANCELLED, Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(h.call(TestService.QUOTE, "q")).isEqualTo("Quote:1");
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException refusal(Runnable call) {
+    try {
+      call.run();
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded");
+  }
+
+  private static long count(Map<Status.Code, AtomicInteger> ends, Status.Code code) {
+    AtomicInteger n = ends.get(code);
+    return n == null ? 0 : n.get();
+  }
+
+  private static ManagedChannel channel(GrpcHarness h) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", h.server.getPort()).usePlaintext()
+        .maxInboundMessageSize(16 << 20).build();
+  }
+
+  /** Starts one call of {@code kind}; {@code closed} runs once when it ends, whatever the end. */
+  private static void startCall(ManagedChannel ch, int kind, Random random,
+      Map<Status.Code, AtomicInteger> ends, Runnable closed) {
+    MethodDescriptor<String, String> method;
+    String request;
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+    int messages = 1;
+    boolean cancelEarly = false;
+    int read = Integer.MAX_VALUE;
+    Metadata headers = new Metadata();
+    switch (kind) {
+      case 0: // a unary call, small or large (large ones are cut when the account is full)
+        method = random.nextBoolean() ? TestService.REPORT : TestService.QUOTE;
+        request = "r".repeat(random.nextInt(1 << 20));
+        break;
+      case 1: // a deadline that passes while the request arrives
+        method = TestService.REPORT;
+        request = "d".repeat(1 << 20);
+        options = CallOptions.DEFAULT.withDeadlineAfter(1 + random.nextInt(3), TimeUnit.MILLISECONDS);
+        break;
+      case 2: // the client cancels while its request is on the way
+        method = TestService.QUOTE;
+        request = "c".repeat(1 << 20);
+        cancelEarly = true;
+        break;
+      case 3: // the handler fails
+        method = TestService.FAIL;
+        request = "f".repeat(random.nextInt(64 << 10));
+        break;
+      case 4: // a client stream of several messages
+        method = TestService.UPLOAD;
+        request = "u".repeat(random.nextInt(128 << 10));
+        messages = 1 + random.nextInt(5);
+        break;
+      case 5: // bidi
+        method = TestService.CHAT;
+        request = "b".repeat(random.nextInt(32 << 10));
+        messages = 1 + random.nextInt(4);
+        break;
+      case 6: // a response stream of 2 MiB whose client reads one message and then nothing
+        method = TestService.FLOOD;
+        request = "64:32768";
+        read = 1;
+        options = CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS);
+        break;
+      default: // on the channel that is shut down now and then
+        method = TestService.REPORT;
+        request = "t".repeat(random.nextInt(512 << 10));
+        break;
+    }
+    ClientCall<String, String> call = ch.newCall(method, options);
+    int reads = read;
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        ends.computeIfAbsent(status.getCode(), c -> new AtomicInteger()).incrementAndGet();
+        closed.run();
+      }
+    }, headers);
+    call.request(reads == Integer.MAX_VALUE ? 1000 : reads);
+    try {
+      for (int m = 0; m < messages; m++) {
+        call.sendMessage(request);
+      }
+      if (cancelEarly) {
+        call.cancel("the client gives up", null);
+      } else {
+        call.halfClose();
+      }
+    } catch (RuntimeException e) {
+      call.cancel("failed to send", e);
+    }
+  }
+}
