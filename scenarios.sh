@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The proof scenarios in one command: builds what is needed, then runs every scenario (surge,
-# sawtooth, churn, leak, recovery, direct) against each contender (unprotected, membreaker,
+# sawtooth, churn, leak, recovery, direct, slow-reader) against each contender (unprotected, membreaker,
 # Resilience4j, concurrency-limits, Sentinel), one server JVM at a time with the same heap and load,
 # and writes the report to target/scenarios/ (report.html, results.md, results.json, one JSON and
 # one server log per run). About 15 minutes after the build.

@@ -6,11 +6,13 @@ import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.memory.Dimension;
 import dev.membreaker.testing.FakeMemorySource;
 import io.grpc.Attributes;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +43,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class InterceptOverheadBenchmark {
 
-  @Param({"passthrough", "membreaker"})
+  /**
+   * {@code membreaker}: no stream tracer on the server (no in-flight account); {@code
+   * membreaker-tracer}: with {@code streamTracerFactory()}, so each call also pays for its
+   * tracer (which grpc creates per stream), the account's attach, one 1-byte request message read
+   * and handed to the application, and the stream's close. {@code passthrough-tracer}: the same
+   * tracer calls on a tracer that only puts itself in the call's context, what any stream tracer
+   * costs (grpc-java's own census and OpenTelemetry tracers do at least that).
+   */
+  @Param({"passthrough", "passthrough-tracer", "membreaker", "membreaker-tracer"})
   public String interceptor;
+
+  private ServerStreamTracer.Factory tracers;
+  private final byte[] message = new byte[1];
 
   private ServerInterceptor chosen;
   private MemoryBreaker breaker;
@@ -61,9 +74,19 @@ public class InterceptOverheadBenchmark {
         .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
         .build();
     breaker.evaluateNow();
-    chosen = interceptor.equals("membreaker")
+    chosen = interceptor.startsWith("membreaker")
         ? MemoryBreakerServerInterceptor.of(breaker)
         : new InterceptorBenchmark.PassThrough();
+    if (interceptor.equals("membreaker-tracer")) {
+      tracers = ((MemoryBreakerServerInterceptor) chosen).streamTracerFactory();
+    } else if (interceptor.equals("passthrough-tracer")) {
+      tracers = new ServerStreamTracer.Factory() {
+        @Override
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+          return new ContextOnlyTracer();
+        }
+      };
+    }
   }
 
   @TearDown
@@ -73,7 +96,32 @@ public class InterceptOverheadBenchmark {
 
   @Benchmark
   public Object interceptAndClose() {
-    return chosen.interceptCall(call, headers, handler);
+    if (tracers == null) {
+      return chosen.interceptCall(call, headers, handler);
+    }
+    ServerStreamTracer tracer = tracers.newServerStreamTracer(InterceptorBenchmark.ECHO.getFullMethodName(), headers);
+    Context context = tracer.filterContext(Context.ROOT);
+    Context previous = context.attach();
+    try {
+      ServerCall.Listener<byte[]> listener = chosen.interceptCall(call, headers, handler);
+      tracer.inboundWireSize(1);
+      tracer.inboundMessageRead(0, 1, 1);
+      listener.onMessage(message);
+      tracer.streamClosed(Status.OK);
+      return listener;
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  /** A stream tracer that only puts itself in the call's context. */
+  static final class ContextOnlyTracer extends ServerStreamTracer {
+    static final Context.Key<ContextOnlyTracer> KEY = Context.key("bench-tracer");
+
+    @Override
+    public Context filterContext(Context context) {
+      return context.withValue(KEY, this);
+    }
   }
 
   /** The least a ServerCall can be: the method, and nothing done on close. */

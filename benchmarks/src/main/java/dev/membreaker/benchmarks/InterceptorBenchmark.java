@@ -81,7 +81,8 @@ public class InterceptorBenchmark {
           .setResponseMarshaller(BYTES)
           .build();
 
-  @Param({"none", "passthrough", "membreaker", "resilience4j"})
+  /** {@code membreaker-tracer}: with its stream tracer on the server (the in-flight account). */
+  @Param({"none", "passthrough", "membreaker", "membreaker-tracer", "resilience4j"})
   public String interceptor;
 
   private Server server;
@@ -105,6 +106,7 @@ public class InterceptorBenchmark {
             .build();
     breaker.evaluateNow();
     ServerServiceDefinition service;
+    io.grpc.ServerStreamTracer.Factory tracers = null;
     switch (interceptor) {
       case "none":
         service = echo;
@@ -115,6 +117,12 @@ public class InterceptorBenchmark {
       case "membreaker":
         service = MemoryBreakerServerInterceptor.of(breaker).wrap(echo);
         break;
+      case "membreaker-tracer": {
+        MemoryBreakerServerInterceptor membreaker = MemoryBreakerServerInterceptor.of(breaker);
+        service = membreaker.wrap(echo);
+        tracers = membreaker.streamTracerFactory();
+        break;
+      }
       case "resilience4j":
         service = ServerInterceptors.intercept(
             echo, new Resilience4jInterceptor(CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults())));
@@ -123,7 +131,11 @@ public class InterceptorBenchmark {
         throw new IllegalArgumentException(interceptor);
     }
     String name = "bench-" + interceptor + "-" + System.nanoTime();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor().addService(service);
+    if (tracers != null) {
+      builder.addStreamTracerFactory(tracers);
+    }
+    server = builder.build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

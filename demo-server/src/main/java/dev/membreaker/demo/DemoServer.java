@@ -62,6 +62,9 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       description = "Prometheus /metrics port, 0 for any, -1 for none (default: ${DEFAULT-VALUE})")
   int metricsPort;
 
+  @Option(names = "--metrics-host", description = "Prometheus /metrics address (default: the same as --host)")
+  String metricsHost;
+
   @Option(names = "--orca", description = "report memory pressure as ORCA load (per call and out of band) for"
       + " weighted_round_robin clients; see docs/fleet.md")
   boolean orca;
@@ -164,7 +167,13 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
         .cohortHeader(config.cohorts().header())
         .build();
 
-    OpenTelemetrySdk otel = openTelemetry();
+    OpenTelemetrySdk otel;
+    try {
+      otel = openTelemetry();
+    } catch (BindFailure e) {
+      out.println("membreaker-demo: " + e.getMessage());
+      return 2;
+    }
     BreakerTelemetry telemetry = BreakerTelemetry.install(breaker, otel, interceptor);
 
     HealthStatusManager health = new HealthStatusManager();
@@ -185,7 +194,13 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       // Intercepted last, so it runs first: calls the breaker sheds carry the report too.
       sb.addService(orcaReporter.oobService()).intercept(orcaReporter.serverInterceptor());
     }
-    Server server = sb.build().start();
+    Server server;
+    try {
+      server = listen(sb, "service", host, port, "--host/--port");
+    } catch (BindFailure e) {
+      out.println("membreaker-demo: " + e.getMessage());
+      return 2;
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("membreaker.demo.v1.PaymentService", ServingStatus.SERVING);
 
@@ -195,18 +210,25 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     AdminToken token = tokenFile != null ? AdminToken.fromFile(tokenFile) : AdminToken.fromEnvironment(adminSettings.tokenEnv());
     String adminBind = adminHost != null ? adminHost : adminSettings.host();
     int adminBindPort = adminPort != null ? adminPort : adminSettings.port();
-    Server admin = NettyServerBuilder.forAddress(new InetSocketAddress(adminBind, adminBindPort))
-        .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).token(token)
-            .allowInsecureLocalDev(insecureLocalDev || adminSettings.insecureLocalDev())
-            .watchBuffer(adminSettings.watchBuffer()).build())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(health.getHealthService())
-        .build().start();
+    Server admin;
+    try {
+      admin = listen(NettyServerBuilder.forAddress(new InetSocketAddress(adminBind, adminBindPort))
+          .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).token(token)
+              .allowInsecureLocalDev(insecureLocalDev || adminSettings.insecureLocalDev())
+              .watchBuffer(adminSettings.watchBuffer()).build())
+          .addService(ProtoReflectionServiceV1.newInstance())
+          .addService(health.getHealthService()),
+          "admin", adminBind, adminBindPort, "--admin-host/--admin-port (or the file's admin.host/admin.port)");
+    } catch (BindFailure e) {
+      out.println("membreaker-demo: " + e.getMessage());
+      server.shutdownNow();
+      return 2;
+    }
 
     out.printf("membreaker-demo listening: service %s:%d%s%s, admin %s:%d (%s), metrics %s%n",
         host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", orca ? " (ORCA load reports)" : "", adminBind, admin.getPort(),
         token.configured() ? "token required for changes" : insecureLocalDev ? "insecure local dev" : "read-only: no token",
-        metricsPort < 0 ? "off" : "http://localhost:" + boundMetricsPort + "/metrics");
+        metricsPort < 0 ? "off" : "http://" + metricsBind() + ":" + boundMetricsPort + "/metrics");
     out.printf("heap max %d MiB; breaker %s%n", Runtime.getRuntime().maxMemory() >> 20, breaker.config());
     out.flush();
 
@@ -255,6 +277,37 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     }
   }
 
+  /** Where /metrics listens: {@code --metrics-host}, else the service's {@code --host}. */
+  private String metricsBind() {
+    return metricsHost != null ? metricsHost : host;
+  }
+
+  /** A server that could not listen, said in one line: what, where, and the flag that sets it. */
+  static final class BindFailure extends RuntimeException {
+    BindFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Starts {@code builder}'s server; a failure to listen becomes a {@link BindFailure}. */
+  private static Server listen(io.grpc.ServerBuilder<?> builder, String what, String host, int port, String flags)
+      throws IOException {
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      throw new BindFailure("can't listen for the " + what + " on " + host + ":" + port + " (" + flags + "): "
+          + rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
   /**
    * The OpenTelemetry SDK: the Prometheus endpoint, plus whatever the standard {@code OTEL_*}
    * environment variables configure (OTLP export, resource attributes). Without them no other
@@ -265,8 +318,16 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       // The exporter does not say which port it bound: for "any port", pick a free one first.
       boundMetricsPort = metricsPort == 0 ? freePort() : metricsPort;
     }
-    PrometheusHttpServer prometheus = metricsPort < 0 ? null
-        : PrometheusHttpServer.builder().setHost("0.0.0.0").setPort(boundMetricsPort).build();
+    PrometheusHttpServer prometheus = null;
+    if (metricsPort >= 0) {
+      try {
+        prometheus = PrometheusHttpServer.builder().setHost(metricsBind()).setPort(boundMetricsPort).build();
+      } catch (RuntimeException e) {
+        throw new BindFailure("can't serve /metrics on " + metricsBind() + ":" + boundMetricsPort
+            + " (--metrics-host/--metrics-port): " + rootMessage(e));
+      }
+    }
+    PrometheusHttpServer metrics = prometheus;
     return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> Map.of(
             "otel.service.name", "membreaker-demo",
@@ -274,7 +335,7 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
         .addMeterProviderCustomizer((builder, config) ->
-            prometheus == null ? builder : builder.registerMetricReader(prometheus))
+            metrics == null ? builder : builder.registerMetricReader(metrics))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();

@@ -44,17 +44,17 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
 
   /** Holds the requested bytes; false (and the call failed) if the request asks too much. */
   private boolean retain(Retain r, StreamObserver<?> out) {
+    if (r.getMillis() < 0 || r.getMillis() > maxRetainMillis) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(
+          "retain.millis must be in [0, " + maxRetainMillis + "], was " + r.getMillis()).asRuntimeException());
+      return false;
+    }
     if (r.getBytes() == 0) {
       return true;
     }
     if (r.getBytes() < 0 || r.getBytes() > maxRetainBytes || r.getBytes() > Integer.MAX_VALUE - 16) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(
           "retain.bytes must be in [0, " + maxRetainBytes + "], was " + r.getBytes()).asRuntimeException());
-      return false;
-    }
-    if (r.getMillis() < 0 || r.getMillis() > maxRetainMillis) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(
-          "retain.millis must be in [0, " + maxRetainMillis + "], was " + r.getMillis()).asRuntimeException());
       return false;
     }
     byte[] block = new byte[(int) r.getBytes()];

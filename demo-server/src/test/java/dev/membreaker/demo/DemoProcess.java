@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class DemoProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile(
-      "listening: service [^:]+:(\\d+).*admin [^:]+:(\\d+).*metrics (?:http://localhost:(\\d+)/metrics|off)");
+      "listening: service [^:]+:(\\d+).*admin [^:]+:(\\d+).*metrics (?:http://[^:]+:(\\d+)/metrics|off)");
 
   public final Process process;
   public final List<String> output = new CopyOnWriteArrayList<>();

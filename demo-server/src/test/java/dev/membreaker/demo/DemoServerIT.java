@@ -30,6 +30,21 @@ import org.junit.jupiter.api.Test;
 class DemoServerIT {
 
   @Test
+  void aPortInUseIsNamedInOneLineWithItsFlag() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m", "-jar", DemoProcess.jar().toString(), "--host", "127.0.0.1", "--port",
+          Integer.toString(taken.getLocalPort()), "--admin-port", "0", "--metrics-port", "-1")
+          .redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(output).contains("membreaker-demo: can't listen for the service on 127.0.0.1:"
+          + taken.getLocalPort() + " (--host/--port)").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void servesAllThreeMethodsAndTheAdminServiceAndStopsCleanlyOnSigterm() throws Exception {
     try (DemoProcess demo = DemoProcess.start("256m", "it-token")) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", demo.port).usePlaintext().build();
@@ -47,6 +62,20 @@ class DemoServerIT {
         } catch (StatusRuntimeException e) {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("retain.bytes");
+        }
+        for (long millis : new long[] {-1, 1L << 62}) { // checked with nothing to retain too
+          try {
+            payments.quote(QuoteRequest.newBuilder().setPair("EURUSD")
+                .setRetain(Retain.newBuilder().setBytes(0).setMillis(millis)).build());
+            throw new AssertionError("retain.millis " + millis + " was accepted");
+          } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("retain.millis");
+          }
+        }
+        synchronized (demo) {
+          assertThat(demo.output).as("/metrics listens where --host says, and the banner says so")
+              .anySatisfy(l -> assertThat(l).contains("metrics http://127.0.0.1:" + demo.metricsPort + "/metrics"));
         }
 
         BreakerAdminGrpc.BreakerAdminBlockingStub admin =

@@ -59,6 +59,7 @@ public final class BreakerAdminService implements BindableService {
   private final boolean insecureLocalDev;
   private final int watchBuffer;
   private final Clock clock;
+  private final RefusalLog refusals;
 
   private BreakerAdminService(Builder b) {
     breaker = b.breaker;
@@ -68,6 +69,7 @@ public final class BreakerAdminService implements BindableService {
     insecureLocalDev = b.insecureLocalDev;
     watchBuffer = b.watchBuffer;
     clock = b.clock;
+    refusals = new RefusalLog(AUDIT, Duration.ofSeconds(10), b.clock);
   }
 
   /** A builder for the service of {@code breaker}. */
@@ -85,17 +87,26 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void getState(GetStateRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
+    if (!wellFormed(request, out)) {
+      return;
+    }
     out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
     out.onCompleted();
   }
 
   @Override
   public void watchState(WatchStateRequest request, StreamObserver<StateUpdate> out) {
+    if (!wellFormed(request, out)) {
+      return;
+    }
     StateWatcher.start(breaker, counters, cohortCounters, clock, out, watchBuffer);
   }
 
   @Override
   public void getConfig(GetConfigRequest request, StreamObserver<ConfigSnapshot> out) {
+    if (!wellFormed(request, out)) {
+      return;
+    }
     out.onNext(snapshot());
     out.onCompleted();
   }
@@ -110,7 +121,17 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void updateConfig(UpdateConfigRequest request, StreamObserver<ConfigSnapshot> out) {
-    if (!authorized(out)) {
+    if (!authorized("UpdateConfig", out) || !wellFormed(request, out)) {
+      return;
+    }
+    String reason;
+    try {
+      reason = AdminInput.reason(request.getReason());
+      if (request.getChanges().getAllFields().isEmpty()) {
+        throw new IllegalArgumentException("changes is empty: set at least one field to change");
+      }
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     long expected = request.getExpectedVersion();
@@ -138,7 +159,7 @@ public final class BreakerAdminService implements BindableService {
         long version = breaker.updateConfig(next, current);
         AUDIT.log(System.Logger.Level.INFO,
             "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
-            version, CallerContext.PEER.get(), request.getReason(), before, next);
+            version, CallerContext.PEER.get(), reason, before, next);
         break;
       } catch (StaleConfigVersionException e) {
         if (expected != 0 || attempt >= 100) {
@@ -153,7 +174,7 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void setOverride(SetOverrideRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
-    if (!authorized(out)) {
+    if (!authorized("SetOverride", out) || !wellFormed(request, out)) {
       return;
     }
     OverrideMode mode;
@@ -170,26 +191,30 @@ public final class BreakerAdminService implements BindableService {
         return;
     }
     Duration ttl = null;
-    if (request.hasExpiresAt()) {
-      Instant expires = Instant.ofEpochSecond(request.getExpiresAt().getSeconds(), request.getExpiresAt().getNanos());
-      ttl = Duration.between(clock.instant(), expires);
-      if (ttl.isNegative() || ttl.isZero()) {
-        out.onError(Status.INVALID_ARGUMENT
-            .withDescription("expires_at must be in the future, was " + expires).asRuntimeException());
-        return;
+    String reason;
+    try {
+      reason = AdminInput.reason(request.getReason());
+      if (request.hasExpiresAt()) {
+        ttl = AdminInput.overrideTtl(request.getExpiresAt(), clock.instant());
       }
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
     }
     OverrideMode before = breaker.status().override();
-    breaker.setOverride(mode, request.getReason(), ttl);
+    breaker.setOverride(mode, reason, ttl);
     AUDIT.log(System.Logger.Level.INFO,
         "membreaker audit: SetOverride by {0}, reason \"{1}\": {2} -> {3}{4}",
-        CallerContext.PEER.get(), request.getReason(), before, mode, ttl == null ? "" : " for " + ttl);
+        CallerContext.PEER.get(), reason, before, mode, ttl == null ? "" : " for " + ttl);
     out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
     out.onCompleted();
   }
 
   @Override
   public void listTransitions(ListTransitionsRequest request, StreamObserver<ListTransitionsResponse> out) {
+    if (!wellFormed(request, out)) {
+      return;
+    }
     if (request.getLimit() < 0) {
       out.onError(Status.INVALID_ARGUMENT.withDescription("limit must not be negative, was " + request.getLimit())
           .asRuntimeException());
@@ -207,6 +232,9 @@ public final class BreakerAdminService implements BindableService {
 
   @Override
   public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
+    if (!wellFormed(request, out)) {
+      return;
+    }
     BreakerConfig candidate;
     try {
       candidate = ConfigMessages.apply(breaker.config(), request.getCandidate());
@@ -232,11 +260,23 @@ public final class BreakerAdminService implements BindableService {
 
   }
 
-  private boolean authorized(StreamObserver<?> out) {
+  /** Refuses a request with fields the schema does not have, or of the wrong type. */
+  private static boolean wellFormed(com.google.protobuf.Message request, StreamObserver<?> out) {
+    try {
+      AdminInput.refuseUnknownFields(request);
+      return true;
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return false;
+    }
+  }
+
+  private boolean authorized(String rpc, StreamObserver<?> out) {
     if (!token.configured()) {
       if (insecureLocalDev) {
         return true;
       }
+      refusals.refused(rpc, CallerContext.PEER.get(), "no admin token is configured");
       out.onError(Status.PERMISSION_DENIED
           .withDescription("no admin token is configured, so changes are refused; set one (environment or"
               + " file), or allow insecure local development explicitly")
@@ -244,6 +284,8 @@ public final class BreakerAdminService implements BindableService {
       return false;
     }
     if (!token.matches(CallerContext.BEARER.get())) {
+      refusals.refused(rpc, CallerContext.PEER.get(),
+          CallerContext.BEARER.get() == null ? "no token" : "a wrong token");
       out.onError(Status.UNAUTHENTICATED
           .withDescription("this RPC needs 'authorization: Bearer <admin token>'").asRuntimeException());
       return false;

@@ -108,8 +108,16 @@ final class ConfigMessages {
     return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
-  private static Duration duration(String field, com.google.protobuf.Duration d) {
-    if (d.getNanos() <= -1_000_000_000 || d.getNanos() >= 1_000_000_000
+  /** The largest magnitude a google.protobuf.Duration may have: about 10,000 years. */
+  static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+
+  /**
+   * A protobuf Duration as a Java one, or IllegalArgumentException naming {@code field} when it is
+   * not a valid Duration (seconds within ±10,000 years, nanos within ±999,999,999 of the same sign).
+   */
+  static Duration duration(String field, com.google.protobuf.Duration d) {
+    if (d.getSeconds() < -MAX_DURATION_SECONDS || d.getSeconds() > MAX_DURATION_SECONDS
+        || d.getNanos() <= -1_000_000_000 || d.getNanos() >= 1_000_000_000
         || (d.getSeconds() > 0 && d.getNanos() < 0) || (d.getSeconds() < 0 && d.getNanos() > 0)) {
       throw new IllegalArgumentException(field + " is not a valid duration (" + d.getSeconds() + " s, "
           + d.getNanos() + " ns)");

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in_flight} not among the config's {@code dimensions}, nothing is refused on its account.
  *
  * <p>Thread-safe and lock-free: one atomic add per change; deciding a call is two volatile reads
- * and compares, with no allocation except once after each config change.
+ * and a compare. The limits follow the breaker's config (the default profile's; cohorts share the
+ * account), recomputed once per config change.
  */
 public final class InFlightBytes {
 
@@ -99,32 +100,24 @@ public final class InFlightBytes {
     return bytes.get();
   }
 
-  /** The budget in bytes under {@code config}. */
-  public long budget(BreakerConfig config) {
-    return limits(config).budget;
-  }
-
-  /** The budget in bytes under the config this account last saw. */
+  /** The budget in bytes under the breaker's config in force. */
   public long budget() {
     return limits.budget;
   }
 
-  /**
-   * Whether a new call of {@code priority} is refused now, under {@code config} (the one in force,
-   * from the breaker's published {@link Admission}).
-   */
-  public boolean refuses(Priority priority, BreakerConfig config) {
-    return priority != Priority.CRITICAL && bytes.get() >= limitOf(limits(config), priority);
+  /** Whether a new call of {@code priority} is refused now. */
+  public boolean refuses(Priority priority) {
+    return priority != Priority.CRITICAL && bytes.get() >= limitOf(limits, priority);
   }
 
-  /** Whether a call of {@code priority} may not add more bytes now, under the config last seen. */
+  /** Whether a call of {@code priority} may not add more bytes now. */
   public boolean overLimit(Priority priority) {
     return bytes.get() >= limitOf(limits, priority);
   }
 
-  /** The bytes at which a call of {@code priority} is refused under {@code config}. */
-  public long limit(Priority priority, BreakerConfig config) {
-    return limitOf(limits(config), priority);
+  /** The bytes at which a call of {@code priority} is refused (a new one) or stops being read. */
+  public long limit(Priority priority) {
+    return limitOf(limits, priority);
   }
 
   private static long limitOf(Limits l, Priority priority) {
@@ -138,13 +131,10 @@ public final class InFlightBytes {
     }
   }
 
-  private Limits limits(BreakerConfig config) {
-    Limits l = limits;
-    if (l.config != config) {
-      l = new Limits(config, maxDirectMemory);
-      limits = l;
+  private void limits(BreakerConfig config) {
+    if (limits.config != config) {
+      limits = new Limits(config, maxDirectMemory);
     }
-    return l;
   }
 
   /** The account as the {@link Dimension#IN_FLIGHT} memory source: bytes against the budget. */

@@ -57,6 +57,9 @@ public final class MemoryBreaker implements AutoCloseable {
   /** One publication: the snapshot replaced and the one that replaced it. */
   private record Swap(Admission before, Admission after) {}
 
+  /** The longest an override may be set for (its expiry is kept in nanoseconds of the ticker). */
+  static final Duration MAX_OVERRIDE_TTL = Duration.ofDays(100 * 365);
+
   private final List<MemorySource> sources;
   private final Ticker ticker;
   private final Clock clock;
@@ -192,13 +195,27 @@ public final class MemoryBreaker implements AutoCloseable {
    * @throws StaleConfigVersionException when the version has moved on
    */
   public long updateConfig(BreakerConfig next, long expectedVersion) {
+    return update(next, expectedVersion, false);
+  }
+
+  /**
+   * Applies a config read from the config file: as {@link #updateConfig(BreakerConfig)}, and it
+   * clears {@link #lastConfigError()}, which only a good file does (an admin change made while the
+   * file is broken leaves the file's error showing).
+   */
+  public long applyConfigFile(BreakerConfig next) {
+    return update(next, 0, true);
+  }
+
+  private long update(BreakerConfig next, long expectedVersion, boolean clearsError) {
     Objects.requireNonNull(next, "config");
     Swap swap = publish(a -> {
       long version = a.status().configVersion();
       if (expectedVersion != 0 && expectedVersion != version) {
         throw new StaleConfigVersionException(expectedVersion, version);
       }
-      return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1, "");
+      return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1,
+          clearsError ? "" : a.lastConfigError());
     });
     long version = swap.after().status().configVersion();
     inFlight.apply(next);
@@ -213,8 +230,8 @@ public final class MemoryBreaker implements AutoCloseable {
   }
 
   /**
-   * Records that a config (a file, an update) was refused: the last good config stays in force
-   * and the message shows in {@link #lastConfigError()} until a good one is applied.
+   * Records that a config file was refused: the last good config stays in force and the message
+   * shows in {@link #lastConfigError()} until a good file is applied ({@link #applyConfigFile}).
    */
   public void reportConfigError(String message) {
     Objects.requireNonNull(message, "message");
@@ -223,7 +240,16 @@ public final class MemoryBreaker implements AutoCloseable {
     LOG.log(System.Logger.Level.WARNING, "membreaker: config refused, the last good one stays: {0}", message);
   }
 
-  /** The last refused config's error, or "" since the last good one. */
+  /** Clears {@link #lastConfigError()}: the file in force is whole again (same config, same version). */
+  public void clearConfigError() {
+    if (current.lastConfigError().isEmpty()) {
+      return;
+    }
+    publish(a -> a.republished(a.status().overrideState(), a.status().samplerHealth(), a.config(),
+        a.status().configVersion(), ""));
+  }
+
+  /** The last refused config file's error, or "" since the last good one. */
   public String lastConfigError() {
     return current.lastConfigError();
   }
@@ -244,13 +270,17 @@ public final class MemoryBreaker implements AutoCloseable {
    *
    * @param mode the override ({@link OverrideMode#NONE} clears it)
    * @param reason why, for the audit trail
-   * @param ttl how long until it clears itself, or null for never; must be positive
+   * @param ttl how long until it clears itself, or null for never; positive, at most 100 years
    */
   public void setOverride(OverrideMode mode, String reason, Duration ttl) {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(reason, "reason");
     if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
       throw new IllegalArgumentException("override ttl must be positive, was " + ttl);
+    }
+    if (ttl != null && ttl.compareTo(MAX_OVERRIDE_TTL) > 0) {
+      throw new IllegalArgumentException("override ttl must be at most " + MAX_OVERRIDE_TTL.toDays()
+          + " days (null: no expiry), was " + ttl);
     }
     long expires = 0;
     if (ttl != null && mode != OverrideMode.NONE) {

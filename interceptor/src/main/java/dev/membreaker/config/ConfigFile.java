@@ -99,17 +99,17 @@ public final class ConfigFile {
     Raw raw;
     try {
       raw = YAML.readValue(yaml, Raw.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(source + where(e.getLocation()) + ": unknown key " + path(e)
-          + " (known here: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-              .collect(Collectors.joining(", ")) + ")", e);
-    } catch (JsonMappingException e) {
-      String cause = e.getCause() instanceof IllegalArgumentException
-          ? e.getCause().getMessage() : e.getOriginalMessage().split("\n")[0];
-      throw new ConfigException(source + where(e.getLocation()) + ": " + path(e) + ": " + cause, e);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source + where(e.getLocation()) + ": not valid YAML: "
-          + e.getOriginalMessage().split("\n")[0], e);
+      org.yaml.snakeyaml.error.MarkedYAMLException syntax = yamlSyntaxError(e);
+      if (syntax == null) {
+        throw refused(source, e);
+      }
+      // The YAML parser's own problem and where it found it (Jackson's location is the token
+      // before, and its message the parser's context: "while scanning for the next token").
+      org.yaml.snakeyaml.error.Mark mark = syntax.getProblemMark() != null ? syntax.getProblemMark() : syntax.getContextMark();
+      throw new ConfigException(source + (mark == null ? "" : " line " + (mark.getLine() + 1) + ", column "
+          + (mark.getColumn() + 1)) + ": not valid YAML: " + syntax.getProblem()
+          + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"), e);
     }
     if (raw == null) {
       throw new ConfigException(source + ": the file holds no settings");
@@ -123,6 +123,34 @@ public final class ConfigFile {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The YAML parser's syntax error behind {@code e}, if that is what it is. */
+  private static org.yaml.snakeyaml.error.MarkedYAMLException yamlSyntaxError(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
+        return (org.yaml.snakeyaml.error.MarkedYAMLException) t;
+      }
+    }
+    return null;
+  }
+
+  /** A file Jackson could read as YAML but not bind: an unknown key, a value of the wrong type. */
+  private static ConfigException refused(String source, JsonProcessingException failure) {
+    if (failure instanceof UnrecognizedPropertyException) {
+      UnrecognizedPropertyException e = (UnrecognizedPropertyException) failure;
+      return new ConfigException(source + where(e.getLocation()) + ": unknown key " + path(e)
+          + " (known here: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(Collectors.joining(", ")) + ")", e);
+    }
+    if (failure instanceof JsonMappingException) {
+      JsonMappingException e = (JsonMappingException) failure;
+      String cause = e.getCause() instanceof IllegalArgumentException
+          ? e.getCause().getMessage() : e.getOriginalMessage().split("\n")[0];
+      return new ConfigException(source + where(e.getLocation()) + ": " + path(e) + ": " + cause, e);
+    }
+    return new ConfigException(source + where(failure.getLocation()) + ": not valid YAML: "
+        + failure.getOriginalMessage().split("\n")[0], failure);
   }
 
   private static String where(JsonLocation location) {

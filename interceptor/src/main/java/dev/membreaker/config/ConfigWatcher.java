@@ -55,7 +55,10 @@ public final class ConfigWatcher implements AutoCloseable {
   private final LongAdder errors = new LongAdder();
   private final LongAdder reloads = new LongAdder();
   private final AtomicReference<ConfigFile> current = new AtomicReference<>();
-  private byte[] lastHash; // guarded by this
+  private byte[] lastHash; // guarded by this: the content last read
+  private byte[] appliedHash; // guarded by this: the content of the file in force
+  private long missingSince = -1; // guarded by this: nanoTime when the file was first found gone
+  private boolean missingReported; // guarded by this
   private volatile boolean running = true;
 
   private ConfigWatcher(Path file, MemoryBreaker breaker, Duration poll, Consumer<ConfigFile> onApply) throws IOException {
@@ -85,9 +88,10 @@ public final class ConfigWatcher implements AutoCloseable {
     ConfigFile first = ConfigFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
     synchronized (w) {
       w.lastHash = sha256(Files.readAllBytes(file));
+      w.appliedHash = w.lastHash;
     }
     w.current.set(first);
-    breaker.updateConfig(first.breaker());
+    breaker.applyConfigFile(first.breaker());
     w.thread.start();
     return w;
   }
@@ -135,8 +139,20 @@ public final class ConfigWatcher implements AutoCloseable {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+      missingSince = -1;
     } catch (NoSuchFileException e) {
-      return; // between a delete and a recreate, or mid-swap: the next event or poll will see it
+      // Between a delete and a recreate, or mid-swap, for an instant: the next event or poll will
+      // see it. Gone for longer than a poll (a ConfigMap key removed): said once, as an error.
+      long now = System.nanoTime();
+      if (missingSince < 0) {
+        missingSince = now;
+      } else if (!missingReported && now - missingSince >= pollNanos) {
+        missingReported = true;
+        lastHash = null; // whatever comes back is read anew
+        errors.increment();
+        breaker.reportConfigError("the config file " + file + " is gone; the last config stays in force");
+      }
+      return;
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "membreaker: can't read {0} yet: {1}", file, e.getMessage());
       return;
@@ -146,9 +162,21 @@ public final class ConfigWatcher implements AutoCloseable {
       return;
     }
     lastHash = hash;
+    if (Arrays.equals(hash, appliedHash)) {
+      // The file in force, back after a broken or missing moment (a file rewritten in place is
+      // read empty first): nothing changed, so admin changes stay and the version does not move.
+      if (missingReported || !breaker.lastConfigError().isEmpty()) {
+        LOG.log(System.Logger.Level.INFO, "membreaker: the config file {0} is whole again, as in force", file);
+      }
+      missingReported = false;
+      breaker.clearConfigError();
+      return;
+    }
     try {
       ConfigFile next = ConfigFile.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
-      breaker.updateConfig(next.breaker());
+      breaker.applyConfigFile(next.breaker());
+      appliedHash = hash;
+      missingReported = false;
       current.set(next);
       reloads.increment();
       LOG.log(System.Logger.Level.INFO, "membreaker: applied the config file {0}", file);

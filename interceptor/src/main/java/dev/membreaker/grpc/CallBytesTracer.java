@@ -71,11 +71,12 @@ final class CallBytesTracer extends ServerStreamTracer {
   private volatile long outbound; // response bytes of this call in the account
   private volatile boolean closed;
   private volatile long lastWireSize = -1;
+  // Written by attach() before the volatile write of attached, read after its volatile read: one
+  // fence publishes all three. watchedCall is then only written and read on the transport's thread.
+  private ServerCall<?, ?> watchedCall; // for calls whose request may be cut while it arrives
+  private Priority watchedPriority;
+  private MemoryBreakerServerInterceptor owner;
   private volatile boolean attached;
-  // Set by attach() for calls whose request may be cut while it arrives.
-  private volatile ServerCall<?, ?> watchedCall;
-  private volatile Priority watchedPriority;
-  private volatile MemoryBreakerServerInterceptor owner;
   private volatile boolean cut;
 
   CallBytesTracer(InFlightBytes account) {
@@ -129,8 +130,10 @@ final class CallBytesTracer extends ServerStreamTracer {
   @Override
   public void streamClosed(Status status) {
     closed = true;
-    watchedCall = null;
-    long left = (long) INBOUND.getAndSet(this, 0L) + (long) OUTBOUND.getAndSet(this, 0L);
+    // A counter read as 0 needs no atomic take: a byte added after this read sees closed and
+    // takes itself out.
+    long left = (inbound == 0 ? 0 : (long) INBOUND.getAndSet(this, 0L))
+        + (outbound == 0 ? 0 : (long) OUTBOUND.getAndSet(this, 0L));
     if (left > 0) {
       account.release(left);
     }
@@ -149,9 +152,6 @@ final class CallBytesTracer extends ServerStreamTracer {
       this.watchedCall = call;
     }
     attached = true;
-    if (closed) {
-      watchedCall = null;
-    }
   }
 
   /** Whether the request was refused while it arrived: the listener must drop what follows. */

@@ -2,7 +2,6 @@ package dev.membreaker.grpc;
 
 import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerState;
-import dev.membreaker.breaker.BreakerConfig;
 import dev.membreaker.breaker.BreakerStatus;
 import dev.membreaker.breaker.InFlightBytes;
 import dev.membreaker.breaker.MemoryBreaker;
@@ -64,9 +63,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> PUSHBACK_KEY =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** The breaker state a shed call met, machine-readable: HEALTHY ... HALF_OPEN. */
+  /**
+   * The state that decided, machine-readable: HEALTHY ... HALF_OPEN. Under an override it is the
+   * state the override acts as: OPEN under FORCED_OPEN, HEALTHY under FORCED_CLOSED and SHADOW
+   * (which admit everything); {@link #OVERRIDE_KEY} then names the override.
+   */
   public static final Metadata.Key<String> STATE_KEY =
       Metadata.Key.of("membreaker-state", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The operator's override in force (FORCED_OPEN, FORCED_CLOSED, SHADOW); absent without one. */
+  public static final Metadata.Key<String> OVERRIDE_KEY =
+      Metadata.Key.of("membreaker-override", Metadata.ASCII_STRING_MARSHALLER);
 
   /** The default request header that may lower a call's priority. */
   public static final String DEFAULT_PRIORITY_HEADER = "membreaker-priority";
@@ -236,14 +243,14 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     }
     CallBytesTracer tracer = CallBytesTracer.KEY.get();
     if (tracer != null && admission.status().override() != OverrideMode.FORCED_CLOSED
-        && bytesInFlight.refuses(priority, admission.config())) {
+        && bytesInFlight.refuses(priority)) {
       if (admission.shadow()) {
         decision = Decision.WOULD_SHED;
       } else {
         counters.increment(ShedCounters.Kind.SHED, state, priority);
         policy.counts.increment(ShedCounters.Kind.SHED, priority);
         return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
-            inFlightReason(priority, admission));
+            inFlightReason(priority));
       }
     }
     boolean holdsSlot = maxConcurrentCalls > 0;
@@ -265,12 +272,18 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     boolean throttle = policy.clientStreams && priority == Priority.SHEDDABLE;
     ThrottledCall<ReqT, RespT> throttled =
         throttle ? new ThrottledCall<>(call, this, start, deadline, gate) : null;
-    OutcomeRecordingCall<ReqT, RespT> wrapped =
-        throttled != null ? throttled : new OutcomeRecordingCall<>(call, this, start, deadline);
-    if (tracer != null) {
-      if (policy.serverStreams) {
-        wrapped.limitQueue(tracer, Context.current());
+    OutcomeRecordingCall<ReqT, RespT> wrapped;
+    if (throttled != null || (tracer != null && policy.serverStreams)) {
+      QueueLimitedCall<ReqT, RespT> streaming =
+          throttled != null ? throttled : new QueueLimitedCall<>(call, this, start, deadline);
+      if (tracer != null && policy.serverStreams) {
+        streaming.limitQueue(tracer, Context.current());
       }
+      wrapped = streaming;
+    } else {
+      wrapped = new OutcomeRecordingCall<>(call, this, start, deadline);
+    }
+    if (tracer != null) {
       tracer.attach(call, priority, this, !policy.clientStreams);
     }
     ServerCall.Listener<ReqT> listener;
@@ -370,8 +383,24 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   private Metadata shedTrailers(BreakerStatus status) {
     Metadata trailers = new Metadata();
     trailers.put(PUSHBACK_KEY, Long.toString(pushbackMillis(status)));
-    trailers.put(STATE_KEY, status.state().name());
+    trailers.put(STATE_KEY, decidingState(status).name());
+    if (status.override() != OverrideMode.NONE) {
+      trailers.put(OVERRIDE_KEY, status.override().name());
+    }
     return trailers;
+  }
+
+  /** The state that decides admission: the breaker's own, or the one its override acts as. */
+  static BreakerState decidingState(BreakerStatus status) {
+    switch (status.override()) {
+      case FORCED_OPEN:
+        return BreakerState.OPEN;
+      case FORCED_CLOSED:
+      case SHADOW:
+        return BreakerState.HEALTHY;
+      default:
+        return status.state();
+    }
   }
 
   private static String describe(BreakerStatus status, String reason) {
@@ -391,13 +420,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   }
 
   /**
-   * On an admitted call's trailers: the state, while DEGRADED, OPEN or HALF_OPEN (one volatile read
-   * and nothing else in the other states).
+   * On an admitted call's trailers: the state that decides, while DEGRADED, OPEN or HALF_OPEN (one
+   * volatile read and nothing else in the other states), and the override if one is in force.
    */
   void addStateTrailer(Metadata trailers) {
-    BreakerState state = breaker.admission().status().state();
+    BreakerStatus status = breaker.admission().status();
+    BreakerState state = status.override() == OverrideMode.NONE ? status.state() : decidingState(status);
     if (state.severity() >= BreakerState.DEGRADED.severity() && !trailers.containsKey(STATE_KEY)) {
       trailers.put(STATE_KEY, state.name());
+      if (status.override() != OverrideMode.NONE) {
+        trailers.put(OVERRIDE_KEY, status.override().name());
+      }
     }
   }
 
@@ -421,10 +454,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     inFlight.decrementAndGet();
   }
 
-  private String inFlightReason(Priority priority, Admission admission) {
+  private String inFlightReason(Priority priority) {
     return "bytes in flight " + bytesInFlight.bytes() + " at the limit for " + priority + " calls ("
-        + bytesInFlight.limit(priority, admission.config()) + " of an in_flight_budget of "
-        + bytesInFlight.budget(admission.config()) + ")";
+        + bytesInFlight.limit(priority) + " of an in_flight_budget of " + bytesInFlight.budget() + ")";
   }
 
   /**
@@ -442,8 +474,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
 
   /** The limit of response bytes one call may leave queued (0: none). */
   long maxQueuedBytesPerCall() {
-    BreakerConfig config = breaker.config();
-    return config.maxQueuedBytesPerCall(bytesInFlight.budget(config));
+    return breaker.config().maxQueuedBytesPerCall(bytesInFlight.budget());
   }
 
   /**

@@ -8,9 +8,9 @@ import io.grpc.ServerCall;
  * the breaker restricts SHEDDABLE calls (DEGRADED or worse), the handler's {@code request(n)} is
  * withheld, so the sender's HTTP/2 window fills and its {@code isReady()} turns false instead of
  * its messages filling our memory. The withheld requests are passed on when the breaker lets
- * SHEDDABLE calls in again.
+ * SHEDDABLE calls in again. A bidi stream's responses are limited as {@link QueueLimitedCall}'s.
  */
-final class ThrottledCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT> {
+final class ThrottledCall<ReqT, RespT> extends QueueLimitedCall<ReqT, RespT> {
 
   private final FlowGate gate;
   private int withheld; // guarded by this

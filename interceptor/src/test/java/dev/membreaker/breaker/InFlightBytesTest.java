@@ -17,12 +17,17 @@ class InFlightBytesTest {
   void theBudgetIsAShareOfDirectMemoryOrBytes() {
     BreakerConfig share = BreakerConfig.defaults();
     InFlightBytes account = new InFlightBytes(64 * MIB, share);
-    assertThat(account.budget(share)).isEqualTo(16 * MIB); // default 0.25
+    assertThat(budgetOf(account, share)).isEqualTo(16 * MIB); // default 0.25
     BreakerConfig bytes = share.toBuilder().inFlightBudgetBytes(10 * MIB).build();
-    assertThat(account.budget(bytes)).isEqualTo(10 * MIB);
+    assertThat(budgetOf(account, bytes)).isEqualTo(10 * MIB);
     BreakerConfig half = bytes.toBuilder().inFlightBudgetShare(0.5).build();
     assertThat(half.inFlightBudgetBytes()).as("a share replaces a budget in bytes").isZero();
-    assertThat(account.budget(half)).isEqualTo(32 * MIB);
+    assertThat(budgetOf(account, half)).isEqualTo(32 * MIB);
+  }
+
+  private static long budgetOf(InFlightBytes account, BreakerConfig config) {
+    account.apply(config);
+    return account.budget();
   }
 
   @Test
@@ -30,18 +35,18 @@ class InFlightBytesTest {
     BreakerConfig config = BreakerConfig.builder().inFlightBudgetBytes(100 * MIB).build();
     InFlightBytes account = new InFlightBytes(64 * MIB, config);
     account.add(79 * MIB);
-    assertThat(account.refuses(Priority.SHEDDABLE, config)).isFalse();
+    assertThat(account.refuses(Priority.SHEDDABLE)).isFalse();
     account.add(MIB); // 80 MiB: degraded (0.80) x budget
-    assertThat(account.refuses(Priority.SHEDDABLE, config)).isTrue();
-    assertThat(account.refuses(Priority.DEFAULT, config)).isFalse();
+    assertThat(account.refuses(Priority.SHEDDABLE)).isTrue();
+    assertThat(account.refuses(Priority.DEFAULT)).isFalse();
     account.add(10 * MIB); // 90 MiB: open (0.90) x budget
-    assertThat(account.refuses(Priority.DEFAULT, config)).isTrue();
+    assertThat(account.refuses(Priority.DEFAULT)).isTrue();
     account.add(50 * MIB); // far over the budget
-    assertThat(account.refuses(Priority.CRITICAL, config)).as("a call's start adds next to nothing").isFalse();
+    assertThat(account.refuses(Priority.CRITICAL)).as("a call's start adds next to nothing").isFalse();
     assertThat(account.overLimit(Priority.CRITICAL)).as("but a CRITICAL request stops being read").isTrue();
     account.release(60 * MIB); // 80 MiB
     assertThat(account.overLimit(Priority.CRITICAL)).isFalse();
-    assertThat(account.limit(Priority.CRITICAL, config)).isEqualTo(95 * MIB); // critical_cap
+    assertThat(account.limit(Priority.CRITICAL)).isEqualTo(95 * MIB); // critical_cap
   }
 
   @Test
@@ -51,7 +56,7 @@ class InFlightBytesTest {
     BreakerConfig config = BreakerConfig.builder().inFlightBudgetBytes(MIB).dimensions(dims).build();
     InFlightBytes account = new InFlightBytes(64 * MIB, config);
     account.add(10 * MIB);
-    assertThat(account.refuses(Priority.SHEDDABLE, config)).isFalse();
+    assertThat(account.refuses(Priority.SHEDDABLE)).isFalse();
     assertThat(account.overLimit(Priority.SHEDDABLE)).isFalse();
   }
 

@@ -140,4 +140,65 @@ class ConfigReloadTest {
     volume.project(config(0.72)); // a new file: it replaces the admin's change
     awaitWarning(0.72);
   }
+
+  @Test
+  void aBrokenFileStaysVisibleWhateverTheAdminDoesUntilTheFileIsFixed() throws Exception {
+    FakeKubeletConfigMap volume = new FakeKubeletConfigMap(dir, "membreaker.yaml");
+    volume.project(config(0.71));
+    watcher = ConfigWatcher.start(volume.visibleFile(), breaker, NO_POLL, c -> {});
+    volume.project("breaker:\n  warning: high\n");
+    await().atMost(APPLIED_WITHIN).until(() -> watcher.errors() == 1);
+    breaker.updateConfig(breaker.config().toBuilder().warning(0.75).build()); // as admin UpdateConfig does
+    assertThat(breaker.config().warning()).isEqualTo(0.75);
+    assertThat(breaker.lastConfigError()).as("the file is still broken").contains("breaker.warning");
+    volume.project(config(0.72));
+    awaitWarning(0.72);
+    assertThat(breaker.lastConfigError()).isEmpty();
+  }
+
+  @Test
+  void aFileRewrittenInPlaceWithTheSameContentChangesNothing() throws Exception {
+    Path file = dir.resolve("membreaker.yaml");
+    Files.writeString(file, config(0.71));
+    watcher = ConfigWatcher.start(file, breaker, NO_POLL, c -> {});
+    breaker.updateConfig(breaker.config().toBuilder().warning(0.75).build()); // an admin change
+    long version = breaker.configVersion();
+    // `cat copy.yaml > membreaker.yaml`: truncated first, then written; the watcher may read either.
+    Files.writeString(file, "");
+    watcher.reloadIfChanged();
+    assertThat(breaker.lastConfigError()).contains("empty");
+    Files.writeString(file, config(0.71));
+    watcher.reloadIfChanged();
+    assertThat(breaker.config().warning()).as("the admin change stays").isEqualTo(0.75);
+    assertThat(breaker.configVersion()).isEqualTo(version);
+    assertThat(breaker.lastConfigError()).as("the file is whole again").isEmpty();
+  }
+
+  @Test
+  void aConfigMapKeyThatDisappearsIsReportedAndItsReturnClearsIt() throws Exception {
+    Path file = dir.resolve("membreaker.yaml");
+    Files.writeString(file, config(0.71));
+    watcher = ConfigWatcher.start(file, breaker, Duration.ofMillis(50), c -> {});
+    Files.delete(file);
+    await().atMost(APPLIED_WITHIN).until(() -> breaker.lastConfigError().contains("is gone"));
+    assertThat(breaker.config().warning()).as("the last config stays in force").isEqualTo(0.71);
+    Files.writeString(file, config(0.71));
+    await().atMost(APPLIED_WITHIN).until(() -> breaker.lastConfigError().isEmpty());
+    Files.delete(file);
+    await().atMost(APPLIED_WITHIN).until(() -> breaker.lastConfigError().contains("is gone"));
+    Files.writeString(file, config(0.73));
+    awaitWarning(0.73);
+    assertThat(breaker.lastConfigError()).isEmpty();
+  }
+
+  @Test
+  void yamlSyntaxErrorsSayTheParsersProblemAndWhereItIs() {
+    ConfigException tab = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ConfigFile.parse("f.yaml", "breaker:\n\twarning: 0.7\n"));
+    assertThat(tab.getMessage()).contains("f.yaml line 2, column 1").contains("not valid YAML")
+        .contains("cannot start any token");
+    ConfigException bracket = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, direct\n  warning: 0.7\n"));
+    assertThat(bracket.getMessage()).contains("not valid YAML").contains("line 3");
+  }
 }

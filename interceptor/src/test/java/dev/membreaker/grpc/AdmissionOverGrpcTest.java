@@ -67,6 +67,19 @@ class AdmissionOverGrpcTest {
   }
 
   @Test
+  void underAForcedOverrideTheTrailersSayTheStateThatDecidesAndTheOverride() throws Exception {
+    h = new GrpcHarness(); // HEALTHY by memory
+    h.breaker.setOverride(OverrideMode.FORCED_OPEN, "drill", null);
+    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.grpc.StatusRuntimeException.class, () -> h.call(TestService.REPORT, "r"));
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.STATE_KEY)).isEqualTo("OPEN");
+    assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.OVERRIDE_KEY)).isEqualTo("FORCED_OPEN");
+    h.breaker.setOverride(OverrideMode.NONE, "done", null);
+    assertThat(h.call(TestService.REPORT, "r")).isEqualTo("Report:1");
+  }
+
+  @Test
   void exemptServicesAnswerInOpen() throws Exception {
     h = new GrpcHarness();
     h.breaker.setOverride(OverrideMode.FORCED_OPEN, "test", null);
