@@ -20,6 +20,7 @@ import dev.membreaker.breaker.OverrideMode;
 import dev.membreaker.breaker.Simulation;
 import dev.membreaker.breaker.StaleConfigVersionException;
 import dev.membreaker.breaker.TransitionEvent;
+import dev.membreaker.config.ConfigFile;
 import dev.membreaker.grpc.ShedCounters;
 import dev.membreaker.policy.Priority;
 import io.grpc.BindableService;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -60,6 +62,8 @@ public final class BreakerAdminService implements BindableService {
   private final int watchBuffer;
   private final Clock clock;
   private final RefusalLog refusals;
+  private final java.util.function.Supplier<ConfigFile> configFile;
+  private final Map<String, String> atStart;
 
   private BreakerAdminService(Builder b) {
     breaker = b.breaker;
@@ -70,6 +74,8 @@ public final class BreakerAdminService implements BindableService {
     watchBuffer = b.watchBuffer;
     clock = b.clock;
     refusals = new RefusalLog(AUDIT, Duration.ofSeconds(10), b.clock);
+    configFile = b.configFile;
+    atStart = breaker.config().values();
   }
 
   /** A builder for the service of {@code breaker}. */
@@ -80,7 +86,12 @@ public final class BreakerAdminService implements BindableService {
   /** The service, with the interceptor that hands it the caller's credentials and address. */
   @Override
   public ServerServiceDefinition bindService() {
-    return ServerInterceptors.intercept(new Impl().bindService(), new CallerContext());
+    // Requests travel as bytes and are parsed inside the listener that MalformedRequests guards, so
+    // bytes that are not the request message are answered INVALID_ARGUMENT, not UNKNOWN with a
+    // stack trace per call.
+    ServerServiceDefinition bytes = ServerInterceptors.useMarshalledMessages(
+        ServerInterceptors.intercept(new Impl().bindService(), new CallerContext()), MalformedRequests.BYTES);
+    return ServerInterceptors.intercept(bytes, new MalformedRequests(refusals));
   }
 
   private final class Impl extends BreakerAdminGrpc.BreakerAdminImplBase {
@@ -112,11 +123,37 @@ public final class BreakerAdminService implements BindableService {
   }
 
   private ConfigSnapshot snapshot() {
-    Admission snapshot = breaker.admission(); // one publication: the version and its config
+    Admission snapshot = breaker.admission(); // one publication: the version, its config, the error
     return ConfigSnapshot.newBuilder()
         .setVersion(snapshot.status().configVersion())
         .setConfig(ConfigMessages.toProto(snapshot.config()))
+        .putAllSources(sources(snapshot.config()))
+        .setLastConfigError(snapshot.lastConfigError())
         .build();
+  }
+
+  /**
+   * Where each key's value comes from. With a config file: "admin" where the value in force is
+   * not the file's, else "file" where the file sets the key, else "default". Without one: "admin"
+   * where it changed since this service was built, else "code" where the breaker was built with
+   * something else than the default, else "default".
+   */
+  private Map<String, String> sources(BreakerConfig config) {
+    Map<String, String> now = config.values();
+    Map<String, String> defaults = BreakerConfig.defaults().values();
+    ConfigFile file = configFile == null ? null : configFile.get();
+    Map<String, String> fromFile = file == null ? null : file.breaker().values();
+    Map<String, String> sources = new java.util.LinkedHashMap<>();
+    now.forEach((key, value) -> {
+      String source;
+      if (fromFile != null) {
+        source = !value.equals(fromFile.get(key)) ? "admin" : file.breakerKeys().contains(key) ? "file" : "default";
+      } else {
+        source = !value.equals(atStart.get(key)) ? "admin" : !value.equals(defaults.get(key)) ? "code" : "default";
+      }
+      sources.put(key, source);
+    });
+    return sources;
   }
 
   @Override
@@ -302,6 +339,7 @@ public final class BreakerAdminService implements BindableService {
     private boolean insecureLocalDev;
     private int watchBuffer = 64;
     private Clock clock = Clock.systemUTC();
+    private java.util.function.Supplier<ConfigFile> configFile;
 
     private Builder(MemoryBreaker breaker) {
       this.breaker = Objects.requireNonNull(breaker, "breaker");
@@ -338,6 +376,15 @@ public final class BreakerAdminService implements BindableService {
         throw new IllegalArgumentException("watch_buffer must be in [1, 10000], was " + updates);
       }
       this.watchBuffer = updates;
+      return this;
+    }
+
+    /**
+     * The config file in force (e.g. {@code watcher::current}), so GetConfig can say which values
+     * come from it (optional).
+     */
+    public Builder configFile(java.util.function.Supplier<ConfigFile> file) {
+      this.configFile = Objects.requireNonNull(file, "file");
       return this;
     }
 

@@ -49,6 +49,9 @@ final class ConfigMessages {
         .setSlowCallRateThreshold(c.slowCallRateThreshold())
         .setTransitionHistory(c.transitionHistory())
         .setMaxQueuedBytesPerCall(c.maxQueuedBytesPerCall());
+    dev.membreaker.admin.v1.DimensionList.Builder dims = dev.membreaker.admin.v1.DimensionList.newBuilder();
+    c.dimensions().forEach(d -> dims.addNames(d.id()));
+    m.setDimensions(dims).setFailureCodes(dev.membreaker.admin.v1.CodeList.newBuilder().addAllCodes(c.failureCodes()));
     if (c.inFlightBudgetBytes() > 0) {
       m.setInFlightBudgetBytes(c.inFlightBudgetBytes());
     } else {
@@ -68,7 +71,13 @@ final class ConfigMessages {
     if (m.hasEmergencyCollections()) b.emergencyCollections(m.getEmergencyCollections());
     if (m.hasCriticalCap()) b.criticalCap(m.getCriticalCap());
     if (m.hasSampleInterval()) b.sampleInterval(duration("sample_interval", m.getSampleInterval()));
-    if (m.hasCgroupReadInterval()) b.cgroupReadInterval(duration("cgroup_read_interval", m.getCgroupReadInterval()));
+    if (m.hasCgroupReadInterval()) {
+      Duration wanted = duration("cgroup_read_interval", m.getCgroupReadInterval());
+      if (!wanted.equals(base.cgroupReadInterval())) {
+        throw new IllegalArgumentException("cgroup_read_interval is read only when the breaker starts ("
+            + base.cgroupReadInterval() + " now): change it in the config file and restart");
+      }
+    }
     if (m.hasStallIntervals()) b.stallIntervals(m.getStallIntervals());
     if (m.hasWindowSize()) b.windowSize(m.getWindowSize());
     if (m.hasEwmaAlpha()) b.ewmaAlpha(m.getEwmaAlpha());
@@ -101,6 +110,18 @@ final class ConfigMessages {
     if (m.hasInFlightBudgetShare()) b.inFlightBudgetShare(m.getInFlightBudgetShare());
     if (m.hasInFlightBudgetBytes()) b.inFlightBudgetBytes(m.getInFlightBudgetBytes());
     if (m.hasMaxQueuedBytesPerCall()) b.maxQueuedBytesPerCall(m.getMaxQueuedBytesPerCall());
+    if (m.hasDimensions()) {
+      java.util.Set<dev.membreaker.memory.Dimension> set = java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
+      for (String name : m.getDimensions().getNamesList()) {
+        try {
+          set.add(dev.membreaker.memory.Dimension.fromId(name));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("dimensions: " + e.getMessage());
+        }
+      }
+      b.dimensions(set);
+    }
+    if (m.hasFailureCodes()) b.failureCodes(java.util.Set.copyOf(m.getFailureCodes().getCodesList()));
     return b.build();
   }
 

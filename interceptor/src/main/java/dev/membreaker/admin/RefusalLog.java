@@ -24,6 +24,7 @@ final class RefusalLog {
     this.clock = clock;
   }
 
+  /** Logs a refused {@code rpc} from {@code peer}, or counts it if a line was written recently. */
   void refused(String rpc, String peer, String why) {
     long more;
     synchronized (this) {

@@ -385,33 +385,66 @@ public final class BreakerConfig {
 
   @Override
   public String toString() {
-    return "BreakerConfig{warning=" + warning + ", degraded=" + degraded + ", open=" + open
-        + ", recover=" + recover + ", emergency=" + emergency
-        + ", emergency_collections=" + emergencyCollections + ", critical_cap=" + criticalCap
-        + ", sample_interval=" + sampleInterval + ", cgroup_read_interval=" + cgroupReadInterval
-        + ", stall_intervals=" + stallIntervals + ", window_size=" + windowSize
-        + ", ewma_alpha=" + ewmaAlpha + ", growth_baseline_window=" + growthBaselineWindow
-        + ", growth_baseline_min_samples=" + growthBaselineMinSamples
-        + ", occupancy_floor=" + occupancyFloor + ", growth_warning_factor=" + growthWarningFactor
-        + ", growth_min_rate=" + growthMinRate
-        + ", growth_open_samples=" + growthOpenSamples
-        + ", exhaustion_warning_horizon=" + exhaustionWarningHorizon
-        + ", exhaustion_open_horizon=" + exhaustionOpenHorizon
-        + ", recover_samples=" + recoverSamples + ", recover_time=" + recoverTime
-        + ", confirm_gc=" + confirmGc + ", open_min=" + openMin
-        + ", open_max=" + openMax + ", half_open_ramp=" + halfOpenRamp
-        + ", half_open_probe_share=" + halfOpenProbeShare + ", dimensions=" + dimensions
-        + ", outcome_window=" + outcomeWindow + ", outcome_min_calls=" + outcomeMinCalls
-        + ", failure_rate_threshold=" + failureRateThreshold
-        + ", consecutive_failures=" + consecutiveFailures
-        + ", slow_call_threshold=" + slowCallThreshold
-        + ", slow_call_rate_threshold=" + slowCallRateThreshold
-        + ", failure_codes=" + failureCodes + ", transition_history=" + transitionHistory
-        + ", in_flight_budget=" + (inFlightBudgetBytes > 0 ? inFlightBudgetBytes + "B" : inFlightBudgetShare)
-        + ", max_queued_bytes_per_call="
-        + (maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? "auto" : maxQueuedBytesPerCall == QUEUE_LIMIT_OFF ? "off"
-            : Long.toString(maxQueuedBytesPerCall)) + "}";
+    StringBuilder b = new StringBuilder("BreakerConfig{");
+    values().forEach((key, value) -> b.append(b.length() > 14 ? ", " : "").append(key).append('=').append(value));
+    return b.append('}').toString();
   }
+
+  /**
+   * Every key, by the name the config file, the admin API and the docs use, in the order of the
+   * docs, with its value as text. The one list of the keys: {@link #toString()}, equality and
+   * GetConfig's per-key sources follow from it, and {@code ConfigKeysTest} fails when the file's
+   * keys, the admin proto or the docs table differ from it.
+   */
+  public java.util.Map<String, String> values() {
+    java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+    v.put("warning", Double.toString(warning));
+    v.put("degraded", Double.toString(degraded));
+    v.put("open", Double.toString(open));
+    v.put("recover", Double.toString(recover));
+    v.put("emergency", Double.toString(emergency));
+    v.put("emergency_collections", Integer.toString(emergencyCollections));
+    v.put("critical_cap", Double.toString(criticalCap));
+    v.put("sample_interval", sampleInterval.toString());
+    v.put("cgroup_read_interval", cgroupReadInterval.toString());
+    v.put("stall_intervals", Integer.toString(stallIntervals));
+    v.put("window_size", Integer.toString(windowSize));
+    v.put("ewma_alpha", Double.toString(ewmaAlpha));
+    v.put("growth_baseline_window", growthBaselineWindow.toString());
+    v.put("growth_baseline_min_samples", Integer.toString(growthBaselineMinSamples));
+    v.put("occupancy_floor", Double.toString(occupancyFloor));
+    v.put("growth_warning_factor", Double.toString(growthWarningFactor));
+    v.put("growth_min_rate", Double.toString(growthMinRate));
+    v.put("growth_open_samples", Integer.toString(growthOpenSamples));
+    v.put("exhaustion_warning_horizon", exhaustionWarningHorizon.toString());
+    v.put("exhaustion_open_horizon", exhaustionOpenHorizon.toString());
+    v.put("recover_samples", Integer.toString(recoverSamples));
+    v.put("recover_time", recoverTime.toString());
+    v.put("confirm_gc", confirmGc.toString());
+    v.put("open_min", openMin.toString());
+    v.put("open_max", openMax.toString());
+    v.put("half_open_ramp", halfOpenRamp.toString());
+    v.put("half_open_probe_share", Double.toString(halfOpenProbeShare));
+    v.put("outcome_window", Integer.toString(outcomeWindow));
+    v.put("outcome_min_calls", Integer.toString(outcomeMinCalls));
+    v.put("failure_rate_threshold", Double.toString(failureRateThreshold));
+    v.put("consecutive_failures", Integer.toString(consecutiveFailures));
+    v.put("slow_call_threshold", slowCallThreshold.toString());
+    v.put("slow_call_rate_threshold", Double.toString(slowCallRateThreshold));
+    v.put("failure_codes", failureCodes.toString());
+    v.put("transition_history", Integer.toString(transitionHistory));
+    v.put("in_flight_budget", inFlightBudgetBytes > 0 ? inFlightBudgetBytes + "B" : Double.toString(inFlightBudgetShare));
+    v.put("max_queued_bytes_per_call", maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? "auto"
+        : maxQueuedBytesPerCall == QUEUE_LIMIT_OFF ? "off" : Long.toString(maxQueuedBytesPerCall));
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    dimensions.forEach(d -> ids.add(d.id()));
+    v.put("dimensions", ids.toString());
+    return v;
+  }
+
+  /** The keys read only when the breaker is built: a change needs a restart. */
+  public static final java.util.Set<String> START_ONLY_KEYS = java.util.Set.of("cgroup_read_interval");
+
 
   /**
    * Builds a {@link BreakerConfig}. Each setter refuses a bad value at once with an {@link

@@ -75,10 +75,12 @@ public final class MemoryBreaker implements AutoCloseable {
   private volatile Admission current;
   private volatile boolean stallLogged;
   private final InFlightBytes inFlight;
+  private final Duration startCgroupReadInterval; // start-only: the sources were built with it
 
   private MemoryBreaker(Builder b) {
     this.ticker = b.ticker;
     this.clock = b.clock;
+    this.startCgroupReadInterval = b.config.cgroupReadInterval();
     this.inFlight = new InFlightBytes(
         b.maxDirectMemory > 0 ? b.maxDirectMemory : MemorySources.maxDirectMemory(), b.config);
     List<MemorySource> given =
@@ -195,7 +197,12 @@ public final class MemoryBreaker implements AutoCloseable {
    * @throws StaleConfigVersionException when the version has moved on
    */
   public long updateConfig(BreakerConfig next, long expectedVersion) {
-    return update(next, expectedVersion, false);
+    Objects.requireNonNull(next, "config");
+    if (!next.cgroupReadInterval().equals(startCgroupReadInterval)) {
+      throw new IllegalArgumentException("cgroup_read_interval is read only when the breaker starts ("
+          + startCgroupReadInterval + " now): it changes with a restart");
+    }
+    return update(next, expectedVersion, null);
   }
 
   /**
@@ -204,10 +211,21 @@ public final class MemoryBreaker implements AutoCloseable {
    * file is broken leaves the file's error showing).
    */
   public long applyConfigFile(BreakerConfig next) {
-    return update(next, 0, true);
+    Objects.requireNonNull(next, "config");
+    String note = "";
+    if (!next.cgroupReadInterval().equals(startCgroupReadInterval)) {
+      // Start-only: the rest applies, this key waits for a restart, and GetConfig keeps showing
+      // the value in force.
+      note = "cgroup_read_interval " + next.cgroupReadInterval() + " in the config file takes effect at the"
+          + " next start; " + startCgroupReadInterval + " stays in force until then";
+      next = next.toBuilder().cgroupReadInterval(startCgroupReadInterval).build();
+      LOG.log(System.Logger.Level.WARNING, "membreaker: {0}", note);
+    }
+    return update(next, 0, note);
   }
 
-  private long update(BreakerConfig next, long expectedVersion, boolean clearsError) {
+  /** @param fileError the file's error to show from now on; null keeps the one shown */
+  private long update(BreakerConfig next, long expectedVersion, String fileError) {
     Objects.requireNonNull(next, "config");
     Swap swap = publish(a -> {
       long version = a.status().configVersion();
@@ -215,7 +233,7 @@ public final class MemoryBreaker implements AutoCloseable {
         throw new StaleConfigVersionException(expectedVersion, version);
       }
       return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1,
-          clearsError ? "" : a.lastConfigError());
+          fileError != null ? fileError : a.lastConfigError());
     });
     long version = swap.after().status().configVersion();
     inFlight.apply(next);

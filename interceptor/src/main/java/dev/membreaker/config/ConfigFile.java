@@ -44,12 +44,20 @@ public final class ConfigFile {
   private final InterceptorSettings interceptor;
   private final AdminSettings admin;
   private final CohortSettings cohorts;
+  private final java.util.Set<String> breakerKeys;
 
-  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin, CohortSettings cohorts) {
+  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin, CohortSettings cohorts,
+      java.util.Set<String> breakerKeys) {
     this.breaker = breaker;
     this.interceptor = interceptor;
     this.admin = admin;
     this.cohorts = cohorts;
+    this.breakerKeys = breakerKeys;
+  }
+
+  /** The keys of the {@code breaker} section the file sets (the others are at their defaults). */
+  public java.util.Set<String> breakerKeys() {
+    return breakerKeys;
   }
 
   /** The cohort profiles (read at start): none by default. */
@@ -68,7 +76,8 @@ public final class ConfigFile {
 
   /** Everything at its default: what a server runs with when there is no file. */
   public static ConfigFile defaults() {
-    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS, CohortSettings.NONE);
+    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS, CohortSettings.NONE,
+        java.util.Set.of());
   }
 
   /** The breaker's thresholds and timings. */
@@ -119,7 +128,8 @@ public final class ConfigFile {
       return new ConfigFile(breaker,
           raw.interceptor == null ? InterceptorSettings.DEFAULTS : raw.interceptor.toSettings(),
           raw.admin == null ? AdminSettings.DEFAULTS : raw.admin.toSettings(),
-          raw.cohorts == null ? CohortSettings.NONE : raw.cohorts.toSettings(breaker));
+          raw.cohorts == null ? CohortSettings.NONE : raw.cohorts.toSettings(breaker),
+          raw.breaker == null ? java.util.Set.of() : raw.breaker.keysSet());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
@@ -232,7 +242,16 @@ public final class ConfigFile {
 
     @JsonCreator
     Dur(String text) {
-      this.value = Units.duration(text);
+      this.value = text.trim().equals("0") ? Duration.ZERO : Units.duration(text);
+    }
+
+    /** A bare number: only 0 (off) needs no unit. */
+    @JsonCreator
+    Dur(long number) {
+      if (number != 0) {
+        throw new IllegalArgumentException("'" + number + "' needs a unit: 250ms, 5s, 10m or 1h");
+      }
+      this.value = Duration.ZERO;
     }
   }
 
@@ -350,6 +369,22 @@ public final class ConfigFile {
     @JsonProperty("dimensions") java.util.List<String> dimensions;
     @JsonProperty("in_flight_budget") Budget inFlightBudget;
     @JsonProperty("max_queued_bytes_per_call") QueueLimit maxQueuedBytesPerCall;
+
+    /** The keys this section sets: its non-null fields, by their YAML names. */
+    java.util.Set<String> keysSet() {
+      java.util.Set<String> keys = new java.util.TreeSet<>();
+      for (java.lang.reflect.Field f : RawBreaker.class.getDeclaredFields()) {
+        JsonProperty name = f.getAnnotation(JsonProperty.class);
+        try {
+          if (name != null && f.get(this) != null) {
+            keys.add(name.value());
+          }
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return java.util.Set.copyOf(keys);
+    }
 
     BreakerConfig toConfig(BreakerConfig.Builder b) {
       if (warning != null) b.warning(warning);

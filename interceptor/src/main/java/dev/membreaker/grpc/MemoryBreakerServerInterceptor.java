@@ -277,7 +277,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       QueueLimitedCall<ReqT, RespT> streaming =
           throttled != null ? throttled : new QueueLimitedCall<>(call, this, start, deadline);
       if (tracer != null && policy.serverStreams) {
-        streaming.limitQueue(tracer, Context.current());
+        streaming.limitQueue(tracer);
       }
       wrapped = streaming;
     } else {
@@ -479,22 +479,15 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
 
   /**
    * Ends a response stream whose client left more than the per-call limit unread: closes the call
-   * with RESOURCE_EXHAUSTED, then resets its stream, so what is queued is dropped now rather than
-   * when the client reads it or its deadline passes. The client gets RESOURCE_EXHAUSTED once it
-   * has read the messages it had already received. The reset is gRPC's own for an expired call:
-   * cancelling the call's context with DEADLINE_EXCEEDED makes the server cancel its stream
-   * ({@code ServerImpl}'s cancellation listener); without a cancellable context the bytes wait
-   * for the client as before.
+   * with RESOURCE_EXHAUSTED, which the client gets once it has read what was queued before. The
+   * handler's further messages are dropped ({@link QueueLimitedCall}).
    */
-  void endSlowReader(ServerCall<?, ?> call, Context.CancellableContext context, long queued, long limit) {
+  void endSlowReader(ServerCall<?, ?> call, long queued, long limit) {
     slowReadersEnded.increment();
     BreakerStatus status = breaker.status();
-    String why = "membreaker ended the call: " + queued + " response bytes queued for a client that is"
-        + " not reading them, over max_queued_bytes_per_call (" + limit + ")";
-    call.close(Status.RESOURCE_EXHAUSTED.withDescription(why), shedTrailers(status));
-    if (context != null) {
-      context.cancel(Status.DEADLINE_EXCEEDED.withDescription(why).asRuntimeException());
-    }
+    call.close(Status.RESOURCE_EXHAUSTED.withDescription("membreaker ended the call: " + queued
+        + " response bytes queued for a client that is not reading them, over max_queued_bytes_per_call ("
+        + limit + ")"), shedTrailers(status));
   }
 
   boolean refusesSize(long wireSize) {

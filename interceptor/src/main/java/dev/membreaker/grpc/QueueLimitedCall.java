@@ -1,6 +1,5 @@
 package dev.membreaker.grpc;
 
-import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -11,15 +10,15 @@ import io.grpc.Status;
  * client that does not read can make the server hold ({@link #limitQueue}). Before each message,
  * if the transport is ready again, the bytes queued before are taken as written; after it, if
  * more than {@code max_queued_bytes_per_call} are queued and the transport is still not ready,
- * the call is ended with RESOURCE_EXHAUSTED and its stream reset ({@link
- * MemoryBreakerServerInterceptor#endSlowReader}). From then on the handler's messages and close
- * are dropped, and the call reads as cancelled and not ready, so a handler that checks {@code
- * isCancelled()} or {@code isReady()} stops.
+ * the call is ended with RESOURCE_EXHAUSTED ({@link MemoryBreakerServerInterceptor#endSlowReader}).
+ * From then on the handler's messages and close are dropped, and the call reads as cancelled and
+ * not ready, so a handler that checks {@code isCancelled()} or {@code isReady()} stops: what is
+ * queued stops growing. It stays queued, and counted, until the client reads it, cancels, or its
+ * deadline passes; gRPC gives a server no public way to reset one stream.
  */
 class QueueLimitedCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT> {
 
   private CallBytesTracer queue; // set before the handler starts; null: no limit
-  private Context.CancellableContext context; // the call's, to reset its stream when it is ended
   private volatile boolean ended;
 
   QueueLimitedCall(
@@ -31,9 +30,8 @@ class QueueLimitedCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT> {
   }
 
   /** Limits the response bytes this call may leave queued, as {@code tracer} counts them. */
-  void limitQueue(CallBytesTracer tracer, Context context) {
+  void limitQueue(CallBytesTracer tracer) {
     this.queue = tracer;
-    this.context = context instanceof Context.CancellableContext ? (Context.CancellableContext) context : null;
   }
 
   @Override
@@ -54,7 +52,7 @@ class QueueLimitedCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT> {
     long queued = q.queued();
     if (limit > 0 && queued > limit && !super.isReady()) {
       ended = true;
-      owner().endSlowReader(delegate(), context, queued, limit);
+      owner().endSlowReader(delegate(), queued, limit);
     }
   }
 

@@ -57,6 +57,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private static final long MIN_CONFIRM_INTERVAL = 2_000_000_000L;
   private static final long MAX_CONFIRM_INTERVAL = 30_000_000_000L;
   private static final long MIN_REFRESH_INTERVAL = 500_000_000L;
+  /**
+   * Refreshes come at least this often while the breaker is not HEALTHY, whatever the last pause:
+   * one slow collection (a busy machine, a large live set) must not hold recovery for 50 times
+   * its length. The breaker sheds meanwhile, so a larger share of time paused is the lesser cost.
+   */
+  private static final long MAX_REFRESH_INTERVAL = 2_000_000_000L;
 
   private final Ticker ticker;
   private final Collector collector;
@@ -342,7 +348,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * Under the lock.
    */
   private boolean tooSoonToRefresh(long now) {
-    long spacing = Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause);
+    long spacing = Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause));
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 

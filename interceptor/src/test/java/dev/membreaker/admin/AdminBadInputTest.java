@@ -230,4 +230,61 @@ class AdminBadInputTest {
           .satisfies(l -> assertThat(l).contains("refused UpdateConfig from /127.0.0.1:").contains("a wrong token"));
     }
   }
+
+  @Test
+  void bytesThatAreNotTheRequestMessageAreInvalidArgumentsLoggedOnce() {
+    for (String method : List.of("GetState", "UpdateConfig", "SetOverride")) {
+      io.grpc.MethodDescriptor<byte[], byte[]> raw = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("membreaker.admin.v1.BreakerAdmin/" + method)
+          .setRequestMarshaller(MalformedRequests.BYTES).setResponseMarshaller(MalformedRequests.BYTES).build();
+      for (byte[] junk : List.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, new byte[] {0x0a, 0x7f, 0x01})) {
+        refused("not a valid membreaker.admin.v1.BreakerAdmin/" + method, () -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+            channel, raw, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), junk));
+      }
+    }
+    synchronized (audit) {
+      assertThat(audit).filteredOn(l -> l.contains("not a GetState request message")).hasSize(1);
+    }
+  }
+
+  /** Out-of-range values for every key of the proto, each refused naming its key. */
+  @Test
+  void everyKeyRefusesItsOutOfRangeValues() {
+    int cases = 0;
+    for (com.google.protobuf.Descriptors.FieldDescriptor f : BreakerConfig.getDescriptor().getFields()) {
+      String key = f.getName().startsWith("in_flight_budget") ? "in_flight_budget" : f.getName();
+      List<Object> bad = new ArrayList<>();
+      switch (f.getJavaType()) {
+        case DOUBLE:
+          bad.addAll(List.of(Double.NaN, -1.0, Double.POSITIVE_INFINITY));
+          break;
+        case INT:
+          bad.add(-1);
+          break;
+        case LONG:
+          bad.addAll(List.of(-2L, Long.MAX_VALUE));
+          break;
+        case STRING:
+          bad.add("sometimes");
+          break;
+        default: // messages
+          if (f.getMessageType().equals(com.google.protobuf.Duration.getDescriptor())) {
+            bad.addAll(List.of(duration(-1, 0), duration(400L * 24 * 3600, 0)));
+          } else if (f.getMessageType().equals(dev.membreaker.admin.v1.DimensionList.getDescriptor())) {
+            bad.add(dev.membreaker.admin.v1.DimensionList.newBuilder().addNames("swap").build());
+            bad.add(dev.membreaker.admin.v1.DimensionList.newBuilder().addNames("heap_used").build());
+          } else {
+            bad.add(dev.membreaker.admin.v1.CodeList.newBuilder().addCodes(0).build());
+            bad.add(dev.membreaker.admin.v1.CodeList.newBuilder().addCodes(17).build());
+          }
+      }
+      for (Object value : bad) {
+        BreakerConfig change = BreakerConfig.newBuilder().setField(f, value).build();
+        refused(key, () -> admin(TOKEN).updateConfig(update(change)));
+        cases++;
+      }
+    }
+    assertThat(cases).isGreaterThan(2 * BreakerConfig.getDescriptor().getFields().size() - 10);
+  }
 }

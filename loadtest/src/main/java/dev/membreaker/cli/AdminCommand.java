@@ -50,7 +50,9 @@ import picocli.CommandLine.Parameters;
       AdminCommand.Watch.class,
       AdminCommand.Config.class,
       AdminCommand.Set.class,
-      AdminCommand.OverrideCmd.class
+      AdminCommand.OverrideCmd.class,
+      AdminCommand.Transitions.class,
+      AdminCommand.SimulateCmd.class
     })
 final class AdminCommand implements Runnable {
 
@@ -62,7 +64,7 @@ final class AdminCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say which admin command: state, watch, config, set, override");
+        spec.commandLine(), "say which admin command: state, watch, config, set, override, transitions, simulate");
   }
 
   /** Options every admin command takes. */
@@ -126,6 +128,9 @@ final class AdminCommand implements Runnable {
       if (s.getCode() == Status.Code.UNAVAILABLE) {
         return new CliException(2, "can't reach the admin service at " + target + ": "
             + (s.getDescription() == null ? s.getCode() : s.getDescription()));
+      }
+      if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        return new CliException(2, "no answer from " + target + " within --timeout " + Text.duration(timeout));
       }
       if (s.getCode() == Status.Code.UNIMPLEMENTED) {
         return new CliException(2, target + " does not serve membreaker.admin.v1.BreakerAdmin");
@@ -262,6 +267,17 @@ final class AdminCommand implements Runnable {
       t.print(spec.commandLine().getOut(), c, Text.config(c));
     }
 
+    /** "a,b, c" as [a, b, c]; an empty value is an empty list. */
+    private static List<String> list(String value) {
+      List<String> items = new ArrayList<>();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+      return items;
+    }
+
     static void setField(BreakerConfig.Builder b, String key, String value) {
       FieldDescriptor field = BreakerConfig.getDescriptor().findFieldByName(key);
       if (field == null) {
@@ -286,9 +302,19 @@ final class AdminCommand implements Runnable {
             b.setField(field, value);
             break;
           case MESSAGE:
-            Duration d = DurationConverter.parse(value);
-            b.setField(field, com.google.protobuf.Duration.newBuilder()
-                .setSeconds(d.getSeconds()).setNanos(d.getNano()).build());
+            if (field.getMessageType().equals(dev.membreaker.admin.v1.DimensionList.getDescriptor())) {
+              b.setField(field, dev.membreaker.admin.v1.DimensionList.newBuilder().addAllNames(list(value)).build());
+            } else if (field.getMessageType().equals(dev.membreaker.admin.v1.CodeList.getDescriptor())) {
+              dev.membreaker.admin.v1.CodeList.Builder codes = dev.membreaker.admin.v1.CodeList.newBuilder();
+              for (String code : list(value)) {
+                codes.addCodes(Integer.parseInt(code));
+              }
+              b.setField(field, codes.build());
+            } else {
+              Duration d = DurationConverter.parse(value);
+              b.setField(field, com.google.protobuf.Duration.newBuilder()
+                  .setSeconds(d.getSeconds()).setNanos(d.getNano()).build());
+            }
             break;
           default:
             throw new CliException(2, "config field '" + key + "' can't be set from the command line");
@@ -336,9 +362,83 @@ final class AdminCommand implements Runnable {
     }
   }
 
+  @Command(name = "transitions", mixinStandardHelpOptions = true,
+      description = "List the breaker's most recent transitions, oldest first.")
+  static final class Transitions implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--limit", defaultValue = "0", description = "at most this many, newest kept (0: all remembered)")
+    int limit;
+
+    @Override
+    public void run() {
+      if (limit < 0) {
+        throw new CliException(2, "--limit must not be negative, was " + limit);
+      }
+      dev.membreaker.admin.v1.ListTransitionsResponse r = t.unary(false, stub -> stub.listTransitions(
+          dev.membreaker.admin.v1.ListTransitionsRequest.newBuilder().setLimit(limit).build()));
+      StringBuilder b = new StringBuilder();
+      r.getTransitionsList().forEach(tr -> b.append(Text.transition(tr)));
+      t.print(spec.commandLine().getOut(), r, b.length() == 0 ? "no transitions" + System.lineSeparator() : b.toString());
+    }
+  }
+
+  @Command(name = "simulate", mixinStandardHelpOptions = true,
+      description = "Replay the breaker's recent samples under changed thresholds (KEY=VALUE, as for set); changes nothing.")
+  static final class SimulateCmd implements Runnable {
+    @CommandLine.Mixin Target t;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "KEY=VALUE", arity = "0..*", description = "the candidate's changes, e.g. open=0.92")
+    List<String> changes = new ArrayList<>();
+
+    @Override
+    public void run() {
+      BreakerConfig.Builder b = BreakerConfig.newBuilder();
+      for (String change : changes) {
+        int eq = change.indexOf('=');
+        if (eq <= 0) {
+          throw new CliException(2, "expected KEY=VALUE, was '" + change + "'");
+        }
+        Set.setField(b, change.substring(0, eq).trim(), change.substring(eq + 1).trim());
+      }
+      dev.membreaker.admin.v1.SimulateResponse r = t.unary(false, stub -> stub.simulate(
+          dev.membreaker.admin.v1.SimulateRequest.newBuilder().setCandidate(b).build()));
+      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "replayed %d samples over %s%n",
+          r.getSamples(), Text.duration(Duration.ofSeconds(r.getSpan().getSeconds(), r.getSpan().getNanos()))));
+      r.getTimeInStateList().forEach(st -> text.append(String.format(Locale.ROOT, "  %-10s %s%n", st.getState(),
+          Text.duration(Duration.ofSeconds(st.getTime().getSeconds(), st.getTime().getNanos())))));
+      text.append(String.format(Locale.ROOT, "would shed: CRITICAL %.1f %%, DEFAULT %.1f %%, SHEDDABLE %.1f %%%n",
+          100 * r.getShedShareCritical(), 100 * r.getShedShareDefault(), 100 * r.getShedShareSheddable()));
+      r.getTransitionsList().forEach(tr -> text.append(Text.transition(tr)));
+      t.print(spec.commandLine().getOut(), r, text.toString());
+    }
+  }
+
   /** Readable text for people. */
   static final class Text {
     private Text() {}
+
+    /** A duration as the config file and the docs write it: 50ms, 5s, 1.5s, 10m, 2h. */
+    static String duration(Duration d) {
+      long ms = d.toMillis();
+      if (d.toNanos() % 1_000_000 != 0 || ms < 1000) {
+        return d.toNanos() % 1_000_000 == 0 ? ms + "ms" : d.toNanos() / 1e6 + "ms";
+      }
+      if (ms % 3_600_000 == 0) {
+        return ms / 3_600_000 + "h";
+      }
+      if (ms % 60_000 == 0) {
+        return ms / 60_000 + "m";
+      }
+      return ms % 1000 == 0 ? ms / 1000 + "s" : ms / 1000.0 + "s";
+    }
+
+    static String transition(Transition t) {
+      return String.format(Locale.ROOT, "%s  %s -> %s (%s, %s %.3f)%n", instant(t.getAt()), t.getFrom(),
+          t.getTo(), t.getCause(), t.getDrivingDimension(), t.getPressure());
+    }
 
     static String state(BreakerState s) {
       StringBuilder b = new StringBuilder();
@@ -384,9 +484,7 @@ final class AdminCommand implements Runnable {
               Instant.now(), s.getState(), s.getOverride(), s.getPressure(),
               s.getDrivingDimension().isEmpty() ? "" : " (" + s.getDrivingDimension() + ")");
         case TRANSITION:
-          Transition t = u.getTransition();
-          return String.format(Locale.ROOT, "%s  %s -> %s (%s, %s %.3f)%n", instant(t.getAt()), t.getFrom(),
-              t.getTo(), t.getCause(), t.getDrivingDimension(), t.getPressure());
+          return transition(u.getTransition());
         case OVERFLOW:
           return "watch ended: " + u.getOverflow() + System.lineSeparator();
         default:
@@ -403,10 +501,19 @@ final class AdminCommand implements Runnable {
         if (c.getConfig().hasField(f)) {
           Object v = c.getConfig().getField(f);
           text = v instanceof com.google.protobuf.Duration
-              ? Duration.ofSeconds(((com.google.protobuf.Duration) v).getSeconds(), ((com.google.protobuf.Duration) v).getNanos()).toString()
+              ? duration(Duration.ofSeconds(((com.google.protobuf.Duration) v).getSeconds(), ((com.google.protobuf.Duration) v).getNanos()))
+              : v instanceof dev.membreaker.admin.v1.DimensionList
+              ? String.join(",", ((dev.membreaker.admin.v1.DimensionList) v).getNamesList())
+              : v instanceof dev.membreaker.admin.v1.CodeList
+              ? ((dev.membreaker.admin.v1.CodeList) v).getCodesList().toString().replaceAll("[\\[\\] ]", "")
               : String.valueOf(v);
         }
-        b.append(String.format(Locale.ROOT, "%-28s %s%n", f.getName(), text));
+        String key = f.getName().startsWith("in_flight_budget") ? "in_flight_budget" : f.getName();
+        String source = c.getSourcesMap().getOrDefault(key, "");
+        b.append(String.format(Locale.ROOT, "%-28s %-24s %s%n", f.getName(), text, source));
+      }
+      if (!c.getLastConfigError().isEmpty()) {
+        b.append("last config error: ").append(c.getLastConfigError()).append(System.lineSeparator());
       }
       return b.toString();
     }

@@ -91,7 +91,7 @@ class AdminCommandTest {
   void configShowsEveryFieldAndItsVersion() {
     Run r = run("admin", "config", "--target", target);
     assertThat(r.exit).isZero();
-    assertThat(r.out).contains("version 1").contains("open_min").contains("PT5S");
+    assertThat(r.out).contains("version 1").containsPattern("open_min +5s +default");
     java.util.List<String> names = new java.util.ArrayList<>();
     for (String line : r.out.split("\\R")) {
       names.add(line.split("\\s+")[0]);
@@ -179,5 +179,49 @@ class AdminCommandTest {
         .contains("unknown config field 'nonsense'").contains("warning");
     assertThat(run("admin", "override", "SIDEWAYS", "--reason", "x", "--target", target).exit).isEqualTo(2);
     assertThat(run("admin", "state", "--target", "nohostport").exit).isEqualTo(2);
+  }
+
+  @Test
+  void transitionsAndSimulateHaveTheirCommands() {
+    Run t = run("admin", "transitions", "--target", target);
+    assertThat(t.exit).isZero();
+    assertThat(t.out).contains("HEALTHY -> DEGRADED (PRESSURE, heap_live 0.850)");
+    Run sim = run("admin", "simulate", "degraded=0.86", "open=0.95", "--target", target);
+    assertThat(sim.err).isEmpty();
+    assertThat(sim.exit).isZero();
+    assertThat(sim.out).contains("replayed 1 samples").contains("would shed: CRITICAL 0.0 %, DEFAULT 0.0 %, SHEDDABLE 0.0 %");
+    assertThat(breaker.config().degraded()).as("simulate changes nothing").isEqualTo(0.80);
+    Run bad = run("admin", "transitions", "--limit", "-1", "--target", target);
+    assertThat(bad.exit).isEqualTo(2);
+  }
+
+  @Test
+  void listsAreSetByNamesAndDurationsPrintAsTheDocsWriteThem() throws Exception {
+    Run r = run("admin", "set", "dimensions=heap_live,direct", "failure_codes=14", "--reason", "narrow",
+        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    assertThat(r.err).isEmpty();
+    assertThat(r.exit).isZero();
+    assertThat(r.out).containsPattern("dimensions +heap_live,direct +admin").containsPattern("failure_codes +14 +admin")
+        .containsPattern("sample_interval +50ms +default").doesNotContain("PT");
+    assertThat(breaker.config().dimensions()).containsExactlyInAnyOrder(Dimension.HEAP_LIVE, Dimension.DIRECT);
+  }
+
+  @Test
+  void noAnswerWithinTheTimeoutIsExitTwoNotARefusal() throws Exception {
+    // A server that accepts the connection and never answers.
+    Server silent = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(io.grpc.ServerServiceDefinition.builder("membreaker.admin.v1.BreakerAdmin")
+            .addMethod(dev.membreaker.admin.v1.BreakerAdminGrpc.getGetStateMethod(),
+                io.grpc.stub.ServerCalls.asyncUnaryCall((request, response) -> { }))
+            .build())
+        .build();
+    try {
+      silent.start();
+      Run r = run("admin", "state", "--target", "127.0.0.1:" + silent.getPort(), "--timeout", "200ms");
+      assertThat(r.exit).isEqualTo(2);
+      assertThat(r.err).contains("no answer").contains("--timeout 200ms");
+    } finally {
+      silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 }

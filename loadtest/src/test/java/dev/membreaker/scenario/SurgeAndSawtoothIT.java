@@ -42,7 +42,10 @@ class SurgeAndSawtoothIT {
     assertThat(protectedRun.outOfMemoryErrors()).isZero();
     assertThat(protectedRun.criticalSuccess()).as("CRITICAL success").isGreaterThanOrEqualTo(0.99);
     assertThat(protectedRun.shed()).as("it had to shed to survive").isPositive();
-    assertThat(protectedRun.backToHealthySeconds()).as("back to HEALTHY on its own before the run ended").isNotNull();
+    assertThat(protectedRun.backToHealthySeconds())
+        .as("back to HEALTHY on its own before the run ended; the breaker's log said:%n%s",
+            breakerLines(logs.resolve("surge-membreaker.log")))
+        .isNotNull();
   }
 
   @Test
@@ -60,5 +63,11 @@ class SurgeAndSawtoothIT {
     assertThat(run.samples().stream().mapToDouble(Sample::heapPeak).max().orElse(0))
         .as("the garbage really filled the heap").isGreaterThan(0.4);
     assertThat(m.peakLive()).as("while the live set stayed small").isLessThan(0.1);
+  }
+
+  /** The breaker's own log lines (transitions, confirmations) of a server's log, for a failure's message. */
+  private static String breakerLines(Path log) throws java.io.IOException {
+    return String.join(System.lineSeparator(), Files.readAllLines(log).stream()
+        .filter(l -> l.contains("membreaker:")).toList());
   }
 }
