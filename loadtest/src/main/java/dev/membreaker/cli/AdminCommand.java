@@ -254,6 +254,14 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
+      BreakerConfig.Builder b = changes(changes);
+      ConfigSnapshot c = t.unary(true, stub -> stub.updateConfig(UpdateConfigRequest.newBuilder()
+          .setExpectedVersion(expectedVersion).setChanges(b).setReason(reason).build()));
+      t.print(spec.commandLine().getOut(), c, Text.config(c));
+    }
+
+    /** KEY=VALUE arguments as the fields of a config message. */
+    static BreakerConfig.Builder changes(List<String> changes) {
       BreakerConfig.Builder b = BreakerConfig.newBuilder();
       for (String change : changes) {
         int eq = change.indexOf('=');
@@ -262,9 +270,7 @@ final class AdminCommand implements Runnable {
         }
         setField(b, change.substring(0, eq).trim(), change.substring(eq + 1).trim());
       }
-      ConfigSnapshot c = t.unary(true, stub -> stub.updateConfig(UpdateConfigRequest.newBuilder()
-          .setExpectedVersion(expectedVersion).setChanges(b).setReason(reason).build()));
-      t.print(spec.commandLine().getOut(), c, Text.config(c));
+      return b;
     }
 
     /** "a,b, c" as [a, b, c]; an empty value is an empty list. */
@@ -395,14 +401,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-      BreakerConfig.Builder b = BreakerConfig.newBuilder();
-      for (String change : changes) {
-        int eq = change.indexOf('=');
-        if (eq <= 0) {
-          throw new CliException(2, "expected KEY=VALUE, was '" + change + "'");
-        }
-        Set.setField(b, change.substring(0, eq).trim(), change.substring(eq + 1).trim());
-      }
+      BreakerConfig.Builder b = Set.changes(changes);
       dev.membreaker.admin.v1.SimulateResponse r = t.unary(false, stub -> stub.simulate(
           dev.membreaker.admin.v1.SimulateRequest.newBuilder().setCandidate(b).build()));
       StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "replayed %d samples over %s%n",
