@@ -180,11 +180,6 @@ final class CallBytesTracer extends ServerStreamTracer {
     return outbound;
   }
 
-  /** Request bytes of this call in the account. */
-  long inbound() {
-    return inbound;
-  }
-
   /** The wire size of the latest inbound message (-1 if unknown). */
   long lastWireSize() {
     return lastWireSize;
