@@ -237,9 +237,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     Decision decision = admission.decide(priority);
     BreakerState state = admission.status().state();
     if (decision == Decision.SHED) {
-      counters.increment(ShedCounters.Kind.SHED, state, priority);
-      policy.counts.increment(ShedCounters.Kind.SHED, priority);
-      return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, null);
+      return shedCounted(call, headers, admission, policy, counters, priority, null);
     }
     CallBytesTracer tracer = CallBytesTracer.KEY.get();
     if (tracer != null && admission.status().override() != OverrideMode.FORCED_CLOSED
@@ -247,18 +245,13 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       if (admission.shadow()) {
         decision = Decision.WOULD_SHED;
       } else {
-        counters.increment(ShedCounters.Kind.SHED, state, priority);
-        policy.counts.increment(ShedCounters.Kind.SHED, priority);
-        return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
-            inFlightReason(priority));
+        return shedCounted(call, headers, admission, policy, counters, priority, inFlightReason(priority));
       }
     }
     boolean holdsSlot = maxConcurrentCalls > 0;
     if (holdsSlot && inFlight.incrementAndGet() > maxConcurrentCalls) {
       inFlight.decrementAndGet();
-      counters.increment(ShedCounters.Kind.SHED, state, priority);
-      policy.counts.increment(ShedCounters.Kind.SHED, priority);
-      return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback,
+      return shedCounted(call, headers, admission, policy, counters, priority,
           "max_concurrent_calls (" + maxConcurrentCalls + ") reached");
     }
     ShedCounters.Kind kind =
@@ -299,6 +292,15 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       return new GuardedListener<>(listener, this, call, throttled, tracer, holdsSlot);
     }
     return listener;
+  }
+
+  /** Counts a refusal (by state and priority; by method) and sheds the call. */
+  @SuppressWarnings("unchecked")
+  private <ReqT, RespT> ServerCall.Listener<ReqT> shedCounted(ServerCall<ReqT, RespT> call, Metadata headers,
+      Admission admission, MethodPolicy policy, ShedCounters counters, Priority priority, String reason) {
+    counters.increment(ShedCounters.Kind.SHED, admission.status().state(), priority);
+    policy.counts.increment(ShedCounters.Kind.SHED, priority);
+    return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, reason);
   }
 
   private MethodPolicy policy(MethodDescriptor<?, ?> method) {
