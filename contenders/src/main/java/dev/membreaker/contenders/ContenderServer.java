@@ -52,7 +52,8 @@ public final class ContenderServer {
           maxRetain = Long.parseLong(args[++i]);
           break;
         default:
-          System.err.println("usage: ContenderServer [--guard none|membreaker|resilience4j|concurrency-limits|sentinel]"
+          System.err.println("usage: ContenderServer [--guard none|membreaker|resilience4j|concurrency-limits|sentinel"
+              + "|naive-heap|solr|elasticsearch|pinot|opensearch|grpc-limits]"
               + " [--port N] [--max-retain-bytes N] [--config membreaker.yaml]");
           System.exit(2);
       }
@@ -64,14 +65,15 @@ public final class ContenderServer {
       t.setDaemon(true);
       return t;
     });
+    long baseLive = baseLive();
     Guard.Installed installed = guard.install();
     CallProbe probe = new CallProbe();
     List<ServerInterceptor> chain = new ArrayList<>();
     chain.add(probe.inner()); // ServerInterceptors.intercept: the first given runs last, next to the handler
     chain.addAll(installed.interceptors());
     chain.add(probe.outer());
-    ServerServiceDefinition service = ServerInterceptors.intercept(
-        new PaymentServiceImpl(maxRetain, 60_000, timer), chain);
+    PaymentServiceImpl payments = new PaymentServiceImpl(maxRetain, 60_000, timer);
+    ServerServiceDefinition service = ServerInterceptors.intercept(payments, chain);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .addService(service)
         .maxInboundMessageSize(32 << 20)
@@ -79,6 +81,7 @@ public final class ContenderServer {
         // may hold before its call reads it stays at 1 MiB (docs/interceptor.md, bytes in flight).
         .flowControlWindow(1 << 20);
     installed.tracers().forEach(builder::addStreamTracerFactory);
+    installed.transport().accept(builder);
     Server server = builder.build().start();
 
     MemorySource live = MemorySources.heapLiveSet();
@@ -89,8 +92,9 @@ public final class ContenderServer {
     HeapPeak peak = HeapPeak.install();
     long started = System.nanoTime();
     Guard.Installed guardState = installed;
-    out.printf("ready port=%d guard=%s heapMax=%d%n", server.getPort(), guard.name().toLowerCase(Locale.ROOT),
-        Runtime.getRuntime().maxMemory());
+    long heapMax = Runtime.getRuntime().maxMemory();
+    out.printf("ready port=%d guard=%s heapMax=%d baseLive=%d%n", server.getPort(), guard.name().toLowerCase(Locale.ROOT),
+        heapMax, baseLive);
     out.flush();
     timer.scheduleAtFixedRate(() -> {
       MemoryReading l = live.read();
@@ -98,11 +102,13 @@ public final class ContenderServer {
       MemoryReading d = direct.read();
       out.printf(Locale.ROOT,
           "sample {\"t\":%d,\"live\":%.4f,\"heap\":%.4f,\"heapPeak\":%.4f,\"direct\":%.4f,\"directBytes\":%d,\"state\":\"%s\","
-              + "\"started\":%d,\"admitted\":%d,\"shed\":%d,\"oom\":%d,\"samplerCpuNanos\":%d}%n",
+              + "\"started\":%d,\"admitted\":%d,\"shed\":%d,\"oom\":%d,\"samplerCpuNanos\":%d,\"retained\":%.4f,"
+              + "\"reading\":%.4f}%n",
           (System.nanoTime() - started) / 1_000_000, l.pressure(), h.pressure(),
           Math.max(h.pressure(), peak.takeFraction()), d.pressure(), d.used(),
           guardState.state().get(), probe.started.sum(), probe.admitted.sum(), probe.shed.sum(), oom.errors.sum(),
-          cpuNanos(threads, samplerThreads));
+          cpuNanos(threads, samplerThreads), (double) (baseLive + payments.heldBytes()) / heapMax,
+          finiteOr(guardState.reading().getAsDouble(), -1));
       out.flush();
     }, 100, 100, TimeUnit.MILLISECONDS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -114,6 +120,20 @@ public final class ContenderServer {
       }
     }));
     server.awaitTermination();
+  }
+
+  /**
+   * What the server holds before it serves: heap used right after a full collection, taken the
+   * same way before every contender's guard is installed. With the bytes calls ask it to hold, it
+   * is the ground truth the scenarios judge refusals against.
+   */
+  private static long baseLive() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double finiteOr(double v, double otherwise) {
+    return Double.isFinite(v) ? v : otherwise;
   }
 
   /**

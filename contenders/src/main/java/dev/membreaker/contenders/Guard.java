@@ -13,9 +13,23 @@ import dev.membreaker.demo.DemoServer;
 import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import dev.membreaker.contenders.peers.AdmissionCheck;
+import dev.membreaker.contenders.peers.ElasticsearchRealMemoryCheck;
+import dev.membreaker.contenders.peers.HeapMeter;
+import dev.membreaker.contenders.peers.NaiveHeapCheck;
+import dev.membreaker.contenders.peers.OpenSearchNodeDuress;
+import dev.membreaker.contenders.peers.PinotHeapMonitor;
+import dev.membreaker.contenders.peers.RefusingInterceptor;
+import dev.membreaker.contenders.peers.SolrMemoryCheck;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +47,24 @@ enum Guard {
   /** Netflix concurrency-limits' gRPC server interceptor: Gradient2 in a window, partitioned by method. */
   CONCURRENCY_LIMITS,
   /** Sentinel's gRPC server adapter with a system rule (adaptive protection on CPU usage). */
-  SENTINEL;
+  SENTINEL,
+  /** What a user writes by hand: refuse while heap used is at least 90 % of the maximum. */
+  NAIVE_HEAP,
+  /** Solr's MemoryCircuitBreaker (SOLR-18284): old generation after its last collection, 75 %. */
+  SOLR,
+  /** Elasticsearch's real-memory parent breaker: heap used over 95 %, with its G1 over-limit strategy. */
+  ELASTICSEARCH,
+  /** Pinot's heap watcher: critical at 96 % of heap used, with its System.gc() back-off. */
+  PINOT,
+  /** OpenSearch's search back-pressure node duress: heap used at 70 % for 3 samples a second apart. */
+  OPENSEARCH,
+  /** grpc-java's own limits, set for this heap: concurrent calls per connection and inbound message size. */
+  GRPC_LIMITS;
+
+  /** grpc-limits: the largest request the demo takes (a 4 MiB bulk upload and its fields), rounded up. */
+  static final int GRPC_LIMITS_MAX_MESSAGE = 5 << 20;
+  /** grpc-limits: calls per connection so that that many of the largest requests fill half the heap (256 MiB). */
+  static final int GRPC_LIMITS_MAX_CALLS = 25;
 
   /** A membreaker config file for the membreaker contender (else the embedded defaults). */
   static final String CONFIG_PROPERTY = "contender.membreaker.config";
@@ -47,10 +78,16 @@ enum Guard {
    * report as its state; {@code close} stops what it started.
    */
   record Installed(List<ServerInterceptor> interceptors, List<ServerStreamTracer.Factory> tracers,
-      Supplier<String> state, AutoCloseable close) {
+      Consumer<NettyServerBuilder> transport, Supplier<String> state, DoubleSupplier reading, AutoCloseable close) {
 
     Installed(List<ServerInterceptor> interceptors, Supplier<String> state, AutoCloseable close) {
-      this(interceptors, List.of(), state, close);
+      this(interceptors, List.of(), b -> {}, state, () -> Double.NaN, close);
+    }
+
+    /** A peer's memory check in front of the handler, its reading charted beside the truth. */
+    static Installed check(String name, AdmissionCheck check, AutoCloseable close) {
+      return new Installed(List.of(new RefusingInterceptor(name, check)), List.of(), b -> {}, check::state,
+          check::reading, close);
     }
   }
 
@@ -66,8 +103,8 @@ enum Guard {
             .priorityHeader(defaults.interceptor().priorityHeader())
             .pushback(defaults.interceptor().pushback())
             .build();
-        return new Installed(List.of(interceptor), List.of(interceptor.streamTracerFactory()),
-            () -> breaker.status().state().name(), breaker::close);
+        return new Installed(List.of(interceptor), List.of(interceptor.streamTracerFactory()), b -> {},
+            () -> breaker.status().state().name(), () -> breaker.status().pressure(), breaker::close);
       }
       case RESILIENCE4J: {
         CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());
@@ -100,9 +137,47 @@ enum Guard {
         SystemRuleManager.loadRules(List.of(rule));
         return new Installed(List.of(new SentinelGrpcServerInterceptor()), () -> "-", () -> {});
       }
+      case NAIVE_HEAP:
+        return Installed.check("naive-heap", new NaiveHeapCheck(HeapMeter.heapUsed(), HeapMeter.heapMax()), () -> {});
+      case SOLR:
+        return Installed.check("solr", new SolrMemoryCheck(HeapMeter.oldGenAfterCollection(), HeapMeter.heapMax()),
+            () -> {});
+      case ELASTICSEARCH:
+        return Installed.check("elasticsearch", new ElasticsearchRealMemoryCheck(HeapMeter.heapUsed(),
+            HeapMeter.heapMax(), HeapMeter.g1() ? ElasticsearchRealMemoryCheck.G1OverLimitStrategy.forThisJvm() : null),
+            () -> {});
+      case PINOT: {
+        PinotHeapMonitor pinot = new PinotHeapMonitor(HeapMeter.heapUsed(), HeapMeter.heapMax(), System::gc);
+        ScheduledExecutorService watcher = daemon("pinot-watcher");
+        watcher.execute(new Runnable() {
+          @Override
+          public void run() {
+            watcher.schedule(this, pinot.cycle(), TimeUnit.MILLISECONDS);
+          }
+        });
+        return Installed.check("pinot", pinot, watcher::shutdownNow);
+      }
+      case OPENSEARCH: {
+        OpenSearchNodeDuress duress = new OpenSearchNodeDuress(HeapMeter.heapUsed(), HeapMeter.heapMax());
+        ScheduledExecutorService sampler = daemon("opensearch-backpressure");
+        sampler.scheduleAtFixedRate(duress::sample, OpenSearchNodeDuress.INTERVAL_MILLIS,
+            OpenSearchNodeDuress.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        return Installed.check("opensearch", duress, sampler::shutdownNow);
+      }
+      case GRPC_LIMITS:
+        return new Installed(List.of(), List.of(), b -> b.maxConcurrentCallsPerConnection(GRPC_LIMITS_MAX_CALLS)
+            .maxInboundMessageSize(GRPC_LIMITS_MAX_MESSAGE), () -> "-", () -> Double.NaN, () -> {});
       default:
         throw new AssertionError(this);
     }
+  }
+
+  private static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static ConfigFile membreakerConfig() {

@@ -12,7 +12,9 @@ import java.util.List;
  * @param criticalSuccess share of CRITICAL calls (payments) that succeeded
  * @param goodput successful calls per second over the run
  * @param shedShare share of all calls refused by the contender's guard
- * @param falseSheds calls refused while the live set was under the warning watermark (0.70)
+ * @param falseSheds calls refused while what the server truly held was under the warning watermark
+ *     (0.70): its bytes at start plus the bytes calls asked it to hold, or its direct memory when
+ *     higher, at the last sample before the refusal ({@link Sample#truth()})
  * @param reactionSeconds from the live set first reaching the open watermark (0.90) to the first
  *     refusal; negative when refusals began before it got there
  * @param backToHealthySeconds from the end of the pressure to the breaker's HEALTHY (membreaker only)
@@ -24,14 +26,15 @@ import java.util.List;
  * @param peakLive the highest live set seen (fraction of the heap)
  * @param peakDirect the highest direct buffer memory seen in the 100 ms samples (fraction of
  *     {@code -XX:MaxDirectMemorySize})
+ * @param peakTruth the highest ground truth seen ({@link Sample#truth()})
  * @param firstShedSeconds when the guard first refused a call, seconds into the scenario
  * @param liveAtFirstShed the live set the server last reported at that moment
  */
 record Measures(String scenario, String contender, boolean survived, Double diedAtSeconds, long outOfMemoryErrors,
     double criticalSuccess, double goodput, double shedShare, long falseSheds, Double reactionSeconds,
     Double backToHealthySeconds, Double fullThroughputSeconds, double p50Millis, double p99Millis,
-    Double samplerCpuPercent, double peakLive, double peakDirect, Double firstShedSeconds, Double liveAtFirstShed, long sent, long ok,
-    long shed, long failed) {
+    Double samplerCpuPercent, double peakLive, double peakDirect, double peakTruth, Double firstShedSeconds,
+    Double liveAtFirstShed, long sent, long ok, long shed, long failed) {
 
   static final double WARNING = 0.70;
   static final double OPEN = 0.90;
@@ -57,6 +60,7 @@ record Measures(String scenario, String contender, boolean survived, Double died
     long oomInProcess = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).oom();
     double peakLive = samples.stream().mapToDouble(Sample::live).max().orElse(0);
     double peakDirect = samples.stream().mapToDouble(Sample::direct).max().orElse(0);
+    double peakTruth = samples.stream().mapToDouble(Sample::truth).max().orElse(0);
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
     Double firstShed = t.firstShedSeconds();
     Double samplerCpu = last == null || last.samplerCpuNanos() == 0 ? null
@@ -68,32 +72,43 @@ record Measures(String scenario, String contender, boolean survived, Double died
         survived ? fullThroughput(scenario, t) : null,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(50) / 1e6,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(99) / 1e6,
-        samplerCpu, peakLive, peakDirect, firstShed == null ? null : round(firstShed),
+        samplerCpu, peakLive, peakDirect, peakTruth, firstShed == null ? null : round(firstShed),
         firstShed == null ? null : round(liveAt(samples, firstShed)), sent, ok, shed, failed);
   }
 
   /** The live set the server last reported at or before {@code at}; 0 before the first report. */
   static double liveAt(List<Sample> samples, double at) {
+    Sample s = sampleAt(samples, at);
+    return s == null ? 0 : s.live();
+  }
+
+  /** The ground truth the server last reported at or before {@code at}; 0 before the first report. */
+  static double truthAt(List<Sample> samples, double at) {
+    Sample s = sampleAt(samples, at);
+    return s == null ? 0 : s.truth();
+  }
+
+  private static Sample sampleAt(List<Sample> samples, double at) {
     int lo = 0;
     int hi = samples.size() - 1;
-    double live = 0;
+    Sample found = null;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       if (samples.get(mid).at() <= at) {
-        live = samples.get(mid).live();
+        found = samples.get(mid);
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    return live;
+    return found;
   }
 
   private static long falseSheds(Timeline t, List<Sample> samples) {
     long n = 0;
     int count = Math.min(t.shedTimes.get(), Timeline.SHED_TIMES);
     for (int i = 0; i < count; i++) {
-      if (liveAt(samples, t.shedAtMillis.get(i) / 1000.0) < WARNING) {
+      if (truthAt(samples, t.shedAtMillis.get(i) / 1000.0) < WARNING) {
         n++;
       }
     }

@@ -18,8 +18,17 @@ import java.util.Locale;
  */
 record Scenario(String name, String summary, int seconds, double pressureEnds, List<Traffic> traffic, List<String> jvmArgs) {
 
-  static final List<String> NAMES =
-      List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct", "slow-reader");
+  static final List<String> NAMES = List.of("surge", "sawtooth", "churn", "leak", "recovery", "direct", "slow-reader",
+      "lru", "humongous", "batch", "surge-silence");
+
+  /**
+   * The scenarios in named parts, each of which runs every contender in under 30 minutes on a
+   * 2-core machine ({@code ./scenarios.sh PART}); together they are {@link #NAMES}.
+   */
+  static final java.util.Map<String, List<String>> PARTS = java.util.Map.of(
+      "surges", List.of("surge", "recovery", "surge-silence"),
+      "retention", List.of("leak", "lru", "batch"),
+      "garbage-and-buffers", List.of("sawtooth", "churn", "humongous", "direct", "slow-reader"));
 
   private static final long MIB = 1 << 20;
   /** How long each call of a surge holds its bytes; the pressure ends this long after its traffic. */
@@ -74,9 +83,53 @@ record Scenario(String name, String summary, int seconds, double pressureEnds, L
             withBaseline(s, Traffic.slowReaders(Rate.between(3, until, 2), 1000, 16 << 10)),
             List.of("-XX:MaxDirectMemorySize=64m"));
       }
+      case "lru": {
+        int s = 32;
+        return new Scenario("lru",
+            "an LRU cache of about 100 MiB (40 % of the heap): 50 quotes/s each caching 128 KiB, evicted"
+                + " 16 s later, so the cache fills and then evicts steadily",
+            s, -1, withBaseline(s, Traffic.heavyQuotes(Rate.between(1, s - 1, 50), MIB / 8, 16_000)), List.of());
+      }
+      case "humongous": {
+        int s = 20;
+        return new Scenario("humongous",
+            "50 reports/s each holding a 4 MiB array (a humongous object on G1) for 200 ms: about 40 MiB"
+                + " live, 200 MiB/s of humongous garbage",
+            s, -1, withBaseline(s, Traffic.heavyReports(Rate.between(2, s - 1, 50), 4 * MIB, 200)), List.of());
+      }
+      case "batch": {
+        int s = 28;
+        return new Scenario("batch",
+            "a batch every 8 s: 90 reports within 1 s, each holding 1 MiB for 3 s (35 % of the heap), then"
+                + " normal load until the next",
+            s, -1, withBaseline(s, Traffic.heavyReports(Rate.bursts(2, s - 2, 8, 90, 1.0), MIB, SURGE_HOLD_MILLIS)),
+            List.of());
+      }
+      case "surge-silence": {
+        int s = 34;
+        int quietFrom = 10;
+        int quietTo = 20;
+        Rate around = t -> t < quietFrom || t >= quietTo ? 1 : 0;
+        return new Scenario("surge-silence",
+            "the recovery surge (140 calls/s holding 1 MiB for 3 s, 3-10 s), then no traffic at all until"
+                + " 20 s, then normal load: recovery is measured from when the traffic returns",
+            s, quietTo, List.of(
+                Traffic.payments(t -> 20 * around.at(t)),
+                Traffic.quotes(t -> 50 * around.at(t)),
+                Traffic.heavyQuotes(Rate.between(3, quietFrom, 70), MIB, SURGE_HOLD_MILLIS),
+                Traffic.heavyReports(Rate.between(3, quietFrom, 70), MIB, SURGE_HOLD_MILLIS)), List.of());
+      }
       default:
-        throw new IllegalArgumentException("no scenario named '" + name + "'; there are " + String.join(", ", NAMES));
+        throw new IllegalArgumentException("no scenario named '" + name + "'; there are " + String.join(", ", NAMES)
+            + ", and the parts " + String.join(", ", new java.util.TreeSet<>(PARTS.keySet())));
     }
+  }
+
+  /** This scenario with one more option for the server JVM (a collector). */
+  Scenario withJvmArg(String option) {
+    List<String> args = new java.util.ArrayList<>(jvmArgs);
+    args.add(option);
+    return new Scenario(name, summary, seconds, pressureEnds, traffic, List.copyOf(args));
   }
 
   private static Scenario surge(int seconds, int from, int to, int peakEach) {

@@ -23,19 +23,33 @@ import picocli.CommandLine.Spec;
 @Command(name = "scenario", mixinStandardHelpOptions = true,
     description = {"Runs a proof scenario against servers protected by each contender, one after another, "
         + "with the same heap and the same load, and writes the report.",
-        "Scenarios: surge, sawtooth, churn, leak, recovery, direct, or all."})
+        "Scenarios: surge, sawtooth, churn, leak, recovery, direct, slow-reader, lru, humongous, batch, surge-silence; "
+            + "the parts surges, retention, garbage-and-buffers; or all."})
 public final class ScenarioCommand implements Callable<Integer> {
 
-  static final List<String> CONTENDERS = List.of("none", "membreaker", "resilience4j", "concurrency-limits", "sentinel");
+  static final List<String> CONTENDERS = List.of("none", "membreaker", "resilience4j", "concurrency-limits", "sentinel",
+      "naive-heap", "solr", "elasticsearch", "pinot", "opensearch", "grpc-limits");
+
+  /** The collectors {@code --collector} takes, and the server JVM option for each. */
+  static final java.util.Map<String, String> COLLECTORS = java.util.Map.of(
+      "g1", "-XX:+UseG1GC", "parallel", "-XX:+UseParallelGC", "serial", "-XX:+UseSerialGC", "zgc", "-XX:+UseZGC",
+      "shenandoah", "-XX:+UseShenandoahGC");
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "surge, sawtooth, churn, leak, recovery, direct, or all")
+  @Parameters(index = "0", paramLabel = "NAME",
+      description = "a scenario (surge, sawtooth, churn, leak, recovery, direct, slow-reader, lru, humongous, batch, "
+          + "surge-silence), a part (surges, retention, garbage-and-buffers), or all")
   String name;
 
   @Option(names = "--contenders", split = ",", paramLabel = "LIST",
-      description = "which to run, in order (default: none,membreaker,resilience4j,concurrency-limits,sentinel)")
+      description = "which to run, in order (default: all of none,membreaker,resilience4j,concurrency-limits,sentinel,"
+          + "naive-heap,solr,elasticsearch,pinot,opensearch,grpc-limits)")
   List<String> contenders = CONTENDERS;
+
+  @Option(names = "--collector", defaultValue = "g1", paramLabel = "GC",
+      description = "each server's collector: g1, parallel, serial, zgc or shenandoah (default: ${DEFAULT-VALUE})")
+  String collector;
 
   @Option(names = "--heap", defaultValue = "256m", description = "each server's heap, -Xmx and -Xms (default: ${DEFAULT-VALUE})")
   String heap;
@@ -57,11 +71,18 @@ public final class ScenarioCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
-    List<String> names = "all".equalsIgnoreCase(name) ? Scenario.NAMES : List.of(name.toLowerCase(Locale.ROOT));
+    String lower = name.toLowerCase(Locale.ROOT);
+    List<String> names = "all".equals(lower) ? Scenario.NAMES
+        : Scenario.PARTS.getOrDefault(lower, List.of(lower));
+    String gcOption = COLLECTORS.get(collector.toLowerCase(Locale.ROOT));
+    if (gcOption == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no collector named '" + collector
+          + "'; there are " + String.join(", ", new java.util.TreeSet<>(COLLECTORS.keySet())));
+    }
     List<Scenario> scenarios = new ArrayList<>();
     for (String n : names) {
       try {
-        scenarios.add(Scenario.named(n, quick));
+        scenarios.add(Scenario.named(n, quick).withJvmArg(gcOption));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -96,7 +117,7 @@ public final class ScenarioCommand implements Callable<Integer> {
     }
     List<Measures> all = results.stream().map(ScenarioRun.Result::measures).toList();
     json.writeValue(out.resolve("results.json").toFile(), all);
-    String environment = ScenarioReport.environment(heap, quick);
+    String environment = ScenarioReport.environment(heap, collector.toLowerCase(Locale.ROOT), quick);
     Files.writeString(out.resolve("results.md"), ScenarioReport.markdown(all, environment), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("report.html"), ScenarioReport.html(results, environment), StandardCharsets.UTF_8);
     for (Scenario scenario : scenarios) { // one page per scenario too, for screenshots

@@ -29,25 +29,26 @@ final class ScenarioReport {
   }
 
   /** Where and how the numbers were taken. */
-  static String environment(String heap, boolean quick) {
-    return String.format(Locale.ROOT, "%s %s, %d CPUs, %s %s; each server -Xmx%s -Xms%s -XX:+ExitOnOutOfMemoryError, G1;%s",
+  static String environment(String heap, String collector, boolean quick) {
+    return String.format(Locale.ROOT, "%s %s, %d CPUs, %s %s; each server -Xmx%s -Xms%s -XX:+ExitOnOutOfMemoryError, %s;%s",
         System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name"), System.getProperty("java.version"), heap, heap,
+        System.getProperty("java.vm.name"), System.getProperty("java.version"), heap, heap, collector,
         quick ? " quick forms" : " full forms");
   }
 
   static String markdown(List<Measures> all, String environment) {
     StringBuilder b = new StringBuilder();
     b.append("| scenario | contender | survived | OOM errors | CRITICAL ok | goodput /s | shed | false sheds "
-        + "| first shed s (live then) | reaction s | to HEALTHY s | to full throughput s | p50 ms | p99 ms | peak live | peak direct | sampler CPU |\n");
-    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| first shed s (live then) | reaction s | to HEALTHY s | to full throughput s | p50 ms | p99 ms | peak live "
+        + "| peak truth | peak direct | sampler CPU |\n");
+    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measures m : all) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %.2f | %.2f | %s |\n",
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %.2f | %.2f | %.2f | %s |\n",
           m.scenario(), m.contender(), m.survived() ? "yes" : "**died at " + m.diedAtSeconds() + " s**",
           m.outOfMemoryErrors(), pct(m.criticalSuccess()), m.goodput(), pct(m.shedShare()), m.falseSheds(),
           firstShed(m),
           num(m.reactionSeconds()), num(m.backToHealthySeconds()), num(m.fullThroughputSeconds()), m.p50Millis(),
-          m.p99Millis(), m.peakLive(), m.peakDirect(), m.samplerCpuPercent() == null ? "-"
+          m.p99Millis(), m.peakLive(), m.peakTruth(), m.peakDirect(), m.samplerCpuPercent() == null ? "-"
               : String.format(Locale.ROOT, "%.2f %%", m.samplerCpuPercent())));
     }
     b.append("\n").append(environment).append("\n");
@@ -64,7 +65,9 @@ final class ScenarioReport {
         + ".legend span{display:inline-block;margin-right:14px;font-size:12px}</style></head><body>");
     b.append("<h1>membreaker proof scenarios</h1><p>").append(esc(environment)).append("</p>");
     b.append(htmlTable(results.stream().map(ScenarioRun.Result::measures).toList()));
-    b.append("<p class=\"legend\"><span style=\"color:#1565c0\">&#9632; live set after GC</span>"
+    b.append("<p class=\"legend\"><span style=\"color:#000\">&#9632; truth: held on purpose</span>"
+        + "<span style=\"color:#e65100\">&#9632; the guard's own reading</span>"
+        + "<span style=\"color:#1565c0\">&#9632; live set after GC (membreaker's estimate, read in every server)</span>"
         + "<span style=\"color:#9e9e9e\">&#9632; raw heap used (highest per 100 ms)</span><span style=\"color:#6a1b9a\">&#9632; direct memory</span>"
         + "<span>- - watermarks 0.70 / 0.80 / 0.90</span><span>band: breaker state ");
     STATE_COLORS.forEach((state, color) -> b.append("<span style=\"background:").append(color).append("\">").append(state).append("</span>"));
@@ -90,14 +93,14 @@ final class ScenarioReport {
   private static String htmlTable(List<Measures> all) {
     StringBuilder b = new StringBuilder("<table><tr><th>scenario</th><th>contender</th><th>survived</th><th>OOM</th>"
         + "<th>CRITICAL ok</th><th>goodput/s</th><th>shed</th><th>false sheds</th><th>first shed s (live)</th><th>reaction s</th><th>to HEALTHY s</th>"
-        + "<th>to full s</th><th>p50 ms</th><th>p99 ms</th><th>peak live</th><th>peak direct</th><th>sampler CPU</th></tr>");
+        + "<th>to full s</th><th>p50 ms</th><th>p99 ms</th><th>peak live</th><th>peak truth</th><th>peak direct</th><th>sampler CPU</th></tr>");
     for (Measures m : all) {
       b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td>"
-              + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
+              + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
           esc(m.scenario()), esc(m.contender()), m.survived() ? "yes" : "<b>died " + m.diedAtSeconds() + " s</b>",
           m.outOfMemoryErrors(), pct(m.criticalSuccess()), m.goodput(), pct(m.shedShare()), m.falseSheds(), firstShed(m),
           num(m.reactionSeconds()), num(m.backToHealthySeconds()), num(m.fullThroughputSeconds()), m.p50Millis(),
-          m.p99Millis(), m.peakLive(), m.peakDirect(), m.samplerCpuPercent() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", m.samplerCpuPercent())));
+          m.p99Millis(), m.peakLive(), m.peakTruth(), m.peakDirect(), m.samplerCpuPercent() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", m.samplerCpuPercent())));
     }
     return b.append("</table>").toString();
   }
@@ -147,6 +150,10 @@ final class ScenarioReport {
       b.append(polyline(samples, seconds, Sample::direct, "#6a1b9a"));
     }
     b.append(polyline(samples, seconds, Sample::live, "#1565c0"));
+    if (samples.stream().anyMatch(s -> s.reading() >= 0)) {
+      b.append(polyline(samples.stream().filter(s -> s.reading() >= 0).toList(), seconds, Sample::reading, "#e65100"));
+    }
+    b.append(polyline(samples, seconds, Sample::retained, "#000"));
     if (!r.measures().survived()) {
       double at = x(r.measures().diedAtSeconds(), seconds);
       b.append(line(at, 10, at, H - 20, "#c62828", false)).append(String.format(Locale.ROOT,

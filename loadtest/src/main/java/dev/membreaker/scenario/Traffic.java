@@ -30,15 +30,24 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
 
   /** Payments (CRITICAL), no memory held. */
   static Traffic payments(double perSecond, double from, double to) {
+    return payments(Rate.between(from, to, perSecond));
+  }
+
+  /** Payments (CRITICAL) at a rate that varies, no memory held. */
+  static Traffic payments(Rate rate) {
     return new Traffic("Pay", cast(PaymentServiceGrpc.getPayMethod()),
-        PayRequest.newBuilder().setAccount("acct-1").setAmountCents(1250).build(), new Metadata(),
-        Rate.between(from, to, perSecond), true, true);
+        PayRequest.newBuilder().setAccount("acct-1").setAmountCents(1250).build(), new Metadata(), rate, true, true);
   }
 
   /** Quotes (DEFAULT), no memory held. */
   static Traffic quotes(double perSecond, double from, double to) {
+    return quotes(Rate.between(from, to, perSecond));
+  }
+
+  /** Quotes (DEFAULT) at a rate that varies, no memory held. */
+  static Traffic quotes(Rate rate) {
     return new Traffic("Quote", cast(PaymentServiceGrpc.getQuoteMethod()),
-        QuoteRequest.newBuilder().setPair("EURUSD").build(), new Metadata(), Rate.between(from, to, perSecond), true, false);
+        QuoteRequest.newBuilder().setPair("EURUSD").build(), new Metadata(), rate, true, false);
   }
 
   /** Quotes (DEFAULT) that each make the server hold {@code bytes} for {@code millis}. */

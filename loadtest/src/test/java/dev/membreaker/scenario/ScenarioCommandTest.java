@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.membreaker.cli.CliRunner;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,10 @@ class ScenarioCommandTest {
     assertThat(contender[0]).isEqualTo("2");
     assertThat(contender[2]).contains("no contender named 'hystrix'");
 
+    String[] gc = CliRunner.run("scenario", "surge", "--collector", "cms", "-o", out.toString());
+    assertThat(gc[0]).isEqualTo("2");
+    assertThat(gc[2]).contains("no collector named 'cms'; there are g1, parallel, serial, shenandoah, zgc");
+
     String[] jar = CliRunner.run("scenario", "surge", "--server-jar", out.resolve("nope.jar").toString(), "-o", out.toString());
     assertThat(jar[0]).isEqualTo("2");
     assertThat(jar[2]).contains("no contender server jar at").contains("nope.jar");
@@ -35,6 +40,18 @@ class ScenarioCommandTest {
         assertThat(s.seconds()).as(name).isBetween(10, 60);
         assertThat(s.traffic()).as(name).anyMatch(Traffic::critical).anyMatch(t -> !t.baseline());
       }
+    }
+  }
+
+  @Test
+  void thePartsTogetherAreEveryScenarioOnce() {
+    List<String> inParts = new java.util.ArrayList<>();
+    Scenario.PARTS.values().forEach(inParts::addAll);
+    assertThat(inParts).containsExactlyInAnyOrderElementsOf(Scenario.NAMES);
+    for (List<String> part : Scenario.PARTS.values()) { // each part runs every contender in under 30 minutes
+      int seconds = part.stream().mapToInt(n -> Scenario.named(n, false).seconds()).sum();
+      int perRunOverhead = 6; // a server JVM's start and stop, measured at 4 to 5 s
+      assertThat((seconds + perRunOverhead * part.size()) * ScenarioCommand.CONTENDERS.size()).isLessThan(30 * 60);
     }
   }
 }
