@@ -72,7 +72,7 @@ public final class ContenderServer {
     chain.add(probe.inner()); // ServerInterceptors.intercept: the first given runs last, next to the handler
     chain.addAll(installed.interceptors());
     chain.add(probe.outer());
-    PaymentServiceImpl payments = new PaymentServiceImpl(maxRetain, 60_000, timer);
+    PaymentServiceImpl payments = new PaymentServiceImpl(maxRetain, 60_000, timer, heapFootprint());
     ServerServiceDefinition service = ServerInterceptors.intercept(payments, chain);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .addService(service)
@@ -107,7 +107,7 @@ public final class ContenderServer {
           (System.nanoTime() - started) / 1_000_000, l.pressure(), h.pressure(),
           Math.max(h.pressure(), peak.takeFraction()), d.pressure(), d.used(),
           guardState.state().get(), probe.started.sum(), probe.admitted.sum(), probe.shed.sum(), oom.errors.sum(),
-          cpuNanos(threads, samplerThreads), (double) (baseLive + payments.heldBytes()) / heapMax,
+          cpuNanos(threads, samplerThreads), (double) (baseLive + payments.heldFootprint()) / heapMax,
           finiteOr(guardState.reading().getAsDouble(), -1));
       out.flush();
     }, 100, 100, TimeUnit.MILLISECONDS);
@@ -124,12 +124,27 @@ public final class ContenderServer {
 
   /**
    * What the server holds before it serves: heap used right after a full collection, taken the
-   * same way before every contender's guard is installed. With the bytes calls ask it to hold, it
-   * is the ground truth the scenarios judge refusals against.
+   * same way before every contender's guard is installed. With what the bytes calls ask it to hold
+   * take of the heap ({@link #heapFootprint()}), it is the ground truth the scenarios judge
+   * refusals against.
    */
   private static long baseLive() {
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * What an array of {@code length} bytes takes of this heap: its bytes and a 16-byte header,
+   * rounded up to whole regions on G1 when it is humongous (half a region or more), as G1 stores
+   * it. So the ground truth is the heap the held bytes occupy: a 1 MiB array takes 2 MiB of a
+   * 256 MiB G1 heap, whose regions are 1 MiB.
+   */
+  static java.util.function.LongUnaryOperator heapFootprint() {
+    if (!dev.membreaker.contenders.peers.HeapMeter.g1()) {
+      return length -> length + 16;
+    }
+    long region = dev.membreaker.contenders.peers.HeapMeter.g1RegionSize();
+    return length -> length + 16 >= region / 2 ? (length + 16 + region - 1) / region * region : length + 16;
   }
 
   private static double finiteOr(double v, double otherwise) {

@@ -31,15 +31,32 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
   private final Map<Long, byte[]> held = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong heldBytes = new AtomicLong();
+  private final AtomicLong heldFootprint = new AtomicLong();
+  private final java.util.function.LongUnaryOperator footprint;
 
   public PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer) {
+    this(maxRetainBytes, maxRetainMillis, timer, length -> length);
+  }
+
+  /**
+   * With {@code footprint}: what a held array of a given length takes of the heap, for {@link
+   * #heldFootprint()} (on G1 an array of half a region or more takes whole regions).
+   */
+  public PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer,
+      java.util.function.LongUnaryOperator footprint) {
     this.maxRetainBytes = maxRetainBytes;
     this.maxRetainMillis = maxRetainMillis;
     this.timer = timer;
+    this.footprint = footprint;
   }
 
   public long heldBytes() {
     return heldBytes.get();
+  }
+
+  /** What the held arrays take of the heap, as the footprint function given at construction counts it. */
+  public long heldFootprint() {
+    return heldFootprint.get();
   }
 
   /** Holds the requested bytes; false (and the call failed) if the request asks too much. */
@@ -62,12 +79,15 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
       block[i] = 1;
     }
     long id = ids.incrementAndGet();
+    long taken = footprint.applyAsLong(block.length);
     held.put(id, block);
     heldBytes.addAndGet(block.length);
+    heldFootprint.addAndGet(taken);
     timer.schedule(() -> {
       byte[] gone = held.remove(id);
       if (gone != null) {
         heldBytes.addAndGet(-gone.length);
+        heldFootprint.addAndGet(-taken);
       }
     }, r.getMillis(), TimeUnit.MILLISECONDS);
     return true;

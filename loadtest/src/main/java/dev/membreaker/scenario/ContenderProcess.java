@@ -33,6 +33,8 @@ final class ContenderProcess implements AutoCloseable {
   private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
   private volatile long originNanos = System.nanoTime();
   private volatile long exitedNanos = -1;
+  /** Sample lines that could not be read. */
+  volatile int malformedSamples;
 
   private ContenderProcess(Process process, Path log) {
     this.process = process;
@@ -63,8 +65,16 @@ final class ContenderProcess implements AutoCloseable {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("sample ")) {
-          samples.add(Sample.parse((System.nanoTime() - originNanos) / 1e9, JSON.readTree(line.substring(7))));
-          continue;
+          try {
+            samples.add(Sample.parse((System.nanoTime() - originNanos) / 1e9, JSON.readTree(line.substring(7))));
+            continue;
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // A sample line the server's other output ran into: this sample is lost, the rest are
+            // not (until 2026-11-30 one such line ended the reading, and the server, its output no
+            // longer read, blocked on its next write).
+            out.println("[scenario] unreadable sample line (" + e.getOriginalMessage() + "): " + line);
+            malformedSamples++;
+          }
         }
         out.println(line);
         Matcher m = READY.matcher(line);

@@ -37,7 +37,7 @@ public final class ScenarioCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME",
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
       description = "a scenario (surge, sawtooth, churn, leak, recovery, direct, slow-reader, lru, humongous, batch, "
           + "surge-silence), a part (surges, retention, garbage-and-buffers), or all")
   String name;
@@ -64,6 +64,11 @@ public final class ScenarioCommand implements Callable<Integer> {
       description = "a membreaker YAML file for the membreaker contender (default: its embedded defaults)")
   Path membreakerConfig;
 
+  @Option(names = "--report-from", split = ",", paramLabel = "DIR",
+      description = "run nothing: write one report (results.md with the verdicts) from the results.json of these"
+          + " earlier runs' directories, in order, to -o")
+  List<Path> reportFrom;
+
   @Option(names = "--server-jar", description = "the contender servers' jar (default: contenders/target/membreaker-contenders.jar "
       + "next to this jar's module, or under the current directory)")
   Path serverJar;
@@ -71,6 +76,12 @@ public final class ScenarioCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
+    if (reportFrom != null) {
+      return reportFromEarlierRuns(stdout);
+    }
+    if (name == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a scenario, a part, or all");
+    }
     String lower = name.toLowerCase(Locale.ROOT);
     List<String> names = "all".equals(lower) ? Scenario.NAMES
         : Scenario.PARTS.getOrDefault(lower, List.of(lower));
@@ -128,6 +139,25 @@ public final class ScenarioCommand implements Callable<Integer> {
     stdout.println();
     stdout.print(ScenarioReport.markdown(all, environment));
     stdout.println("report: " + out.resolve("report.html"));
+    return 0;
+  }
+
+  private int reportFromEarlierRuns(PrintWriter stdout) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Measures> all = new ArrayList<>();
+    for (Path dir : reportFrom) {
+      Path file = dir.resolve("results.json");
+      if (!Files.isRegularFile(file)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no results.json in " + dir);
+      }
+      all.addAll(List.of(json.readValue(file.toFile(), Measures[].class)));
+    }
+    Files.createDirectories(out);
+    String environment = ScenarioReport.environment(heap, collector.toLowerCase(Locale.ROOT), quick)
+        + " (from " + reportFrom.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")";
+    String markdown = ScenarioReport.markdown(all, environment);
+    Files.writeString(out.resolve("results.md"), markdown, StandardCharsets.UTF_8);
+    stdout.print(markdown);
     return 0;
   }
 

@@ -52,6 +52,7 @@ final class ScenarioReport {
               : String.format(Locale.ROOT, "%.2f %%", m.samplerCpuPercent())));
     }
     b.append("\n").append(environment).append("\n");
+    b.append(Verdicts.markdown(all));
     return b.toString();
   }
 
