@@ -1,16 +1,12 @@
 package dev.membreaker.demo;
 
+import dev.membreaker.Membreaker;
 import dev.membreaker.admin.AdminToken;
-import dev.membreaker.admin.BreakerAdminService;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.config.ConfigException;
 import dev.membreaker.config.ConfigFile;
-import dev.membreaker.config.ConfigWatcher;
-import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.grpc.MethodPriorities;
-import dev.membreaker.orca.OrcaPressureReporter;
 import dev.membreaker.policy.Priority;
-import dev.membreaker.telemetry.BreakerTelemetry;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -133,40 +129,6 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       out.println("membreaker-demo: --orca reports the interceptor's call rates; it needs the breaker, so not with --unprotected");
       return 2;
     }
-    ConfigFile config = ConfigFile.defaults();
-    if (configFile != null) {
-      try {
-        config = ConfigFile.parse(configFile.toString(), java.nio.file.Files.readString(configFile));
-      } catch (ConfigException e) {
-        out.println("membreaker-demo: " + e.getMessage());
-        return 2;
-      }
-    }
-    MemoryBreaker breaker = MemoryBreaker.builder().config(config.breaker()).cohorts(config.cohorts().profiles()).build();
-    ConfigWatcher watcher = null;
-    if (configFile != null) {
-      try {
-        watcher = ConfigWatcher.start(configFile, breaker, Duration.ofSeconds(1),
-            applied -> out.println(Instant.now() + " membreaker config reloaded from " + configFile));
-      } catch (ConfigException e) {
-        out.println("membreaker-demo: " + e.getMessage());
-        return 2;
-      }
-      config = watcher.current();
-    }
-    breaker.start();
-    MethodPriorities.Builder priorities = paymentPriorities().defaultPriority(config.interceptor().defaultPriority());
-    config.interceptor().priorities().forEach(priorities::put);
-    MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
-        .priorities(priorities.build())
-        .priorityHeader(config.interceptor().priorityHeader())
-        .allowPriorityRaise(config.interceptor().allowPriorityRaise())
-        .maxConcurrentCalls(config.interceptor().maxConcurrentCalls())
-        .maxRequestBytes(config.interceptor().maxRequestBytes())
-        .pushback(config.interceptor().pushback())
-        .cohortHeader(config.cohorts().header())
-        .build();
-
     OpenTelemetrySdk otel;
     try {
       otel = openTelemetry();
@@ -174,7 +136,34 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
       out.println("membreaker-demo: " + e.getMessage());
       return 2;
     }
-    BreakerTelemetry telemetry = BreakerTelemetry.install(breaker, otel, interceptor);
+    Membreaker.Builder setup = (configFile != null ? Membreaker.fromFile(configFile) : Membreaker.withDefaults())
+        .priorities(paymentPriorities())
+        .openTelemetry(otel)
+        .reload(Duration.ofSeconds(1), applied -> out.println(Instant.now() + " membreaker config reloaded from " + configFile));
+    if (!orca) {
+      setup.withoutExtensions(); // ORCA reports only when asked for
+    }
+    if (insecureLocalDev) {
+      setup.adminInsecureLocalDev(true);
+    }
+    if (adminHost != null) {
+      setup.adminHost(adminHost);
+    }
+    if (adminPort != null) {
+      setup.adminPort(adminPort);
+    }
+    Membreaker membreaker;
+    try {
+      if (adminTokenFile != null) {
+        setup.adminToken(AdminToken.fromFile(adminTokenFile));
+      }
+      membreaker = setup.start();
+    } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) { // ConfigException is one
+      out.println("membreaker-demo: " + e.getMessage());
+      otel.close();
+      return 2;
+    }
+    MemoryBreaker breaker = membreaker.breaker();
 
     HealthStatusManager health = new HealthStatusManager();
     PaymentServiceImpl payments = new PaymentServiceImpl(maxRetainBytes, maxRetainMillis, timer);
@@ -186,48 +175,22 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     if (!unprotected) {
-      sb.addStreamTracerFactory(interceptor.streamTracerFactory()).intercept(interceptor);
-    }
-    OrcaPressureReporter orcaReporter = null;
-    if (orca) {
-      orcaReporter = OrcaPressureReporter.builder(breaker, interceptor).build().start();
-      // Intercepted last, so it runs first: calls the breaker sheds carry the report too.
-      sb.addService(orcaReporter.oobService()).intercept(orcaReporter.serverInterceptor());
+      membreaker.attach(sb);
     }
     Server server;
     try {
       server = listen(sb, "service", host, port, "--host/--port");
     } catch (BindFailure e) {
       out.println("membreaker-demo: " + e.getMessage());
+      membreaker.close();
+      otel.close();
       return 2;
     }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("membreaker.demo.v1.PaymentService", ServingStatus.SERVING);
-
-    ConfigFile.AdminSettings adminSettings = config.admin();
-    Path tokenFile = adminTokenFile != null ? adminTokenFile
-        : adminSettings.tokenFile() != null ? Path.of(adminSettings.tokenFile()) : null;
-    AdminToken token = tokenFile != null ? AdminToken.fromFile(tokenFile) : AdminToken.fromEnvironment(adminSettings.tokenEnv());
-    String adminBind = adminHost != null ? adminHost : adminSettings.host();
-    int adminBindPort = adminPort != null ? adminPort : adminSettings.port();
-    Server admin;
-    try {
-      admin = listen(NettyServerBuilder.forAddress(new InetSocketAddress(adminBind, adminBindPort))
-          .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).token(token)
-              .allowInsecureLocalDev(insecureLocalDev || adminSettings.insecureLocalDev())
-              .watchBuffer(adminSettings.watchBuffer()).build())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .addService(health.getHealthService()),
-          "admin", adminBind, adminBindPort, "--admin-host/--admin-port (or the file's admin.host/admin.port)");
-    } catch (BindFailure e) {
-      out.println("membreaker-demo: " + e.getMessage());
-      server.shutdownNow();
-      return 2;
-    }
-
     out.printf("membreaker-demo listening: service %s:%d%s%s, admin %s:%d (%s), metrics %s%n",
-        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", orca ? " (ORCA load reports)" : "", adminBind, admin.getPort(),
-        token.configured() ? "token required for changes" : insecureLocalDev ? "insecure local dev" : "read-only: no token",
+        host, server.getPort(), unprotected ? " (UNPROTECTED)" : "", orca ? " (ORCA load reports)" : "", membreaker.adminHost(),
+        membreaker.adminPort(), membreaker.adminAccess(),
         metricsPort < 0 ? "off" : "http://" + metricsBind() + ":" + boundMetricsPort + "/metrics");
     out.printf("heap max %d MiB; breaker %s%n", Runtime.getRuntime().maxMemory() >> 20, breaker.config());
     out.flush();
@@ -236,20 +199,11 @@ public final class DemoServer implements java.util.concurrent.Callable<Integer> 
     out.println(Instant.now() + " membreaker-demo stopping: draining in-flight calls for up to " + graceSeconds + " s");
     health.enterTerminalState();
     server.shutdown();
-    admin.shutdown();
     if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
       server.shutdownNow();
     }
-    admin.awaitTermination(2, TimeUnit.SECONDS);
-    if (watcher != null) {
-      watcher.close();
-    }
-    if (orcaReporter != null) {
-      orcaReporter.close();
-    }
-    telemetry.close();
+    membreaker.close();
     otel.close();
-    breaker.close();
     timer.shutdownNow();
     out.println(Instant.now() + " membreaker-demo stopped");
     out.flush();

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class Gate {
 
   private static final Pattern GATE =
-      Pattern.compile("\\s*([a-z_]+(?:\\d+(?:\\.\\d+)?)?)\\s*(<=|>=|<|>)\\s*([0-9.]+)\\s*(ms|s|us|µs)?\\s*");
+      Pattern.compile("\\s*([a-z_]+(?:\\d+(?:\\.\\d+)?)?)\\s*(<=|>=|<|>)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zµ]+)?\\s*");
 
   final String text;
   private final String metric;
@@ -33,12 +33,30 @@ final class Gate {
     }
     String unit = m.group(4);
     double v = Double.parseDouble(m.group(3));
-    if (unit != null) {
-      v *= unit.equals("s") ? 1e9 : unit.equals("ms") ? 1e6 : 1e3;
-    }
     Gate g = new Gate(text.trim(), m.group(1), m.group(2), v);
     g.known();
+    if (g.isTime()) {
+      if (unit == null) {
+        throw new LoadException(2, "--assert '" + text + "': " + m.group(1) + " is a time; give its unit, e.g. '"
+            + m.group(1) + m.group(2) + m.group(3) + "ms' (ns, us, ms or s)");
+      }
+      double scale = switch (unit) {
+        case "ns" -> 1;
+        case "us", "µs" -> 1e3;
+        case "ms" -> 1e6;
+        case "s" -> 1e9;
+        default -> throw new LoadException(2, "--assert '" + text + "': unknown unit " + unit + " (ns, us, ms or s)");
+      };
+      return new Gate(g.text, g.metric, g.op, v * scale);
+    }
+    if (unit != null) {
+      throw new LoadException(2, "--assert '" + text + "': " + m.group(1) + " is not a time; write it without a unit");
+    }
     return g;
+  }
+
+  private boolean isTime() {
+    return metric.matches("(ok_)?p\\d+(\\.\\d+)?") || metric.equals("average") || metric.equals("slowest");
   }
 
   private void known() {
@@ -75,8 +93,7 @@ final class Gate {
 
   String describe(Results r) {
     double v = value(r);
-    boolean time = metric.contains("p") && !metric.equals("rps") || metric.equals("average") || metric.equals("slowest");
     return String.format(Locale.ROOT, "%s: %s (%s)", holds(r) ? "passed" : "FAILED", text,
-        time ? Reports.time((long) v) : String.format(Locale.ROOT, "%.4g", v));
+        isTime() ? Reports.time((long) v) : String.format(Locale.ROOT, "%.4g", v));
   }
 }

@@ -164,6 +164,12 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       description = "a pass/fail gate, e.g. 'p99<200ms', 'ok_p99<50ms', 'error_rate<0.01', 'rps>=500'; exit code 1 if one fails")
   List<String> gates = new ArrayList<>();
 
+  @Option(names = "--name", description = "a name for the run, in the JSON report (as ghz's --name)")
+  String name;
+
+  @Option(names = "--tags", paramLabel = "JSON", description = "string tags for the JSON report, e.g. '{\"env\":\"ci\"}' (as ghz's --tags)")
+  String tags;
+
   @Option(names = "--admin", paramLabel = "HOST:PORT",
       description = "the target's membreaker admin service: report the breaker's transitions during the run")
   String admin;
@@ -183,6 +189,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     if (!latencyFrom.equals("intended") && !latencyFrom.equals("send")) {
       throw new LoadException(2, "--latency-from must be intended or send, was '" + latencyFrom + "'");
     }
+    parsedTags(); // refused before the run, not after it
     List<Gate> parsedGates = new ArrayList<>();
     for (String g : gates) {
       parsedGates.add(Gate.parse(g));
@@ -228,13 +235,14 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
           .withConcurrencySchedule(concurrencySchedule.equals("const") ? RateSchedule.constant(0)
               : RateSchedule.of("--concurrency", concurrencySchedule, 0, concurrencyStart, concurrencyEnd == 0 ? concurrency : concurrencyEnd,
                   concurrencyStep, concurrencyStepDuration.toNanos() / 1e9))
-          .run(new Results(skipFirst, format.equals("csv") || format.equals("html")), spec.commandLine().getErr());
+          .run(new Results(skipFirst, format.equals("csv") || format.equals("html"), format.equals("json")),
+              spec.commandLine().getErr());
       } finally {
         if (watch != null) {
           watch.close();
         }
       }
-      String report = format.equals("json") ? Reports.json(results, call)
+      String report = format.equals("json") ? Reports.json(results, ghzOptions(results, n, meta))
           : format.equals("csv") ? Reports.csv(results)
           : format.equals("html") ? HtmlReport.render(results, call, watch == null ? List.of() : watch.transitions(results.startNanos))
           : Reports.summary(results);
@@ -263,6 +271,50 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /** The run's settings as ghz reports them, and why it ended: its -n calls made, else its time up. */
+  private GhzOptions ghzOptions(Results results, long n, String meta) {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode dataJson = null;
+    Map<String, String> metaMap = null;
+    try { // as ghz, which reports what parses and leaves out what does not
+      String d = data != null ? data : dataFile != null && !dataFile.equals("-") ? Files.readString(Path.of(dataFile)) : null;
+      if (d != null) {
+        dataJson = json.readTree(d);
+      }
+    } catch (IOException e) {
+      dataJson = null;
+    }
+    try {
+      if (meta != null) {
+        metaMap = json.readValue(meta, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      }
+    } catch (IOException e) {
+      metaMap = null;
+    }
+    Map<String, String> tagMap = parsedTags();
+    boolean allMade = n > 0 && results.count() + results.skipped.get() >= n;
+    List<String> paths = importPaths.stream().map(Path::toString).toList();
+    return new GhzOptions(target, proto == null ? null : proto.toString(), protoset == null ? null : protoset.toString(),
+        paths, call, cacert == null ? null : cacert.toString(), cert == null ? null : cert.toString(),
+        key == null ? null : key.toString(), false, skipFirst, cname, authority, cacert == null && cert == null, n,
+        concurrency, (long) rps, connections, duration, timeout, connectTimeout, keepalive, dataJson, metaMap,
+        Runtime.getRuntime().availableProcessors(), name, tagMap, allMade ? GhzOptions.NORMAL : GhzOptions.TIMEOUT);
+  }
+
+  /** {@code --tags} as a map, or null; anything but a JSON object of strings is refused. */
+  private Map<String, String> parsedTags() {
+    if (tags == null) {
+      return null;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(tags,
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      throw new LoadException(2, "--tags must be a JSON object of strings, e.g. '{\"env\":\"ci\"}': "
+          + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -84,31 +83,111 @@ final class Reports {
     return String.format(Locale.ROOT, "%.2f µs", nanos / 1e3);
   }
 
-  /** ghz's JSON fields (times in nanoseconds), plus okLatencyDistribution. */
-  static String json(Results r, String call) {
+  /** ghz's percentages for {@code latencyDistribution}. */
+  private static final int[] GHZ_PERCENTAGES = {10, 25, 50, 75, 90, 95, 99};
+
+  /**
+   * The report as ghz v0.121.0 writes it ({@code runner/reporter.go}): the same fields, names and
+   * types (durations in nanoseconds, dates in RFC 3339), the statistics over OK calls where ghz
+   * takes them from OK calls, and one {@code details} entry per call. What membreaker adds is under
+   * {@code membreaker}, a name ghz does not use.
+   */
+  static String json(Results r, GhzOptions options) {
     ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode o = m.createObjectNode();
-    o.put("date", Instant.now().toString());
-    o.putObject("options").put("call", call);
+    o.put("date", java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    if (options.name() != null) {
+      o.put("name", options.name());
+    }
+    o.put("endReason", options.endReason());
+    o.set("options", options.toJson(m));
     o.put("count", r.count());
     o.put("total", r.totalNanos());
-    o.put("average", (long) r.all.getMean());
-    o.put("fastest", r.count() == 0 ? 0 : r.all.getMinValue());
-    o.put("slowest", r.all.getMaxValue());
+    o.put("average", r.count() == 0 ? 0 : (long) r.all.getMean());
+    long[] ok = okLatencies(r);
+    o.put("fastest", ok.length == 0 ? 0 : ok[0]);
+    o.put("slowest", ok.length == 0 ? 0 : ok[ok.length - 1]);
     o.put("rps", r.rps());
-    o.set("latencyDistribution", latencies(m, r.all));
-    o.set("okLatencyDistribution", latencies(m, r.ok));
-    ObjectNode codes = o.putObject("statusCodeDistribution");
-    r.codeCounts().forEach(codes::put);
     ObjectNode errors = o.putObject("errorDistribution");
-    for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : r.errors.entrySet()) {
+    for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : new java.util.TreeMap<>(r.errors).entrySet()) {
       errors.put(e.getKey(), e.getValue().sum());
     }
+    ObjectNode codes = o.putObject("statusCodeDistribution");
+    r.codeCounts().forEach(codes::put);
+    o.set("latencyDistribution", ok.length == 0 ? m.nullNode() : ghzLatencies(m, ok));
+    o.set("histogram", ok.length == 0 ? m.nullNode() : ghzHistogram(m, ok));
+    if (r.details.isEmpty()) {
+      o.set("details", m.nullNode()); // as ghz, whose empty slice is null
+    } else {
+      ArrayNode details = o.putArray("details");
+      for (Results.Detail d : r.details) {
+        details.addObject().put("timestamp", d.start().toString()).put("latency", d.latencyNanos())
+            .put("error", d.error()).put("status", d.status());
+      }
+    }
+    if (options.tags() != null) {
+      o.set("tags", m.valueToTree(options.tags()));
+    }
+    ObjectNode extra = o.putObject("membreaker");
+    extra.set("latencyDistributionAllCalls", latencies(m, r.all));
+    extra.put("skipped", r.skipped.get());
+    extra.put("detailsDropped", Math.max(0, r.count() - r.details.size()));
     try {
       return m.writeValueAsString(o);
     } catch (Exception e) {
       throw new LoadException(2, "can't write JSON: " + e.getMessage());
     }
+  }
+
+  /** The latencies of OK calls, sorted, from the details (as ghz takes them). */
+  private static long[] okLatencies(Results r) {
+    return r.details.stream().filter(d -> d.error().isEmpty()).mapToLong(Results.Detail::latencyNanos).sorted().toArray();
+  }
+
+  /** ghz's percentiles: the value at rank floor(p × n), one lower when that is a whole number. */
+  private static ArrayNode ghzLatencies(ObjectMapper m, long[] sorted) {
+    ArrayNode a = m.createArrayNode();
+    for (int p : GHZ_PERCENTAGES) {
+      double ip = p / 100.0 * sorted.length;
+      int di = (int) ip;
+      if (ip == di) {
+        di--;
+      }
+      a.addObject().put("percentage", p).put("latency", sorted[Math.max(0, di)]);
+    }
+    return a;
+  }
+
+  /** ghz's histogram: 11 marks from fastest to slowest (seconds), each counting the OK calls up to it. */
+  private static ArrayNode ghzHistogram(ObjectMapper m, long[] sorted) {
+    int bc = 10;
+    double fastest = sorted[0] / 1e9;
+    double slowest = sorted[sorted.length - 1] / 1e9;
+    double[] marks = new double[bc + 1];
+    double step = (slowest - fastest) / bc;
+    for (int i = 0; i < bc; i++) {
+      marks[i] = fastest + step * i;
+    }
+    marks[bc] = slowest;
+    long[] counts = new long[bc + 1];
+    int bi = 0;
+    for (int i = 0; i < sorted.length; ) {
+      if (sorted[i] / 1e9 <= marks[bi]) {
+        counts[bi]++;
+        i++;
+      } else if (bi < bc) {
+        bi++;
+      } else {
+        counts[bc]++; // rounding: the slowest belongs in the last bucket
+        i++;
+      }
+    }
+    ArrayNode a = m.createArrayNode();
+    for (int i = 0; i <= bc; i++) {
+      a.addObject().put("mark", marks[i]).put("count", counts[i]).put("frequency", (double) counts[i] / sorted.length);
+    }
+    return a;
   }
 
   private static ArrayNode latencies(ObjectMapper m, Histogram h) {
@@ -132,7 +211,7 @@ final class Reports {
       b.append(c.request()).append(',')
           .append(String.format(Locale.ROOT, "%.3f", start / 1e6)).append(',')
           .append(String.format(Locale.ROOT, "%.3f", c.latencyNanos() / 1e6)).append(',')
-          .append(c.code()).append(',')
+          .append(GhzNames.of(c.code())).append(',')
           .append('"').append(c.error().replace("\"", "\"\"")).append('"').append('\n');
     }
     return b.toString();

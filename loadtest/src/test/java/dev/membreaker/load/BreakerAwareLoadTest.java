@@ -92,7 +92,7 @@ class BreakerAwareLoadTest {
       String report = out.toString();
       System.out.println(report.substring(report.indexOf("Status code")));
       assertThat(exit).isZero();
-      assertThat(report).contains("[RESOURCE_EXHAUSTED]\t100 responses");
+      assertThat(report).contains("[ResourceExhausted]\t100 responses");
       assertThat(report).contains("Breaker (--admin):").containsPattern("First shed:\\tafter \\d")
           .contains("-> OPEN (PRESSURE)").contains("-> HALF_OPEN (OPEN_TIME_ELAPSED)").contains("-> HEALTHY (RECOVERED)")
           .contains("Time in OPEN:").containsPattern("Back to HEALTHY:\\tafter \\d");

@@ -51,21 +51,98 @@ class LoadCommandTest {
   }
 
 
+  /** ghz's grpc-go status names. */
+  private static final java.util.Set<String> GHZ_CODES = java.util.Set.of("OK", "Canceled", "Unknown", "InvalidArgument",
+      "DeadlineExceeded", "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted", "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated");
+
   @Test
-  void jsonReportHasGhzFieldsAndCountsEveryCall() throws Exception {
-    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "-d", "{\"service\":\"\"}",
-        "-c", "4", "-n", "200", "-O", "json");
+  void jsonReportHasEveryFieldGhzWritesWithGhzsNamesAndTypes() throws Exception {
+    // half the calls ask health about a service it does not know: NotFound
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check",
+        "-d", "[{\"service\":\"\"},{\"service\":\"no.such.Service-{{.RequestNumber}}\"}]",
+        "-m", "{\"x-worker\":\"w\"}", "-c", "4", "-n", "200", "-O", "json", "--name", "ci-run", "--tags", "{\"env\":\"ci\"}");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     JsonNode json = new ObjectMapper().readTree(r[1]);
+
+    // the report (runner/reporter.go, Report, at ghz v0.121.0)
+    assertThat(json.get("name").isTextual()).isTrue();
+    assertThat(json.get("endReason").asText()).isEqualTo("normal");
+    assertThat(json.get("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)");
+    for (String duration : new String[] {"total", "average", "fastest", "slowest"}) {
+      assertThat(json.get(duration).isIntegralNumber()).as(duration + " in nanoseconds").isTrue();
+    }
     assertThat(json.get("count").asLong()).isEqualTo(200);
-    assertThat(json.get("total").asLong()).isPositive();
-    assertThat(json.get("average").asLong()).isPositive();
-    assertThat(json.get("fastest").asLong()).isLessThanOrEqualTo(json.get("slowest").asLong());
-    assertThat(json.get("rps").asDouble()).isPositive();
-    assertThat(json.get("statusCodeDistribution").get("OK").asLong()).isEqualTo(200);
-    assertThat(json.get("latencyDistribution")).hasSize(8);
-    assertThat(json.get("latencyDistribution").get(2).get("percentage").asDouble()).isEqualTo(50.0);
-    assertThat(json.get("okLatencyDistribution")).hasSize(8);
+    assertThat(json.get("rps").isFloatingPointNumber()).isTrue();
+    assertThat(json.get("fastest").asLong()).isPositive().isLessThanOrEqualTo(json.get("slowest").asLong());
+    assertThat(json.get("tags").get("env").asText()).isEqualTo("ci");
+
+    JsonNode codes = json.get("statusCodeDistribution");
+    assertThat(iterable(codes.fieldNames())).containsExactlyInAnyOrder("OK", "NotFound").allMatch(GHZ_CODES::contains);
+    assertThat(codes.get("OK").asLong()).isEqualTo(100);
+    JsonNode errors = json.get("errorDistribution");
+    assertThat(errors.isObject()).isTrue();
+    assertThat(iterable(errors.fieldNames())).as("one error for the 100 that differ only in a number")
+        .containsExactly("rpc error: code = NotFound desc = unknown service no.such.Service-#");
+
+    JsonNode latencies = json.get("latencyDistribution");
+    assertThat(latencies).hasSize(7);
+    assertThat(latencies.findValues("percentage")).extracting(JsonNode::asInt).containsExactly(10, 25, 50, 75, 90, 95, 99);
+    assertThat(latencies).allMatch(l -> l.get("percentage").isInt() && l.get("latency").isIntegralNumber());
+
+    JsonNode histogram = json.get("histogram");
+    assertThat(histogram).hasSize(11);
+    assertThat(histogram).allMatch(b -> b.get("mark").isFloatingPointNumber() && b.get("count").isIntegralNumber()
+        && b.get("frequency").isFloatingPointNumber());
+    assertThat(histogram.findValues("count").stream().mapToLong(JsonNode::asLong).sum())
+        .as("the histogram is of OK calls").isEqualTo(100);
+
+    JsonNode details = json.get("details");
+    assertThat(details).hasSize(200);
+    assertThat(details).allMatch(d -> d.get("timestamp").isTextual() && d.get("latency").isIntegralNumber()
+        && d.get("error").isTextual() && GHZ_CODES.contains(d.get("status").asText()));
+    assertThat(details).anyMatch(d -> d.get("status").asText().equals("NotFound")
+        && d.get("error").asText().startsWith("rpc error: code = NotFound desc = unknown service no.such.Service-"));
+    assertThat(details).anyMatch(d -> d.get("status").asText().equals("OK") && d.get("error").asText().isEmpty());
+
+    // the options (runner/reporter.go, Options)
+    JsonNode o = json.get("options");
+    assertThat(o.get("host").asText()).isEqualTo(target);
+    assertThat(o.get("call").asText()).isEqualTo("grpc.health.v1.Health/Check");
+    assertThat(o.get("insecure").isBoolean()).isTrue();
+    assertThat(o.get("binary").isBoolean()).isTrue();
+    assertThat(o.get("CPUs").isInt()).isTrue();
+    assertThat(o.get("total").asLong()).isEqualTo(200);
+    assertThat(o.get("concurrency").asLong()).isEqualTo(4);
+    assertThat(o.get("connections").asLong()).isEqualTo(1);
+    assertThat(o.get("timeout").isIntegralNumber()).as("a duration, in nanoseconds").isTrue();
+    assertThat(o.get("dial-timeout").asLong()).isEqualTo(10_000_000_000L);
+    assertThat(o.get("data").isArray()).isTrue();
+    assertThat(o.get("metadata").get("x-worker").asText()).isEqualTo("w");
+    assertThat(o.get("name").asText()).isEqualTo("ci-run");
+    assertThat(o.has("qps")).as("omitted when zero, as ghz's omitempty").isFalse();
+
+    // membreaker's own, under a name ghz does not use
+    assertThat(json.get("membreaker").get("latencyDistributionAllCalls")).hasSize(8);
+    assertThat(iterable(json.fieldNames())).containsExactlyInAnyOrder("date", "name", "endReason", "options", "count",
+        "total", "average", "fastest", "slowest", "rps", "errorDistribution", "statusCodeDistribution",
+        "latencyDistribution", "histogram", "details", "tags", "membreaker");
+  }
+
+  @Test
+  void aTimedRunEndsForTheTimeoutAsGhzSays() throws Exception {
+    String[] r = run("load", target, "--call", "grpc.health.v1.Health/Check", "--rps", "50", "-z", "500ms", "-O", "json");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(new ObjectMapper().readTree(r[1]).get("endReason").asText()).isEqualTo("timeout");
+    String[] badTags = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--tags", "[1]");
+    assertThat(badTags[0]).isEqualTo("2");
+    assertThat(badTags[2]).contains("--tags must be a JSON object of strings");
+  }
+
+  private static java.util.List<String> iterable(java.util.Iterator<String> it) {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    it.forEachRemaining(all::add);
+    return all;
   }
 
   @Test
@@ -74,8 +151,10 @@ class LoadCommandTest {
     String[] r = run("load", target, "--call", "grpc.health.v1.Health.Check", "-d",
         "[{\"service\":\"\"},{\"service\":\"no.such.Service-{{.RequestNumber}}\"}]", "-c", "2", "-n", "10");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    assertThat(r[1]).contains("Count:\t10").contains("[OK]\t5 responses").contains("[NOT_FOUND]\t5 responses")
-        .contains("Latency distribution (OK calls only)").contains("no.such.Service-");
+    assertThat(r[1]).contains("Count:\t10").contains("[OK]\t5 responses").contains("[NotFound]\t5 responses")
+        .contains("Latency distribution (OK calls only)")
+        .as("five messages that differ only in a number are one error")
+        .contains("[5]\trpc error: code = NotFound desc = unknown service no.such.Service-#");
   }
 
   @Test
@@ -149,6 +228,14 @@ class LoadCommandTest {
     String[] bad = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--assert", "p99 about 5");
     assertThat(bad[0]).isEqualTo("2");
     assertThat(bad[2]).contains("is not METRIC<VALUE");
+    String[] bare = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--assert", "p99<200");
+    assertThat(bare[0]).as("a time without its unit is refused, not read as nanoseconds").isEqualTo("2");
+    assertThat(bare[2]).contains("p99 is a time; give its unit, e.g. 'p99<200ms'");
+    String[] unitOnRate = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--assert", "rps>=5ms");
+    assertThat(unitOnRate[0]).isEqualTo("2");
+    assertThat(unitOnRate[2]).contains("rps is not a time");
+    String[] nanos = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "5", "--assert", "ok_p50<60000000000ns");
+    assertThat(nanos[0]).as(nanos[2]).isEqualTo("0");
   }
 
   @Test
@@ -161,7 +248,7 @@ class LoadCommandTest {
     assertThat(lines.get(0)).isEqualTo("request,start (ms),duration (ms),status,error");
     assertThat(lines).hasSize(1 + 37);
     assertThat(lines.get(1)).startsWith("0,").contains(",OK,");
-    assertThat(lines.get(2)).startsWith("1,").contains(",NOT_FOUND,");
+    assertThat(lines.get(2)).startsWith("1,").contains(",NotFound,");
     java.nio.file.Files.delete(file);
   }
 
@@ -182,7 +269,7 @@ class LoadCommandTest {
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     String html = java.nio.file.Files.readString(file);
     assertThat(html).startsWith("<!DOCTYPE html>").contains("id=\"histogram\"").contains("id=\"latency-over-time\"")
-        .contains("id=\"codes-over-time\"").contains("class=\"bar\"").contains("class=\"line\"").contains("NOT_FOUND")
+        .contains("id=\"codes-over-time\"").contains("class=\"bar\"").contains("class=\"line\"").contains("NotFound")
         .doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("href=");
     java.nio.file.Files.delete(file);
   }
