@@ -57,6 +57,16 @@ record Grade(
   }
 
   /**
+   * Whether the live set's upper bound says memory is refilling: at or above {@code watermark} of
+   * its limit. Never where reaching the limit brings a marking collection by itself (Parallel,
+   * Serial: {@link LiveSetEvidence#fullUpperBringsAnchor()}): there the upper bound swings up to
+   * its limit between full collections on garbage alone, and the anchors measure a refill.
+   */
+  boolean upperRefilling(double watermark) {
+    return upperPressure() >= watermark && !(liveSet != null && liveSet.fullUpperBringsAnchor());
+  }
+
+  /**
    * What the latest measurement of the live set found, in bytes: the anchor where the source gives
    * evidence, else its reading; -1 when the live set is not read.
    */

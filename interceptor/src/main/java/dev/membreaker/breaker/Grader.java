@@ -181,11 +181,15 @@ final class Grader {
    * Whether a shedding level that the live set calls for rests on bytes no collection has shown
    * to be live: promoted since the anchor, in a JVM whose anchors have found most promoted bytes
    * dead (or have not yet said). Not when the anchor itself calls for shedding, nor when the upper
-   * bound is at the open watermark: then exhaustion is imminent whatever is live, and there is no
-   * time to confirm. Nor when no confirmation can answer soon for a level that sheds: this JVM
-   * cannot confirm ({@code -XX:+DisableExplicitGC}), or the last one was too recent, unless anchors
-   * have shown most promoted bytes to die (a WARNING, which sheds nothing, always waits); then the estimate alone decides, as it would without evidence, so a
-   * surge is never missed for want of a confirmation (and promoted garbage may be shed for).
+   * bound is at the open watermark of a heap that is nearly full (G1): then exhaustion is imminent
+   * whatever is live, and there is no time to confirm. Where the upper bound's limit is a
+   * generation that collects when it fills (Parallel, Serial), reaching it brings the measurement
+   * instead, so the level waits for it. Nor when no confirmation can answer soon for a level that
+   * sheds: this JVM cannot confirm ({@code -XX:+DisableExplicitGC}), or the last one was too
+   * recent and no collection comes by itself, unless anchors have shown most promoted bytes to
+   * die (a WARNING, which sheds nothing, always waits); then the estimate alone decides, as it
+   * would without evidence, so a surge is never missed for want of a confirmation (and promoted
+   * garbage may be shed for).
    */
   private static boolean needsConfirmation(
       BreakerConfig config, SignalReading live, LiveSetEvidence e, BreakerState level) {
@@ -193,12 +197,13 @@ final class Grader {
     double upperPressure = e.upperPressure(live.limit());
     boolean retentionRegime = e.deadShare() >= 0 && e.deadShare() < 0.5;
     boolean garbageRegime = e.deadShare() >= 0.5;
+    boolean anchorComes = e.fullUpperBringsAnchor();
     return confirmable(config, e)
         // Acting without a confirmation protects against a missed surge: only shedding needs it.
-        && (e.confirmationAvailable() || garbageRegime || level == WARNING)
+        && (e.confirmationAvailable() || anchorComes || garbageRegime || level == WARNING)
         && e.unconfirmed(live.used(), live.limit())
         && anchorPressure < config.degraded()
-        && upperPressure < config.open()
+        && (upperPressure < config.open() || anchorComes)
         && !retentionRegime;
   }
 

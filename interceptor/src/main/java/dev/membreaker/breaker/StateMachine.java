@@ -23,7 +23,9 @@ import java.time.Instant;
  * <p>OPEN for memory (a level, not the outcome breaker) ends when memory says so, not on a timer:
  * as soon as the recover condition holds on readings taken since OPEN began, or when its open time
  * is up and memory is under the warning watermark; either way with the live set's upper bound
- * under the warning watermark too (HALF_OPEN would relapse on it at once). A live set no
+ * under the warning watermark too (HALF_OPEN would relapse on it at once; not with Parallel and
+ * Serial, whose upper bound fills to a full collection on garbage alone: {@link
+ * Grade#upperRefilling})). A live set no
  * collection has measured since OPEN began ({@link Grade#liveKnown()} false) says nothing, so it
  * neither ends OPEN nor lets HALF_OPEN close; the engine asks for refreshing collections
  * meanwhile. OPEN for the outcome breaker lasts its open time.
@@ -132,15 +134,15 @@ final class StateMachine {
           if (timeUp) {
             step = move(config, now, wallNow, HALF_OPEN, Cause.OPEN_TIME_ELAPSED, grade, false);
           }
-        } else if (recovered && grade.upperPressure() < config.warning()) {
+        } else if (recovered && !grade.upperRefilling(config.warning())) {
           step = move(config, now, wallNow, HALF_OPEN, Cause.RECOVERED, grade, false);
         } else if (timeUp && grade.liveKnown() && level.severity() < WARNING.severity()
-            && grade.upperPressure() < config.warning()) {
+            && !grade.upperRefilling(config.warning())) {
           step = move(config, now, wallNow, HALF_OPEN, Cause.OPEN_TIME_ELAPSED, grade, false);
         }
         break;
       case HALF_OPEN:
-        boolean refilling = openForMemory && grade.upperPressure() >= config.warning();
+        boolean refilling = openForMemory && grade.upperRefilling(config.warning());
         if (level.severity() >= DEGRADED.severity() || outcomeVerdict != null || refilling) {
           openDurationNanos = Math.min(config.openMax().toNanos(), openDurationNanos * 2);
           step = move(config, now, wallNow, OPEN, Cause.RELAPSE, grade, outcomeVerdict == null);

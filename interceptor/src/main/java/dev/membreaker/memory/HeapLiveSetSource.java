@@ -76,12 +76,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private final boolean explicitGcDisabled;
   private final boolean explicitGcConcurrent;
   private final AtomicBoolean confirming = new AtomicBoolean();
+  private final DeadShare deadShare; // guarded by this
 
   // guarded by this
   private long upper = -1;
   private long anchor;
   private long anchorEpoch;
-  private double deadShare = -1;
   private long notifications;
   private long notificationsAtLastPoll = -1;
   private long oldAtLastPoll = -1;
@@ -100,6 +100,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   HeapLiveSetSource(Ticker ticker) {
     this.ticker = ticker;
     this.maxHeap = Runtime.getRuntime().maxMemory();
+    this.deadShare = new DeadShare(maxHeap);
     this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
     this.collector = Collector.detect(collectors);
     MemoryPoolMXBean old = null;
@@ -179,7 +180,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     if (anchorEpoch == 0) {
       return upper;
     }
-    double g = deadShare < 0 ? 0 : deadShare;
+    double g = Math.max(0, deadShare.value());
     long unknown = Math.max(0, upper - anchor);
     return anchor + Math.round((1 - g) * unknown);
   }
@@ -281,25 +282,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * Takes {@code live} as the new anchor and learns from it how much of what was promoted since
-   * the previous one died. An anchor well below the previous one means memory the previous anchor
-   * held was released: that counts as died (the surge is over; what grows next is not to be trusted
-   * as retained until an anchor says so). Only a twentieth of the heap promoted or more teaches
-   * anything, with 2 % of slack, since anchors wobble with what is in flight. The share falls at
-   * once when an anchor shows retention and rises by halves, so one garbage-heavy cycle does not
-   * hide the next surge.
+   * Takes {@code live} as the new anchor, and lets {@link DeadShare} learn from it how much of
+   * what was promoted since the previous one died.
    */
   private void newAnchor(long live, long upperBefore) {
-    long promoted = Math.max(0, upperBefore - anchor);
-    long released = Math.max(0, anchor - live);
-    long slack = maxHeap / 50; // anchors wobble by a few percent with what is in flight
-    if (released > slack) {
-      deadShare = deadShare < 0 ? 1 : 0.5 * deadShare + 0.5;
-    } else if (promoted > maxHeap / 20) { // too little promoted says nothing either way
-      double survived = Math.max(0, Math.min(1, (double) (live - anchor - slack) / promoted));
-      double died = 1 - survived;
-      deadShare = deadShare < 0 || died < deadShare ? died : 0.5 * deadShare + 0.5 * died;
-    }
+    deadShare.learn(anchor, live, upperBefore, anchorEpoch == 0);
     if (confirmationPending) {
       confirmationPending = false;
       LOG.log(System.Logger.Level.INFO, String.format(
@@ -317,7 +304,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, Math.max(0, upper), upperLimit, anchor, anchorEpoch, deadShare,
+    return new LiveSetEvidence(collector, Math.max(0, upper), upperLimit, anchor, anchorEpoch, deadShare.value(),
         confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()),
         explicitGcConcurrent);
   }

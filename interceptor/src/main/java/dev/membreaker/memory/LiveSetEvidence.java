@@ -48,6 +48,19 @@ public record LiveSetEvidence(
     return limit <= 0 ? 0 : (double) upper / limit;
   }
 
+  /**
+   * Whether the upper bound reaching its limit brings a marking collection by itself: with
+   * Parallel and Serial the old generation has a fixed share of the heap, and a young collection
+   * that cannot promote into it runs a full one at once, whose figure is an anchor. There the
+   * upper bound climbs to its limit whenever promoted garbage fills the old generation between
+   * full collections, which a healthy server does many times a minute, and the full collection
+   * that follows says what was live. With G1 the limit is the heap's own: an upper bound near it
+   * means the heap itself is nearly full.
+   */
+  public boolean fullUpperBringsAnchor() {
+    return collector == Collector.PARALLEL || collector == Collector.SERIAL;
+  }
+
   /** Whether some promoted bytes have unknown liveness: the estimate exceeds the anchor. */
   public boolean unconfirmed(long estimate, long limit) {
     return anchorEpoch == 0 || estimate - anchor > limit / 50;

@@ -2,6 +2,7 @@ package dev.membreaker.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.membreaker.memory.Collector;
 import dev.membreaker.memory.Dimension;
 import dev.membreaker.policy.Decision;
 import dev.membreaker.policy.Priority;
@@ -173,6 +174,70 @@ class LiveSetConfirmationTest {
     live.young(0.91, 0.91);
     sample();
     assertThat(state()).isEqualTo(BreakerState.OPEN);
+  }
+
+  @Test
+  void onParallelAnUpperBoundAtTheOldGenerationsLimitWaitsForTheFullCollectionItBrings() {
+    // Watermarks under the old generation's share of the heap (0.7), so that promoted bytes alone
+    // can call for OPEN; no confirmation may start (the last one was too recent).
+    BreakerConfig low = Harness.crisp().warning(0.40).degraded(0.50).open(0.60).recover(0.35).build();
+    for (Collector collector : List.of(Collector.PARALLEL, Collector.SERIAL, Collector.G1)) {
+      FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).collector(collector).upperLimit(0.70)
+          .confirmationsTooSoon();
+      MemoryBreaker b = MemoryBreaker.builder().config(low).sources(List.of(source, direct)).ticker(ticker)
+          .listenerExecutor(Runnable::run).build();
+      source.anchor(0.20);
+      ticker.advance(low.sampleInterval());
+      b.evaluateNow();
+      source.young(0.69, 0.69); // the old generation full of bytes of unknown liveness
+      ticker.advance(low.sampleInterval());
+      b.evaluateNow();
+      if (collector == Collector.G1) {
+        // (With G1 the upper limit is the heap's; set to 0.7 here only to keep the two alike.)
+        assertThat(b.status().state()).as("G1: the heap is nearly full, no time to confirm")
+            .isEqualTo(BreakerState.OPEN);
+      } else {
+        assertThat(b.status().state()).as("%s: the full collection that comes says what is live", collector)
+            .isEqualTo(BreakerState.HEALTHY);
+        source.anchor(0.21); // the full collection: garbage
+        ticker.advance(low.sampleInterval());
+        b.evaluateNow();
+        assertThat(b.status().state()).isEqualTo(BreakerState.HEALTHY);
+        source.young(0.69, 0.69);
+        ticker.advance(low.sampleInterval());
+        b.evaluateNow();
+        source.anchor(0.58); // this time it was live: shed at once
+        ticker.advance(low.sampleInterval());
+        b.evaluateNow();
+        assertThat(b.status().state()).as("%s", collector).isEqualTo(BreakerState.DEGRADED);
+        assertThat(b.recentTransitions()).hasSize(1);
+      }
+      b.close();
+    }
+  }
+
+  @Test
+  void onParallelTheOldGenerationFillingWithGarbageNeitherHoldsOpenNorRelapsesHalfOpen() {
+    live.collector(Collector.PARALLEL).upperLimit(0.70);
+    live.anchor(0.95);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.OPEN);
+    live.confirmAs(0.30);
+    live.young(0.69, 0.30); // promoted since the anchor: the old generation is full of it
+    for (int i = 0; i < 10; i++) {
+      sample();
+    }
+    assertThat(state()).as("with G1 this upper bound holds OPEN; here a full collection measures it")
+        .isEqualTo(BreakerState.HALF_OPEN);
+    for (int i = 0; i < 3; i++) { // full collections, each followed by the old generation refilling
+      live.anchor(0.30);
+      sample();
+      live.young(0.69, 0.30);
+      sample();
+    }
+    assertThat(state()).isEqualTo(BreakerState.HEALTHY);
+    assertThat(breaker.recentTransitions()).extracting(TransitionEvent::to)
+        .containsExactly(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.HEALTHY);
   }
 
   @Test

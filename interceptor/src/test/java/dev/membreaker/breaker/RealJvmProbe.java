@@ -87,6 +87,9 @@ public final class RealJvmProbe {
     });
     watcher.setDaemon(true);
     watcher.start();
+    if (Boolean.getBoolean("probe.trace")) {
+      trace(breaker, max);
+    }
 
     boolean oom = false;
     boolean opened = false;
@@ -160,6 +163,34 @@ public final class RealJvmProbe {
         maxLive[0], maxAnchor[0], maxUpper[0], minLiveLate[0], liveAtOpen, retainedBytes >> 20,
         confirmations(breaker), collector(), names.length() == 0 ? "-" : names);
     System.out.flush();
+  }
+
+  /**
+   * With {@code -Dprobe.trace=true}, a line every 100 ms with the state and the evidence, for
+   * reading what the breaker saw when a case fails.
+   */
+  private static void trace(MemoryBreaker breaker, long max) {
+    long start = System.nanoTime();
+    Thread tracer = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        BreakerStatus s = breaker.status();
+        dev.membreaker.memory.LiveSetEvidence ev = s.liveSet();
+        dev.membreaker.signal.SignalReading live = s.signal(dev.membreaker.memory.Dimension.HEAP_LIVE);
+        System.out.printf("TRACE %6.2f %-9s live=%.3f smoothed=%.3f upper=%.3f anchor=%.3f anchors=%d"
+                + " dead=%.2f confirmations=%d%n",
+            (System.nanoTime() - start) / 1e9, s.state(), live.pressure(), live.smoothedPressure(),
+            ev == null ? -1 : (double) ev.upper() / max, ev == null ? -1 : (double) ev.anchor() / max,
+            ev == null ? -1 : ev.anchorEpoch(), ev == null ? -1 : ev.deadShare(),
+            ev == null ? -1 : ev.confirmations());
+        try {
+          Thread.sleep(100); // trace cadence
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    tracer.setDaemon(true);
+    tracer.start();
   }
 
   private static long confirmations(MemoryBreaker breaker) {

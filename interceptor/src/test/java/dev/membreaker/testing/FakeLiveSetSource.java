@@ -16,6 +16,7 @@ import java.util.List;
 public final class FakeLiveSetSource implements LiveSetSource {
 
   private final long limit;
+  private long upperLimit;
   private long upper;
   private long anchor;
   private long estimate;
@@ -24,12 +25,14 @@ public final class FakeLiveSetSource implements LiveSetSource {
   private double deadShare = -1;
   private boolean canConfirm = true;
   private boolean available = true;
+  private boolean tooSoon;
   private Collector collector = Collector.OTHER;
   private final List<String> requests = new ArrayList<>();
 
   /** A live set of a {@code limit}-byte heap, at 0 with no anchor yet. */
   public FakeLiveSetSource(long limit) {
     this.limit = limit;
+    this.upperLimit = limit;
   }
 
   /** A young collection: the upper bound and the estimate move, the anchor does not. */
@@ -66,6 +69,21 @@ public final class FakeLiveSetSource implements LiveSetSource {
     return this;
   }
 
+  /**
+   * The most the upper bound can hold, as a share of the heap: the old and survivor spaces' size
+   * with Parallel and Serial (about 0.7), the heap's with others (the default, 1).
+   */
+  public synchronized FakeLiveSetSource upperLimit(double share) {
+    upperLimit = Math.round(share * limit);
+    return this;
+  }
+
+  /** As when the last confirmation was too recent: the evidence says none may start now. */
+  public synchronized FakeLiveSetSource confirmationsTooSoon() {
+    tooSoon = true;
+    return this;
+  }
+
   /** As under {@code -XX:+DisableExplicitGC}: every request answers DISABLED. */
   public synchronized FakeLiveSetSource cannotConfirm() {
     canConfirm = false;
@@ -89,7 +107,8 @@ public final class FakeLiveSetSource implements LiveSetSource {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, upper, limit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm, canConfirm, false);
+    return new LiveSetEvidence(collector, upper, upperLimit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm,
+        canConfirm && !tooSoon, false);
   }
 
   @Override
