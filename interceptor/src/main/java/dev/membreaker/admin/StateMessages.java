@@ -52,6 +52,7 @@ final class StateMessages {
       b.setLiveSet(dev.membreaker.admin.v1.LiveSet.newBuilder()
           .setCollector(e.collector().displayName())
           .setUpperBytes(e.upper())
+          .setUnseenBytes(e.unseen())
           .setUpperLimitBytes(e.upperLimit())
           .setConcurrentConfirmation(e.concurrentConfirmation())
           .setAnchorBytes(e.anchor())

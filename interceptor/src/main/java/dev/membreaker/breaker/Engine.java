@@ -125,8 +125,10 @@ final class Engine {
    * Asks the live set for a confirming collection when a level the live set called for was held
    * back for want of one, and for a refresh when the breaker is not HEALTHY and its anchor is older
    * than {@link #STALE_ANCHOR_NANOS}: after a surge, with little allocated, no collection comes by
-   * itself, and leaving OPEN or HALF_OPEN needs a figure measured since OPEN began. The source
-   * paces both; asking costs nothing when it declines.
+   * itself, and leaving OPEN or HALF_OPEN needs a figure measured since OPEN began. An OPEN held
+   * for want of a confirmation, or bytes allocated straight into the old generation that reach the
+   * warning watermark, ask for an urgent one. The source paces all three; asking costs
+   * nothing when it declines.
    */
   private void confirmIfNeeded(long now, BreakerConfig config, Judgement judged, List<Judgement> cohortJudgements) {
     if (liveSet == null || judged.grade().liveSet() == null
@@ -137,11 +139,18 @@ final class Engine {
     // needs a fresh figure just the same.
     boolean shedding = judged.state() != BreakerState.HEALTHY;
     boolean confirm = judged.grade().confirmLiveSet();
+    boolean urgent = judged.grade().confirmUrgently();
     for (Judgement c : cohortJudgements) {
       shedding |= c.state() != BreakerState.HEALTHY;
       confirm |= c.grade().confirmLiveSet();
+      urgent |= c.grade().confirmUrgently();
     }
-    if (confirm && !shedding) {
+    if (urgent) {
+      // An OPEN held for want of a measurement, or bytes no collection has seen at the warning
+      // watermark: the usual pacing (up to 2 s while shedding, 30 s while not) is longer than a
+      // steep surge takes to fill the heap.
+      liveSet.urgentConfirmation("the heap fills faster than the usual pacing measures");
+    } else if (confirm && !shedding) {
       liveSet.requestConfirmation("a level rests on promoted bytes of unknown liveness");
     } else if (shedding && (confirm || now - anchorAt >= STALE_ANCHOR_NANOS)) {
       // Paced as refreshes: a back-off grown while the pressure lasted must not delay recovery.

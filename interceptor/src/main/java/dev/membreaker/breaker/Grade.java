@@ -19,6 +19,10 @@ import java.util.List;
  *     gives evidence, else its collection count (0 when it is not read)
  * @param confirmLiveSet whether a shedding level was held at WARNING because it rested on
  *     unconfirmed live-set bytes: a confirming collection should measure them
+ * @param confirmUrgently whether a measurement should come now, not when its usual pacing allows:
+ *     the level held was OPEN (the estimate's growth or projection says the heap fills within the
+ *     open horizon), or bytes allocated straight into the old generation, which no collection has
+ *     seen, have taken the heap to the warning watermark
  * @param liveSet what the live-set estimate rests on, or null where its source gives no evidence
  * @param liveKnown false when the live set is read but its latest figure is older than the floor
  *     the state machine gave (no collection has measured it since): then nothing can be concluded
@@ -35,6 +39,7 @@ record Grade(
     boolean recovered,
     long liveEpoch,
     boolean confirmLiveSet,
+    boolean confirmUrgently,
     LiveSetEvidence liveSet,
     boolean liveKnown,
     boolean liveFresh) {
@@ -90,5 +95,6 @@ record Grade(
   }
 
   /** The grade before any sample: nothing read yet. */
-  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, null, true, false);
+  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, false, null, true,
+      false);
 }

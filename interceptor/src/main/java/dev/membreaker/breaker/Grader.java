@@ -118,6 +118,7 @@ final class Grader {
       exhaustionOpenRun = 0;
     }
     boolean confirm = false;
+    boolean urgent = false;
     boolean growthCalls = why == Cause.GROWTH || why == Cause.EXHAUSTION_PROJECTION;
     if (growthCalls && level.severity() > WARNING.severity() && liveFresh && evidence != null
         && evidence.collector().everyCycleAnchors() && live.pressure() < config.warning()) {
@@ -139,6 +140,7 @@ final class Grader {
         // actions, such as cache trims, garbage must not start); another dimension's own level
         // stands, and is the one named.
         confirm = true;
+        urgent = level == OPEN;
         level = levelOf(config, otherPressure);
         why = level == HEALTHY ? null : Cause.PRESSURE;
         if (level != HEALTHY) {
@@ -146,6 +148,14 @@ final class Grader {
           driving = otherDriving;
         }
       }
+    }
+    if (live != null && live.available() && evidence != null && confirmable(config, evidence)
+        && evidence.unseen() > live.limit() / 50
+        && evidence.upperWithUnseenPressure(live.limit()) >= config.warning()) {
+      // Bytes allocated straight into the old generation (humongous request buffers) have taken
+      // the heap to the warning watermark with no collection to say whether they live, and none
+      // comes by itself while they fill it: measure now.
+      urgent = true;
     }
     if (used != null && used.available() && used.pressure() >= config.emergency()) {
       if (emergencyStartEpoch < 0) {
@@ -173,7 +183,7 @@ final class Grader {
       driving = Dimension.HEAP_LIVE;
     }
     return new Grade(level, why, pressure, driving, Collections.unmodifiableList(watched),
-        belowRecover >= config.recoverSamples(), liveEpoch, confirm, evidence,
+        belowRecover >= config.recoverSamples(), liveEpoch, confirm, urgent, evidence,
         !liveStale || (evidence != null && !confirmable(config, evidence)), liveFresh);
   }
 

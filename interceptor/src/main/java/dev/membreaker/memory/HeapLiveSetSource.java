@@ -44,7 +44,10 @@ import javax.management.openmbean.CompositeData;
  * their verdicts do not change, and never closer than 100 times the last one's pause (so they take
  * at most 1 % of the time). Refreshes ({@link #refresh}), asked for while the breaker sheds so that
  * it recovers when memory does, are paced apart: at most one every 500 ms and never closer than 50
- * times the last pause, without back-off. Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
+ * times the last pause, without back-off. Urgent confirmations ({@link #urgentConfirmation}), asked
+ * for when the estimate projects the heap full and only a measurement can say whether that is
+ * garbage, are paced closer still: at most one every 100 ms and never closer than 10 times the last
+ * pause (nor further apart than 2 s). Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
  * -XX:+ExplicitGCInvokesConcurrent} a confirmation starts a concurrent cycle, whose Remark drop or
  * mixed collections become the anchor.
  *
@@ -63,6 +66,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * its length. The breaker sheds meanwhile, so a larger share of time paused is the lesser cost.
    */
   private static final long MAX_REFRESH_INTERVAL = 2_000_000_000L;
+  /** Urgent confirmations come no closer than this, and than 10 times the last pause. */
+  private static final long MIN_URGENT_INTERVAL = 100_000_000L;
+
+  /** How a request is paced: which of the three spacings applies. */
+  private enum Pacing { CONFIRM, REFRESH, URGENT }
 
   private final Ticker ticker;
   private final Collector collector;
@@ -85,14 +93,19 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private long notifications;
   private long notificationsAtLastPoll = -1;
   private long oldAtLastPoll = -1;
+  private long survivorsAfterCollection; // heap pools other than eden and old, after the latest one
+  private long oldAfterCollection = -1; // the old pool after the latest collection (or Remark)
+  private long unseen; // old bytes allocated since then, straight into it
   private long confirmations;
   private long lastConfirmationPause;
   private long lastConfirmationEnd;
   private long confirmInterval = MIN_CONFIRM_INTERVAL;
   private boolean confirmationPending;
-  private boolean refreshing;
+  private Pacing pendingPacing = Pacing.CONFIRM;
+  private long urgentBackOff; // grows while urgent confirmations' verdicts do not change
   private String confirmationReason = "";
   private double upperBeforeConfirmation;
+  private long unseenBeforeConfirmation;
 
   private volatile long epoch;
   private volatile Runnable callback = () -> {};
@@ -165,7 +178,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @Override
   public MemoryReading read() {
-    pollForRemarkDrop();
+    pollOldGeneration();
     synchronized (this) {
       if (upper < 0) {
         upper = pooledCollectionUsage(); // no collection seen yet: the pools' own figures
@@ -186,23 +199,33 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * G1's Remark frees old regions that hold nothing live and updates the pool's usage without a
+   * Reads the old generation between collections, for two things no notification tells.
+   *
+   * <p>Objects allocated straight into it, {@link LiveSetEvidence#unseen() unseen} by any
+   * collection: G1's humongous objects (half a region or more: a 1 MiB request buffer in a heap
+   * under 4 GiB) and, with Parallel and Serial, objects too large for the young generation. Like
+   * eden's, they are not counted in the upper bound (a young collection reclaims those that died,
+   * and that is most), but unlike eden's they do not bring a collection when they fill the heap: a
+   * surge of them filled a 256 MiB heap from 0.47 to 0.97 in a second with no collection at all.
+   * The breaker measures them when they reach a watermark (an urgent confirmation).
+   *
+   * <p>G1's Remark frees old regions that hold nothing live and updates the pool's usage without a
    * notification: a drop of the old pool's usage with no notification since the previous read is
    * that, and the new figure is a lower upper bound. Not an anchor: the regions it keeps still
    * hold garbage, as those a mixed collection keeps do, and learning from them would read the
    * garbage left behind as retained.
    */
-  private void pollForRemarkDrop() {
-    if (collector != Collector.G1 || oldPool == null) {
+  private void pollOldGeneration() {
+    if (oldPool == null) {
       return;
     }
     long old = oldPool.getUsage().getUsed();
     synchronized (this) {
-      if (notifications == notificationsAtLastPoll && oldAtLastPoll >= 0
+      if (collector == Collector.G1 && notifications == notificationsAtLastPoll && oldAtLastPoll >= 0
           && old < oldAtLastPoll - maxHeap / 100) {
-        long survivors = Math.max(0, upper - oldAtLastPoll);
         long upperBefore = upper;
-        upper = old + survivors;
+        upper = Math.min(upper, old + survivorsAfterCollection);
+        oldAfterCollection = Math.min(oldAfterCollection, old);
         if (confirmationPending && explicitGcConcurrent) {
           // Under -XX:+ExplicitGCInvokesConcurrent a confirmation starts a concurrent cycle, which
           // brings no "end of major GC": its Remark is the verdict. An upper figure (the regions
@@ -211,6 +234,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
           epoch++;
         }
       }
+      unseen = oldAfterCollection < 0 ? 0 : Math.max(0, old - oldAfterCollection);
       notificationsAtLastPoll = notifications;
       oldAtLastPoll = old;
     }
@@ -257,6 +281,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     String name = info.getGcName();
     boolean marked = "end of major GC".equals(info.getGcAction())
         || name.equals("ZGC Cycles") || name.equals("ZGC Major Cycles") || name.equals("Shenandoah Cycles");
+    MemoryUsage oldAfter = oldPool == null ? null : after.get(oldPool.getName());
+    long survivors = oldAfter == null ? 0 : Math.max(0, afterBytes - oldAfter.getUsed());
     long liveBytes = afterBytes;
     if (marked) {
       // What a full collection leaves in eden is live too: with Parallel and Serial, what the old
@@ -273,6 +299,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       long upperBefore = upper;
       notifications++;
       upper = liveBytes;
+      survivorsAfterCollection = survivors;
+      if (oldAfter != null) {
+        oldAfterCollection = oldAfter.getUsed();
+        unseen = 0;
+      }
       if (marked) {
         newAnchor(liveBytes, Math.max(upperBefore, liveBytes));
       }
@@ -290,12 +321,17 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     if (confirmationPending) {
       confirmationPending = false;
       LOG.log(System.Logger.Level.INFO, String.format(
-          "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound was %.3f",
-          confirmationReason, (double) live / maxHeap, upperBeforeConfirmation / maxHeap));
-      long change = Math.abs(live - anchor);
-      if (!refreshing) { // a refresh while shedding says nothing of how often to confirm when not
-        confirmInterval = change < maxHeap / 50
-            ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+          "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound was %.3f%s",
+          confirmationReason, (double) live / maxHeap, upperBeforeConfirmation / maxHeap,
+          unseenBeforeConfirmation > maxHeap / 50
+              ? String.format(", with %.3f unseen", (double) unseenBeforeConfirmation / maxHeap) : ""));
+      boolean unchanged = Math.abs(live - anchor) < maxHeap / 50;
+      if (pendingPacing == Pacing.CONFIRM) {
+        confirmInterval = unchanged ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+      } else if (pendingPacing == Pacing.URGENT) {
+        // Unseen bytes that keep turning out dead (short-lived humongous buffers) space the next
+        // urgent confirmation further; a refresh while shedding changes neither spacing.
+        urgentBackOff = unchanged ? Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_URGENT_INTERVAL, urgentBackOff * 2)) : 0;
       }
     }
     anchor = live;
@@ -304,7 +340,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, Math.max(0, upper), upperLimit, anchor, anchorEpoch, deadShare.value(),
+    return new LiveSetEvidence(collector, Math.max(0, upper), unseen, upperLimit, anchor, anchorEpoch, deadShare.value(),
         confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()),
         explicitGcConcurrent);
   }
@@ -339,17 +375,35 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
+  /**
+   * Whether the last confirmation ended too recently for an urgent one: under 100 ms, or under 10
+   * times its pause, or under the back-off that urgent verdicts finding nothing new have grown
+   * (doubling, reset by a verdict that changes), and never more than 2 s. So they take at most 10 %
+   * of the time, and only while the heap fills faster than the usual pacing can measure. Under the
+   * lock.
+   */
+  private boolean tooSoonUrgently(long now) {
+    long spacing = Math.min(MAX_REFRESH_INTERVAL,
+        Math.max(Math.max(MIN_URGENT_INTERVAL, urgentBackOff), 10 * lastConfirmationPause));
+    return confirmations > 0 && now - lastConfirmationEnd < spacing;
+  }
+
   @Override
   public Confirmation requestConfirmation(String reason) {
-    return start(reason, false);
+    return start(reason, Pacing.CONFIRM);
   }
 
   @Override
   public Confirmation refresh(String reason) {
-    return start(reason, true);
+    return start(reason, Pacing.REFRESH);
   }
 
-  private Confirmation start(String reason, boolean refresh) {
+  @Override
+  public Confirmation urgentConfirmation(String reason) {
+    return start(reason, Pacing.URGENT);
+  }
+
+  private Confirmation start(String reason, Pacing pacing) {
     if (explicitGcDisabled) {
       return Confirmation.DISABLED;
     }
@@ -358,14 +412,17 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (confirming.get()) {
         return Confirmation.IN_FLIGHT;
       }
-      if (refresh ? tooSoonToRefresh(now) : tooSoon(now)) {
+      boolean tooSoon = pacing == Pacing.URGENT ? tooSoonUrgently(now)
+          : pacing == Pacing.REFRESH ? tooSoonToRefresh(now) : tooSoon(now);
+      if (tooSoon) {
         return Confirmation.TOO_SOON;
       }
       confirming.set(true);
       confirmationPending = true;
-      refreshing = refresh;
+      pendingPacing = pacing;
       confirmationReason = reason;
       upperBeforeConfirmation = Math.max(upper, 0);
+      unseenBeforeConfirmation = unseen;
     }
     Thread t = new Thread(this::confirm, "membreaker-confirm-gc");
     t.setDaemon(true);

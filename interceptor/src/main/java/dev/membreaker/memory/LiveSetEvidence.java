@@ -12,6 +12,9 @@ package dev.membreaker.memory;
  *
  * @param collector the collector this JVM runs
  * @param upper bytes of old (and survivor) data after the latest collection: an upper bound
+ * @param unseen bytes allocated straight into the old generation since the latest collection (G1's
+ *     humongous objects, objects too large for the young generation): no collection has seen them,
+ *     and none comes by itself as they fill the heap; not in the upper bound
  * @param upperLimit the most the upper bound can hold: the old and survivor spaces' maximum. The
  *     heap's maximum with G1, ZGC and Shenandoah; about 0.7 of it with Parallel and Serial, whose
  *     young generation has a size of its own (when the old generation is full, a full collection
@@ -32,6 +35,7 @@ package dev.membreaker.memory;
 public record LiveSetEvidence(
     Collector collector,
     long upper,
+    long unseen,
     long upperLimit,
     long anchor,
     long anchorEpoch,
@@ -59,6 +63,11 @@ public record LiveSetEvidence(
    */
   public boolean fullUpperBringsAnchor() {
     return collector == Collector.PARALLEL || collector == Collector.SERIAL;
+  }
+
+  /** The upper bound with the unseen bytes, as a share of the heap's {@code limit}. */
+  public double upperWithUnseenPressure(long limit) {
+    return limit <= 0 ? 0 : (double) (upper + unseen) / limit;
   }
 
   /** Whether some promoted bytes have unknown liveness: the estimate exceeds the anchor. */

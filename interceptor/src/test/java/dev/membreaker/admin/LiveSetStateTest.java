@@ -19,7 +19,7 @@ class LiveSetStateTest {
   @Test
   void theEvidenceIsInTheState() {
     FakeLiveSetSource live = new FakeLiveSetSource(1000).deadShare(0.75);
-    live.anchor(0.20).young(0.60, 0.30);
+    live.anchor(0.20).young(0.60, 0.30).unseen(0.15);
     try (MemoryBreaker breaker = MemoryBreaker.builder().sources(List.of(live))
         .ticker(new FakeTicker()).build()) {
       breaker.evaluateNow();
@@ -28,6 +28,7 @@ class LiveSetStateTest {
       assertThat(s.getLiveSet().getCollector()).isEqualTo("other");
       assertThat(s.getLiveSet().getAnchorBytes()).isEqualTo(200);
       assertThat(s.getLiveSet().getUpperBytes()).isEqualTo(600);
+      assertThat(s.getLiveSet().getUnseenBytes()).isEqualTo(150);
       assertThat(s.getLiveSet().getAnchors()).isEqualTo(1);
       assertThat(s.getLiveSet().getDeadShare()).isEqualTo(0.75);
       assertThat(s.getLiveSet().getCanConfirm()).isTrue();

@@ -241,6 +241,54 @@ class LiveSetConfirmationTest {
   }
 
   @Test
+  void anOpenHeldForAConfirmationAsksForItUrgentlyAndAWarningDoesNot() {
+    // Garbage regime, the last confirmation too recent: a level that rests on promoted bytes waits
+    // for one. When the estimate projects the heap full within the open horizon, it cannot wait
+    // for the usual pacing (up to 2 s while shedding): a steep surge fills the heap sooner.
+    BreakerConfig projecting = Harness.crisp().occupancyFloor(0.30)
+        .exhaustionWarningHorizon(Duration.ofSeconds(30)).exhaustionOpenHorizon(Duration.ofSeconds(10)).build();
+    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).deadShare(0.8).confirmationsTooSoon();
+    MemoryBreaker b = MemoryBreaker.builder().config(projecting).sources(List.of(source, direct)).ticker(ticker)
+        .listenerExecutor(Runnable::run).build();
+    source.anchor(0.20);
+    ticker.advance(projecting.sampleInterval());
+    b.evaluateNow();
+    double estimate = 0.31;
+    for (int i = 0; i < 2; i++) { // 0.6 of the heap a second: the projection's first two samples
+      source.young(estimate + 0.3, estimate);
+      ticker.advance(projecting.sampleInterval());
+      b.evaluateNow();
+      estimate += 0.03;
+    }
+    assertThat(source.requests()).as("a WARNING waits for the usual pacing")
+        .isNotEmpty().noneMatch(r -> r.contains("fills faster"));
+    source.young(estimate + 0.3, estimate); // the third: OPEN, held
+    ticker.advance(projecting.sampleInterval());
+    b.evaluateNow();
+    assertThat(b.status().state()).as("held: the anchor says 0.20").isEqualTo(BreakerState.HEALTHY);
+    assertThat(source.requests()).last().asString().contains("fills faster");
+    b.close();
+  }
+
+  @Test
+  void bytesAllocatedStraightIntoTheOldGenerationAreMeasuredWhenTheyReachTheWarningWatermark() {
+    // G1 humongous request buffers: no collection comes by itself while they fill the heap, and
+    // the upper bound, set at the last one, does not hold them.
+    live.collector(Collector.G1).anchor(0.20);
+    sample();
+    live.young(0.30, 0.25).unseen(0.35); // 0.65 with them: under the watermark
+    sample();
+    assertThat(live.requests()).isEmpty();
+    live.unseen(0.42); // 0.72
+    sample();
+    assertThat(live.requests()).singleElement().asString().contains("fills faster");
+    assertThat(state()).as("measured, not acted on: most such bytes die young").isEqualTo(BreakerState.HEALTHY);
+    live.confirmAs(0.71); // they were retained: the anchor decides at once
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.WARNING);
+  }
+
+  @Test
   void withoutConfirmationsTheEstimateDecidesAsBefore() {
     live.cannotConfirm().anchor(0.20);
     sample();

@@ -113,8 +113,11 @@ public final class RealJvmProbe {
         sink = kept;
       } else {
         List<byte[]> retained = new ArrayList<>();
-        int chunk = 256 * 1024;
         long pace = Long.parseLong(args[2]); // bytes per second
+        // Humongous: 1.5 MB chunks (G1 takes half a 1 MiB region or more straight into the old
+        // generation) and nothing else allocated, so no collection comes by itself.
+        boolean humongous = mode.equals("humongous-surge");
+        int chunk = humongous ? 1_500_000 : 256 * 1024;
         long start = System.nanoTime();
         while (System.nanoTime() < end) {
           if (breaker.status().state() == BreakerState.OPEN) {
@@ -124,7 +127,9 @@ public final class RealJvmProbe {
           long due = (long) ((double) retainedBytes / pace * 1e9);
           if (System.nanoTime() - start < due) {
             Thread.onSpinWait();
-            sink = new byte[64]; // a little request garbage on the side
+            if (!humongous) {
+              sink = new byte[64]; // a little request garbage on the side
+            }
             continue;
           }
           retained.add(new byte[chunk]);

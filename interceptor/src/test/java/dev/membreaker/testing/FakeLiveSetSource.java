@@ -18,6 +18,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
   private final long limit;
   private long upperLimit;
   private long upper;
+  private long unseen;
   private long anchor;
   private long estimate;
   private long anchorEpoch;
@@ -39,7 +40,17 @@ public final class FakeLiveSetSource implements LiveSetSource {
   public synchronized FakeLiveSetSource young(double upperShare, double estimateShare) {
     upper = Math.round(upperShare * limit);
     estimate = Math.round(estimateShare * limit);
+    unseen = 0;
     collections++;
+    return this;
+  }
+
+  /**
+   * Bytes allocated straight into the old generation since the last collection (humongous
+   * objects), as a share of the heap; any collection sets them back to 0.
+   */
+  public synchronized FakeLiveSetSource unseen(double share) {
+    unseen = Math.round(share * limit);
     return this;
   }
 
@@ -48,6 +59,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
     anchor = Math.round(share * limit);
     upper = anchor;
     estimate = anchor;
+    unseen = 0;
     anchorEpoch++;
     collections++;
     return this;
@@ -107,7 +119,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, upper, upperLimit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm,
+    return new LiveSetEvidence(collector, upper, unseen, upperLimit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm,
         canConfirm && !tooSoon, false);
   }
 

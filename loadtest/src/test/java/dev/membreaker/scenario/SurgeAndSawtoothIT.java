@@ -40,12 +40,11 @@ class SurgeAndSawtoothIT {
     assertThat(unprotected.outOfMemoryErrors()).isPositive();
     assertThat(protectedRun.survived()).as("membreaker's server survives").isTrue();
     assertThat(protectedRun.outOfMemoryErrors()).isZero();
-    // 0.97, not 0.99: in this short, steep surge the breaker often opens on the level (live set
-    // 0.958) rather than on its projection, and OPEN admits CRITICAL calls only below critical_cap
-    // (0.95), so a few payments are refused. On 2026-11-30 six runs here gave 97.9 to 98.6 % (four)
-    // and 100 % (two); the full-form surge gave 100 % in every run (docs/RESULTS.md). Opening on the
-    // projection in time again is open work on the engine.
-    assertThat(protectedRun.criticalSuccess()).as("CRITICAL success").isGreaterThanOrEqualTo(0.97);
+    // 0.99: a few payments may meet a full queue. Below that is the blind spot this test once
+    // tolerated at 0.97: the surge's 1 MiB buffers are humongous on G1 and filled the heap from
+    // 0.47 to 0.97 with no collection, so the breaker opened on a refresh at 0.958, over the
+    // critical cap (0.95). It now measures those bytes (docs/breaker.md, urgent confirmations).
+    assertThat(protectedRun.criticalSuccess()).as("CRITICAL success").isGreaterThanOrEqualTo(0.99);
     assertThat(protectedRun.shed()).as("it had to shed to survive").isPositive();
     assertThat(protectedRun.backToHealthySeconds())
         .as("back to HEALTHY on its own before the run ended; the breaker's log said:%n%s",
