@@ -12,9 +12,10 @@ import dev.membreaker.signal.SignalReading;
  * wake-ups, and on a virtual machine a wake-up costs more than the sample itself. Calm means: every
  * profile HEALTHY, every level dimension's raw and smoothed pressure under the <em>calm
  * ceiling</em> (0.05 under the lowest of {@code recover} and, for the live set, {@code
- * occupancy_floor}, where growth and the projection start to count; for the live set its upper
- * bound with the bytes allocated straight into the old generation too, since those bring no
- * collection and so no notification as they fill the heap), raw heap used under the
+ * occupancy_floor}, where growth and the projection start to count; for the live set, when more
+ * than 2 % of the heap was allocated straight into the old generation since the last collection,
+ * its upper bound with those bytes too, since they bring no collection and so no notification as
+ * they fill the heap), raw heap used under the
  * emergency watermark, and the outcome window far from tripping. Then the sampler polls every
  * {@link #calmIntervalNanos} (ten intervals, at most a second, never less than one interval), and
  * a GC notification wakes it only when the new live set reaches the calm ceiling; anything else
@@ -73,7 +74,7 @@ final class Cadence {
           && Math.max(r.pressure(), r.smoothedPressure()) >= ceiling(c, d)) {
         return false;
       }
-      if (d == Dimension.HEAP_LIVE && s.liveSet() != null
+      if (d == Dimension.HEAP_LIVE && s.liveSet() != null && s.liveSet().unseen() > r.limit() / 50
           && s.liveSet().upperWithUnseenPressure(r.limit()) >= ceiling(c, d)) {
         return false; // bytes no collection has seen, which bring none as they fill the heap
       }

@@ -3,7 +3,10 @@ package dev.membreaker.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.membreaker.memory.MemoryReading;
+import dev.membreaker.testing.FakeLiveSetSource;
+import dev.membreaker.testing.FakeTicker;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Slow polls while nothing is near a watermark, fast ones otherwise, and when a GC wakes the sampler. */
@@ -46,6 +49,24 @@ class CadenceTest {
     assertThat(h.state()).isEqualTo(BreakerState.HEALTHY);
     assertThat(waitAfter(h)).isEqualTo(FAST);
     assertThat(h.breaker.samplerForTest().needsGradingNow(at(0.0))).isTrue();
+  }
+
+  @Test
+  void bytesNoCollectionHasSeenKeepItFastButTheUpperBoundAloneDoesNot() {
+    FakeTicker ticker = new FakeTicker();
+    FakeLiveSetSource live = new FakeLiveSetSource(1000);
+    BreakerConfig c = Harness.crisp().build(); // the live set's ceiling is 0.60
+    MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(live)).ticker(ticker)
+        .listenerExecutor(Runnable::run).build();
+    live.anchor(0.20).young(0.62, 0.30); // promoted garbage over the ceiling: a GC notification says so
+    ticker.advance(c.sampleInterval());
+    b.evaluateNow();
+    assertThat(b.samplerForTest().waitNanos()).isEqualTo(CALM);
+    live.unseen(0.10); // humongous buffers: no collection, so no notification, as they fill the heap
+    ticker.advance(c.sampleInterval());
+    b.evaluateNow();
+    assertThat(b.samplerForTest().waitNanos()).isEqualTo(FAST);
+    b.close();
   }
 
   @Test
