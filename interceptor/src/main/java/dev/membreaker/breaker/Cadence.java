@@ -74,8 +74,7 @@ final class Cadence {
           && Math.max(r.pressure(), r.smoothedPressure()) >= ceiling(c, d)) {
         return false;
       }
-      if (d == Dimension.HEAP_LIVE && s.liveSet() != null && s.liveSet().unseen() > r.limit() / 50
-          && s.liveSet().upperWithUnseenPressure(r.limit()) >= ceiling(c, d)) {
+      if (d == Dimension.HEAP_LIVE && s.liveSet() != null && s.liveSet().unseenReach(ceiling(c, d), r.limit())) {
         return false; // bytes no collection has seen, which bring none as they fill the heap
       }
     }

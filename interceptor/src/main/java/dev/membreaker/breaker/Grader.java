@@ -150,8 +150,7 @@ final class Grader {
       }
     }
     if (live != null && live.available() && evidence != null && confirmable(config, evidence)
-        && evidence.unseen() > live.limit() / 50
-        && evidence.upperWithUnseenPressure(live.limit()) >= config.warning()) {
+        && evidence.unseenReach(config.warning(), live.limit())) {
       // Bytes allocated straight into the old generation (humongous request buffers) have taken
       // the heap to the warning watermark with no collection to say whether they live, and none
       // comes by itself while they fill it: measure now.

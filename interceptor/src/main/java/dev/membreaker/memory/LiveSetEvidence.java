@@ -65,9 +65,13 @@ public record LiveSetEvidence(
     return collector == Collector.PARALLEL || collector == Collector.SERIAL;
   }
 
-  /** The upper bound with the unseen bytes, as a share of the heap's {@code limit}. */
-  public double upperWithUnseenPressure(long limit) {
-    return limit <= 0 ? 0 : (double) (upper + unseen) / limit;
+  /**
+   * Whether bytes no collection has seen (over 2 % of the heap's {@code limit}) take the upper
+   * bound with them to {@code share} of it: then only a collection asked for can say what they
+   * are, since none comes by itself as they fill the heap.
+   */
+  public boolean unseenReach(double share, long limit) {
+    return limit > 0 && unseen > limit / 50 && (double) (upper + unseen) / limit >= share;
   }
 
   /** Whether some promoted bytes have unknown liveness: the estimate exceeds the anchor. */

@@ -41,10 +41,11 @@ public interface LiveSetSource extends MemorySource {
   }
 
   /**
-   * Asks for a collection now, because the estimate projects the heap full within the open
-   * horizon and only a measurement can say whether that is garbage; returns at once. Paced closer
-   * than a refresh: an OutOfMemoryError costs more than a few collections in a row. By default the
-   * same as {@link #refresh}.
+   * Asks for a collection now, because the heap may fill before the usual pacing allows one: the
+   * estimate projects it full within the open horizon, or bytes no collection has seen ({@link
+   * LiveSetEvidence#unseen()}) have reached the warning watermark. Only a measurement can say
+   * whether that is garbage. Returns at once. Paced closer than a refresh: an OutOfMemoryError
+   * costs more than a few collections in a row. By default the same as {@link #refresh}.
    */
   default Confirmation urgentConfirmation(String reason) {
     return refresh(reason);
