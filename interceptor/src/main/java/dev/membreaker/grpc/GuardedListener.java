@@ -70,7 +70,11 @@ final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListe
 
   @Override
   public void onReady() {
-    if (tracer != null) {
+    // onReady runs on the call's serializing executor, possibly long after the transport turned
+    // ready: a handler that writes in a loop without checking isReady() queues its messages in
+    // front of it, so by now the queue may have grown far past the threshold. Only the transport's
+    // current word counts: a stale onReady must not take still-queued bytes out of the account.
+    if (tracer != null && rawCall.isReady()) {
       tracer.drained();
     }
     if (!refused && (tracer == null || !tracer.cut())) {

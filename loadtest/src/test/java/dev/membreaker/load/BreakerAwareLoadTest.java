@@ -44,10 +44,12 @@ class BreakerAwareLoadTest {
         .sources(List.of(live)).ticker(ticker).build();
     breaker.evaluateNow();
     AtomicInteger calls = new AtomicInteger();
-    // Seen before the breaker: the 100th call brings a surge, the 200th its end.
+    // Seen before the breaker: the 100th call brings a surge, the 200th its end. Counting a call,
+    // moving the breaker and its admission happen as one step (the lock): with 10 calls in flight,
+    // the 201st must not be judged by the HALF_OPEN the 200th passes through on its way to HEALTHY.
     ServerInterceptor script = new ServerInterceptor() {
       @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      public synchronized <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
           ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         int n = calls.incrementAndGet();
         if (n == 100) {
