@@ -37,6 +37,7 @@ final class ConfigMessages {
         .setRecoverSamples(c.recoverSamples())
         .setRecoverTime(proto(c.recoverTime()))
         .setConfirmGc(c.confirmGc().id())
+        .setConfirmPauseBudget(c.confirmPauseBudget())
         .setOpenMin(proto(c.openMin()))
         .setOpenMax(proto(c.openMax()))
         .setHalfOpenRamp(proto(c.halfOpenRamp()))
@@ -92,6 +93,7 @@ final class ConfigMessages {
     if (m.hasRecoverSamples()) b.recoverSamples(m.getRecoverSamples());
     if (m.hasRecoverTime()) b.recoverTime(duration("recover_time", m.getRecoverTime()));
     if (m.hasConfirmGc()) b.confirmGc(dev.membreaker.breaker.ConfirmGc.parse(m.getConfirmGc()));
+    if (m.hasConfirmPauseBudget()) b.confirmPauseBudget(m.getConfirmPauseBudget());
     if (m.hasOpenMin()) b.openMin(duration("open_min", m.getOpenMin()));
     if (m.hasOpenMax()) b.openMax(duration("open_max", m.getOpenMax()));
     if (m.hasHalfOpenRamp()) b.halfOpenRamp(duration("half_open_ramp", m.getHalfOpenRamp()));

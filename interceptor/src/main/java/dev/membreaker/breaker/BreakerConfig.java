@@ -52,6 +52,7 @@ public final class BreakerConfig {
   private final int recoverSamples;
   private final Duration recoverTime;
   private final ConfirmGc confirmGc;
+  private final double confirmPauseBudget;
   private final Duration openMin;
   private final Duration openMax;
   private final Duration halfOpenRamp;
@@ -95,6 +96,7 @@ public final class BreakerConfig {
     recoverSamples = b.recoverSamples;
     recoverTime = b.recoverTime;
     confirmGc = b.confirmGc;
+    confirmPauseBudget = b.confirmPauseBudget;
     openMin = b.openMin;
     openMax = b.openMax;
     halfOpenRamp = b.halfOpenRamp;
@@ -273,6 +275,15 @@ public final class BreakerConfig {
     return confirmGc;
   }
 
+  /**
+   * The share of wall time, over any minute, that the breaker's own stop-the-world collections
+   * (confirming and refreshing ones on G1, Parallel and Serial) may take, their predicted pause
+   * included before each runs. The key {@code confirm_pause_budget}.
+   */
+  public double confirmPauseBudget() {
+    return confirmPauseBudget;
+  }
+
   /** The shortest time OPEN holds. */
   public Duration openMin() {
     return openMin;
@@ -421,6 +432,7 @@ public final class BreakerConfig {
     v.put("recover_samples", Integer.toString(recoverSamples));
     v.put("recover_time", recoverTime.toString());
     v.put("confirm_gc", confirmGc.toString());
+    v.put("confirm_pause_budget", Double.toString(confirmPauseBudget));
     v.put("open_min", openMin.toString());
     v.put("open_max", openMax.toString());
     v.put("half_open_ramp", halfOpenRamp.toString());
@@ -479,6 +491,7 @@ public final class BreakerConfig {
     private int recoverSamples = 5;
     private Duration recoverTime = Duration.ofMillis(500);
     private ConfirmGc confirmGc = ConfirmGc.AUTO;
+    private double confirmPauseBudget = 0.01;
     private Duration openMin = Duration.ofSeconds(5);
     private Duration openMax = Duration.ofSeconds(60);
     private Duration halfOpenRamp = Duration.ofSeconds(10);
@@ -522,6 +535,7 @@ public final class BreakerConfig {
       recoverSamples = c.recoverSamples;
       recoverTime = c.recoverTime;
       confirmGc = c.confirmGc;
+      confirmPauseBudget = c.confirmPauseBudget;
       openMin = c.openMin;
       openMax = c.openMax;
       halfOpenRamp = c.halfOpenRamp;
@@ -685,6 +699,15 @@ public final class BreakerConfig {
         throw new IllegalArgumentException("confirm_gc must be auto, concurrent-only or off, not null");
       }
       confirmGc = v;
+      return this;
+    }
+
+    /**
+     * The share of wall time, over any minute, the breaker's own stop-the-world collections may
+     * take, in [0, 0.5] (default 0.01). 0: none at all (concurrent ones still run).
+     */
+    public Builder confirmPauseBudget(double v) {
+      confirmPauseBudget = check("confirm_pause_budget", v, v >= 0 && v <= 0.5, "a share of time in [0, 0.5]");
       return this;
     }
 

@@ -54,6 +54,9 @@ final class Engine {
       }
     }
     this.liveSet = found;
+    if (found != null) {
+      found.pauseBudget(config.confirmPauseBudget());
+    }
     this.history = history;
     this.main = new Profile(config, now, wallNow);
     for (Cohort c : cohortProfiles) {
@@ -70,6 +73,9 @@ final class Engine {
   /** Takes one sample at {@code now} under {@code config} (the default profile's). */
   Evaluation evaluate(long now, Instant wallNow, BreakerConfig config) {
     if (config != main.config()) {
+      if (liveSet != null && config.confirmPauseBudget() != main.config().confirmPauseBudget()) {
+        liveSet.pauseBudget(config.confirmPauseBudget());
+      }
       main.reconfigure(config);
       if (outcomes.size() != config.outcomeWindow()) {
         outcomes = new OutcomeWindow(config.outcomeWindow());

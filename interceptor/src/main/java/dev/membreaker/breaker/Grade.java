@@ -45,6 +45,14 @@ record Grade(
     boolean liveFresh) {
 
   /**
+   * Whether the live set is read but not measured since the floor: its figure may be waived
+   * ({@link #liveKnown()} true where no refresh can come), but it measures nothing.
+   */
+  boolean liveStale() {
+    return !liveFresh && measuredLiveBytes() >= 0;
+  }
+
+  /**
    * The live set's upper bound as a share of its limit: old and survivor data after the latest
    * collection, every promoted byte counted as live. 0 without live-set evidence or a figure
    * measured since the state machine's floor.
@@ -73,12 +81,13 @@ record Grade(
 
   /**
    * What the latest measurement of the live set found, in bytes: the anchor where the source gives
-   * evidence, else its reading; -1 when the live set is not read.
+   * evidence and can confirm, else its reading (where no anchor can be asked for, each
+   * collection's figure is the measurement); -1 when the live set is not read.
    */
   long measuredLiveBytes() {
     for (SignalReading s : signals) {
       if (s.dimension() == Dimension.HEAP_LIVE && s.available()) {
-        return liveSet != null ? liveSet.anchor() : s.used();
+        return liveSet != null && liveSet.canConfirm() ? liveSet.anchor() : s.used();
       }
     }
     return -1;

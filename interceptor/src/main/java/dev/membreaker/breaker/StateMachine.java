@@ -21,7 +21,8 @@ import java.time.Instant;
  * to its base after a flap window spent HEALTHY.
  *
  * <p>OPEN for memory (a level, not the outcome breaker) ends when memory says so, not on a timer:
- * as soon as the recover condition holds on readings taken since OPEN began, or when its open time
+ * as soon as the recover condition holds on readings taken since OPEN began (where none can be
+ * asked for and none has come, only on its open time), or when its open time
  * is up and memory is under the warning watermark; either way with the live set's upper bound
  * under the warning watermark too (HALF_OPEN would relapse on it at once; not with Parallel and
  * Serial, whose upper bound fills to a full collection on garbage alone: {@link
@@ -134,7 +135,9 @@ final class StateMachine {
           if (timeUp) {
             step = move(config, now, wallNow, HALF_OPEN, Cause.OPEN_TIME_ELAPSED, grade, false);
           }
-        } else if (recovered && !grade.upperRefilling(config.warning())) {
+        } else if (recovered && !grade.liveStale() && !grade.upperRefilling(config.warning())) {
+          // Recovered means measured so: a live set only waived (no collection since OPEN, and
+          // none can be asked for) leaves OPEN on its open time, which doubles at each relapse.
           step = move(config, now, wallNow, HALF_OPEN, Cause.RECOVERED, grade, false);
         } else if (timeUp && grade.liveKnown() && level.severity() < WARNING.severity()
             && !grade.upperRefilling(config.warning())) {

@@ -354,6 +354,7 @@ public final class ConfigFile {
     @JsonProperty("recover_samples") Integer recoverSamples;
     @JsonProperty("recover_time") Dur recoverTime;
     @JsonProperty("confirm_gc") String confirmGc;
+    @JsonProperty("confirm_pause_budget") Double confirmPauseBudget;
     @JsonProperty("open_min") Dur openMin;
     @JsonProperty("open_max") Dur openMax;
     @JsonProperty("half_open_ramp") Dur halfOpenRamp;
@@ -410,6 +411,7 @@ public final class ConfigFile {
       if (recoverSamples != null) b.recoverSamples(recoverSamples);
       if (recoverTime != null) b.recoverTime(recoverTime.value);
       if (confirmGc != null) b.confirmGc(dev.membreaker.breaker.ConfirmGc.parse(confirmGc));
+      if (confirmPauseBudget != null) b.confirmPauseBudget(confirmPauseBudget);
       if (openMin != null) b.openMin(openMin.value);
       if (openMax != null) b.openMax(openMax.value);
       if (halfOpenRamp != null) b.halfOpenRamp(halfOpenRamp.value);

@@ -48,8 +48,16 @@ import javax.management.openmbean.CompositeData;
  * for when the estimate projects the heap full and only a measurement can say whether that is
  * garbage, are paced closer still: at most one every 100 ms and never closer than 10 times the last
  * pause (nor further apart than 2 s). Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
- * -XX:+ExplicitGCInvokesConcurrent} a confirmation starts a concurrent cycle, whose Remark drop or
- * mixed collections become the anchor.
+ * -XX:+ExplicitGCInvokesConcurrent} (G1) a confirmation starts a concurrent cycle, whose Remark
+ * drop (when no young collection comes between two polls) or mixed collections lower the upper
+ * bound. What the old generation holds when {@code System.gc()} returns is no verdict: it counts
+ * every humongous buffer allocated during the marking as live (a 64 MiB heap of garbage read 0.84).
+ *
+ * <p>Above all three spacings, a {@link PauseBudget}: a stop-the-world confirmation starts only if
+ * the pauses of those that ended in the last minute plus its own, predicted from the live bytes
+ * now, fit {@code confirm_pause_budget} (1 % of the minute). One that can never fit (a large heap
+ * of small objects) is not offered at all: the evidence says no confirmation can be had, and the
+ * breaker acts as under {@code -XX:+DisableExplicitGC}.
  *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
  * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
@@ -85,11 +93,13 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private final boolean explicitGcConcurrent;
   private final AtomicBoolean confirming = new AtomicBoolean();
   private final DeadShare deadShare; // guarded by this
+  private final PauseBudget budget = new PauseBudget(); // guarded by this
 
   // guarded by this
   private long upper = -1;
   private long anchor;
   private long anchorEpoch;
+  private long measuredEpoch;
   private long notifications;
   private long notificationsAtLastPoll = -1;
   private long oldAtLastPoll = -1;
@@ -133,8 +143,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     this.oldPool = old;
     this.upperLimit = limit <= 0 ? maxHeap : Math.min(maxHeap, limit);
     this.explicitGcDisabled = vmFlag("DisableExplicitGC");
+    // The flag changes System.gc() only on G1 (and the CMS of older JDKs): with Parallel and
+    // Serial it is still a full collection that stops the world, and is budgeted as one.
     this.explicitGcConcurrent = collector == Collector.ZGC || collector == Collector.SHENANDOAH
-        || vmFlag("ExplicitGCInvokesConcurrent");
+        || (collector == Collector.G1 && vmFlag("ExplicitGCInvokesConcurrent"));
     for (GarbageCollectorMXBean gc : collectors) {
       if (gc instanceof NotificationEmitter) {
         NotificationEmitter emitter = (NotificationEmitter) gc;
@@ -181,7 +193,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     pollOldGeneration();
     synchronized (this) {
       if (upper < 0) {
-        upper = pooledCollectionUsage(); // no collection seen yet: the pools' own figures
+        // No collection seen yet: the pools' own figures. Their after-collection usage alone can
+        // be stale (G1 updates the old generation's only at mixed and full collections), and a
+        // breaker started on a server whose cache is already in the old generation read 0.16
+        // where 0.8 was held, so the first young collection looked like a surge: what the old and
+        // survivor spaces hold now is the upper bound.
+        upper = Math.max(pooledCollectionUsage(), pooledUsageNow());
         anchor = upper;
       }
       return new MemoryReading(estimate(), maxHeap, Math.max(epoch, collections()));
@@ -251,6 +268,17 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     return sum;
   }
 
+  private long pooledUsageNow() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : heapPools) {
+      MemoryUsage usage = pool.getUsage();
+      if (usage != null) {
+        sum += usage.getUsed();
+      }
+    }
+    return sum;
+  }
+
   /** Collections so far, over all collectors. */
   private long collections() {
     long count = 0;
@@ -296,6 +324,14 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       }
     }
     synchronized (this) {
+      long pauseNanos = info.getGcInfo().getDuration() * 1_000_000L;
+      if (marked && !explicitGcConcurrent && "end of major GC".equals(info.getGcAction())) {
+        // A full collection's pause, whoever asked for it: what the next one will cost.
+        budget.learn(pauseNanos, liveBytes);
+      }
+      if (!"System.gc()".equals(info.getGcCause()) && !name.endsWith("Cycles")) {
+        budget.natural(ticker.read(), pauseNanos); // how long the collector itself stops the application
+      }
       long upperBefore = upper;
       notifications++;
       upper = liveBytes;
@@ -306,6 +342,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       }
       if (marked) {
         newAnchor(liveBytes, Math.max(upperBefore, liveBytes));
+      } else if (!canConfirm(ticker.read())) {
+        measuredEpoch++; // no anchor will be asked for: this collection's figure is the freshest there is
       }
       epoch = Math.max(epoch + 1, collections());
     }
@@ -336,24 +374,60 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     }
     anchor = live;
     anchorEpoch++;
+    measuredEpoch++;
   }
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, Math.max(0, upper), unseen, upperLimit, anchor, anchorEpoch, deadShare.value(),
-        confirmations, lastConfirmationPause, !explicitGcDisabled, confirmationAvailable(ticker.read()),
-        explicitGcConcurrent);
+    long now = ticker.read();
+    boolean canConfirm = canConfirm(now);
+    return new LiveSetEvidence(collector, Math.max(0, upper), unseen, upperLimit, anchor, anchorEpoch,
+        measuredEpoch, deadShare.value(),
+        confirmations, lastConfirmationPause, canConfirm,
+        canConfirm && confirmationAvailable(now), explicitGcConcurrent);
   }
 
   /**
-   * Whether a confirmation is running, awaits its verdict, or may start: the notification that
+   * Whether a confirmation can be had at all: explicit collections are not disabled, and one
+   * fits the pause budget (or runs concurrently). Under the lock.
+   */
+  private boolean canConfirm(long now) {
+    return !explicitGcDisabled && (explicitGcConcurrent || budget.fits(now, markedBytes()));
+  }
+
+  @Override
+  public synchronized void pauseBudget(double share) {
+    budget.share(share);
+  }
+
+  /**
+   * The most a full collection would mark now: the upper bound and what no collection has seen.
+   * An over-estimate (the upper bound holds promoted garbage), so predictions err long. Under the
+   * lock.
+   */
+  private long markedBytes() {
+    return Math.max(0, upper) + unseen;
+  }
+
+  /**
+   * Whether the pause budget lets a stop-the-world collection start now, or one is already
+   * running (its pause is spent when it ends). Concurrent confirmations stop the application only
+   * for moments and are paced by their own spacing. Under the lock.
+   */
+  private boolean withinBudget(long now) {
+    return explicitGcConcurrent || confirming.get() || budget.allows(now, markedBytes());
+  }
+
+  /**
+   * Whether a confirmation is running, awaits its verdict, or may start (by its spacing and the
+   * pause budget): the notification that
    * carries a confirming collection's anchor can arrive after {@code System.gc()} has returned, so
    * one counts as pending until its anchor arrives, for at most a second (a concurrent cycle
    * started under {@code -XX:+ExplicitGCInvokesConcurrent} brings no anchor). Under the lock.
    */
   private boolean confirmationAvailable(long now) {
     boolean awaitingVerdict = confirmationPending && now - lastConfirmationEnd < 1_000_000_000L;
-    return confirming.get() || awaitingVerdict || !tooSoon(now);
+    return confirming.get() || awaitingVerdict || (!tooSoon(now) && withinBudget(now));
   }
 
   /**
@@ -417,6 +491,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (tooSoon) {
         return Confirmation.TOO_SOON;
       }
+      if (!withinBudget(now)) {
+        return Confirmation.OVER_BUDGET;
+      }
       confirming.set(true);
       confirmationPending = true;
       pendingPacing = pacing;
@@ -440,6 +517,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         confirmations++;
         lastConfirmationPause = end - start;
         lastConfirmationEnd = end;
+        if (!explicitGcConcurrent) {
+          budget.spend(end, end - start, 0); // its cost per live byte is learned from its notification
+        }
       }
       confirming.set(false);
     }

@@ -21,6 +21,10 @@ package dev.membreaker.memory;
  *     follows, whatever the heap's total)
  * @param anchor bytes of old data the latest anchor found live (0 before the first)
  * @param anchorEpoch how many anchors so far (0: none yet)
+ * @param measuredEpoch how many figures so far that count as measured since a given moment: every
+ *     anchor and, while no confirmation can be had ({@code canConfirm} false), every collection,
+ *     since no better figure will come. The breaker takes the live set as fresh (able to end OPEN,
+ *     or to hold it) only with a measurement made since OPEN began
  * @param deadShare the share of promoted bytes recent anchors found dead, in [0, 1]; -1 until
  *     one anchor has measured it
  * @param confirmations confirming collections run so far
@@ -39,6 +43,7 @@ public record LiveSetEvidence(
     long upperLimit,
     long anchor,
     long anchorEpoch,
+    long measuredEpoch,
     double deadShare,
     long confirmations,
     long lastConfirmationPauseNanos,

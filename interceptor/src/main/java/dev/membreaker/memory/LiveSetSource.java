@@ -17,12 +17,24 @@ public interface LiveSetSource extends MemorySource {
     IN_FLIGHT,
     /** The last one was too recent (rate limit, with back-off after unchanged verdicts). */
     TOO_SOON,
+    /**
+     * Its predicted pause does not fit the pause budget: the breaker's own stop-the-world
+     * collections would take more than their share of wall time ({@code confirm_pause_budget}).
+     */
+    OVER_BUDGET,
     /** Confirming collections are off (switched off, or explicit GC is disabled in this JVM). */
     DISABLED
   }
 
   /** What the latest estimate rests on. Safe from any thread. */
   LiveSetEvidence evidence();
+
+  /**
+   * Sets the share of wall time that the stop-the-world collections this source runs may take
+   * over any minute ({@code confirm_pause_budget}), in [0, 1]. Safe from any thread; sources that
+   * run no collection ignore it.
+   */
+  default void pauseBudget(double share) {}
 
   /**
    * Asks for a confirming collection before a level is acted on; returns at once. Safe from any

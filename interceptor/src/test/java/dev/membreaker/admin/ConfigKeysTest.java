@@ -33,7 +33,7 @@ class ConfigKeysTest {
       .growthBaselineMinSamples(61).occupancyFloor(0.55).growthWarningFactor(0.85).growthMinRate(0.02)
       .growthOpenSamples(4).exhaustionWarningHorizon(Duration.ofSeconds(31))
       .exhaustionOpenHorizon(Duration.ofSeconds(11)).recoverSamples(6).recoverTime(Duration.ofMillis(600))
-      .confirmGc(ConfirmGc.CONCURRENT_ONLY).openMin(Duration.ofSeconds(6)).openMax(Duration.ofSeconds(61))
+      .confirmGc(ConfirmGc.CONCURRENT_ONLY).confirmPauseBudget(0.02).openMin(Duration.ofSeconds(6)).openMax(Duration.ofSeconds(61))
       .halfOpenRamp(Duration.ofSeconds(11)).halfOpenProbeShare(0.2).outcomeWindow(101).outcomeMinCalls(21)
       .failureRateThreshold(0.6).consecutiveFailures(5).slowCallThreshold(Duration.ofMillis(900))
       .slowCallRateThreshold(0.9).failureCodes(Set.of(2, 14)).transitionHistory(65)

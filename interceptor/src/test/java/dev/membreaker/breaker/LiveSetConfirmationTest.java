@@ -298,6 +298,33 @@ class LiveSetConfirmationTest {
   }
 
   @Test
+  void withoutConfirmationsARiseOfUnconfirmedBytesUnderTheWarningWatermarkOnlyWarns() {
+    // Growth and projection on, from 0.2 of the heap.
+    BreakerConfig c = Harness.crisp().occupancyFloor(0.2).exhaustionWarningHorizon(Duration.ofSeconds(30))
+        .exhaustionOpenHorizon(Duration.ofSeconds(10)).build();
+    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).cannotConfirm(); // -XX:+DisableExplicitGC
+    MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(source, direct)).ticker(ticker)
+        .listenerExecutor(Runnable::run).build();
+    source.anchor(0.20);
+    ticker.advance(c.sampleInterval());
+    b.evaluateNow();
+    for (int i = 1; i <= 9; i++) { // promoted garbage between mixed collections: 0.25 ... 0.65
+      source.young(0.20 + 0.05 * i, 0.20 + 0.05 * i);
+      ticker.advance(c.sampleInterval());
+      b.evaluateNow();
+      assertThat(b.status().state()).as("at %.2f, projected full within a second", 0.20 + 0.05 * i)
+          .isIn(BreakerState.HEALTHY, BreakerState.WARNING);
+    }
+    assertThat(b.recentTransitions()).extracting(TransitionEvent::cause).contains(Cause.EXHAUSTION_PROJECTION);
+    source.young(0.72, 0.72); // the same rise past the watermark: a surge is not waited for
+    ticker.advance(c.sampleInterval());
+    b.evaluateNow();
+    assertThat(b.status().state()).isEqualTo(BreakerState.OPEN);
+    assertThat(b.status().cause()).isIn(Cause.EXHAUSTION_PROJECTION, Cause.GROWTH);
+    b.close();
+  }
+
+  @Test
   void whenAnchorsShowedRetentionTheEstimateIsTrusted() {
     live.deadShare(0.1).anchor(0.20);
     sample();
@@ -354,6 +381,30 @@ class LiveSetConfirmationTest {
       sample();
     }
     assertThat(state()).as("0.68 is above recover: the ramp ends in WARNING").isEqualTo(BreakerState.WARNING);
+  }
+
+  @Test
+  void withoutConfirmationsOpenEndsOnItsTimeOrOnACollectionsFigureNotOnAStaleOne() {
+    live.cannotConfirm(); // -XX:+DisableExplicitGC, or a pause that does not fit the budget
+    live.anchor(0.95);
+    sample();
+    assertThat(state()).isEqualTo(BreakerState.OPEN);
+    for (int i = 0; i < 20; i++) { // a second with no collection: nothing measured memory low
+      sample();
+    }
+    assertThat(state()).as("a live set no collection measured since OPEN is no recovery").isEqualTo(BreakerState.OPEN);
+    live.young(0.82, 0.82); // a collection: every one is a measurement here, and it says still full
+    for (int i = 0; i < 20; i++) {
+      sample();
+    }
+    assertThat(state()).isEqualTo(BreakerState.OPEN);
+    assertThat(breaker.status().drivingDimension()).isEqualTo(Dimension.HEAP_LIVE);
+    live.young(0.30, 0.30); // memory let go, measured by the next collection
+    for (int i = 0; i < 6; i++) {
+      sample();
+    }
+    assertThat(state()).isEqualTo(BreakerState.HALF_OPEN);
+    assertThat(breaker.status().cause()).isEqualTo(Cause.RECOVERED);
   }
 
   @Test

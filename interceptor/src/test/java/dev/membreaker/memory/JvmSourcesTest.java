@@ -57,6 +57,23 @@ class JvmSourcesTest {
   }
 
   @Test
+  void aCollectionWhosePauseCannotFitTheBudgetIsNeverStarted() {
+    HeapLiveSetSource source = new HeapLiveSetSource(dev.membreaker.time.Ticker.system());
+    try {
+      System.gc(); // a figure to predict from: some bytes live
+      await().atMost(Duration.ofSeconds(10)).until(() -> source.evidence().upper() > 0);
+      source.pauseBudget(0); // no stop-the-world pause at all
+      assertThat(source.requestConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
+      assertThat(source.refresh("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
+      assertThat(source.urgentConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
+      assertThat(source.evidence().canConfirm()).as("as under -XX:+DisableExplicitGC").isFalse();
+      assertThat(source.evidence().confirmations()).isZero();
+    } finally {
+      source.close();
+    }
+  }
+
+  @Test
   void rawHeapUsedIsPositiveAndUnderTheMaximum() {
     MemoryReading r = new HeapUsedSource().read();
     assertThat(r.used()).isPositive();

@@ -22,6 +22,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
   private long anchor;
   private long estimate;
   private long anchorEpoch;
+  private long measuredEpoch;
   private long collections;
   private double deadShare = -1;
   private boolean canConfirm = true;
@@ -42,6 +43,9 @@ public final class FakeLiveSetSource implements LiveSetSource {
     estimate = Math.round(estimateShare * limit);
     unseen = 0;
     collections++;
+    if (!canConfirm) {
+      measuredEpoch++; // as the real source: without confirmations every collection is a measurement
+    }
     return this;
   }
 
@@ -61,6 +65,7 @@ public final class FakeLiveSetSource implements LiveSetSource {
     estimate = anchor;
     unseen = 0;
     anchorEpoch++;
+    measuredEpoch++;
     collections++;
     return this;
   }
@@ -119,7 +124,8 @@ public final class FakeLiveSetSource implements LiveSetSource {
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, upper, unseen, upperLimit, anchor, anchorEpoch, deadShare, 0, 0, canConfirm,
+    return new LiveSetEvidence(collector, upper, unseen, upperLimit, anchor, anchorEpoch, measuredEpoch, deadShare, 0,
+        0, canConfirm,
         canConfirm && !tooSoon, false);
   }
 
