@@ -49,7 +49,7 @@ public final class Workload {
   private final double surgeStart;
   private final double surgeEnd;
   private final long max = Runtime.getRuntime().maxMemory();
-  private final long start = System.nanoTime();
+  private volatile long start = System.nanoTime(); // reset once the shape's live set is built
   private final AtomicLong held = new AtomicLong();
   private final AtomicLong peakHeld = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -73,6 +73,8 @@ public final class Workload {
   private final List<byte[][]> retained = new ArrayList<>();
   private final LinkedHashMap<Integer, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final List<byte[]> base = new ArrayList<>();
+  private byte[][] smallObjects; // the cache shape's live set
+  private final StallMeter stalls = new StallMeter();
 
   private Workload(Shape shape, double seconds, boolean gate, double rate, double surgeStart, double surgeEnd) {
     this.surgeStart = surgeStart;
@@ -95,6 +97,14 @@ public final class Workload {
     HUMONGOUS("humongous", false),
     /** Every 8 s a batch builds 0.35 of the heap over 2 s, holds it 1 s and drops it; 0.1 base. */
     BATCH("batch", false),
+    /**
+     * A large steady cache: 0.8 of the heap in {@code byte[40]}s held by one array (tens of
+     * millions of small objects, the costliest shape for a full collection to mark), and every
+     * admitted request makes 256 KiB of short-lived garbage. Nothing grows: a guard that stalls
+     * this server with its own collections, or sheds more than its DEGRADED level does by design,
+     * hurts it.
+     */
+    CACHE("cache", false),
     /**
      * From the surge's start (5 s) each admitted non-critical request retains 1/1000 of the heap,
      * until its end (25 s), when all of it is let go; traffic goes on.
@@ -142,7 +152,8 @@ public final class Workload {
     Shape shape = Shape.of(a.getOrDefault("shape", "churn-1s"));
     double seconds = Double.parseDouble(a.getOrDefault("seconds", "30"));
     boolean gate = !"off".equals(a.getOrDefault("gate", "on"));
-    double rate = Double.parseDouble(a.getOrDefault("rate", "400"));
+    // The cache shape: 200 requests a second of 256 KiB each, 50 MB/s of garbage.
+    double rate = Double.parseDouble(a.getOrDefault("rate", shape == Shape.CACHE ? "200" : "400"));
     String[] surge = a.getOrDefault("surge", "5:25").split(":");
     Workload w = new Workload(shape, seconds, gate, rate, Double.parseDouble(surge[0]), Double.parseDouble(surge[1]));
     Map<String, Object> result;
@@ -185,21 +196,32 @@ public final class Workload {
   private Map<String, Object> run() throws Exception {
     listenToCollections();
     prepare();
-    breaker = MemoryBreaker.builder().config(BreakerConfig.defaults()).build();
-    breaker.addListener(e -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("t", round(t()));
-      m.put("from", e.from().name());
-      m.put("to", e.to().name());
-      m.put("cause", String.valueOf(e.cause()));
-      m.put("dimension", e.drivingDimension() == null ? null : e.drivingDimension().id());
-      m.put("pressure", round(e.pressure()));
-      m.put("held", round(heldShare()));
-      synchronized (transitions) {
-        transitions.add(m);
-      }
-    });
-    breaker.start();
+    start = System.nanoTime(); // a large cache takes seconds to build: the run starts after it
+    synchronized (confirmPauses) {
+      confirmPauses.clear(); // the preparation's own collection is not the breaker's
+    }
+    gcPauseMillis.set(0);
+    collections.set(0);
+    // Unprotected means no breaker at all: its sampler and its collections are part of what is
+    // measured against.
+    breaker = gate ? MemoryBreaker.builder().config(BreakerConfig.defaults()).build() : null;
+    if (breaker != null) {
+      breaker.addListener(e -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("t", round(t()));
+        m.put("from", e.from().name());
+        m.put("to", e.to().name());
+        m.put("cause", String.valueOf(e.cause()));
+        m.put("dimension", e.drivingDimension() == null ? null : e.drivingDimension().id());
+        m.put("pressure", round(e.pressure()));
+        m.put("held", round(heldShare()));
+        synchronized (transitions) {
+          transitions.add(m);
+        }
+      });
+      breaker.start();
+    }
+    stalls.start();
     Thread background = startBackground();
     List<Thread> workers = new ArrayList<>();
     int threads = 4;
@@ -226,9 +248,12 @@ public final class Workload {
       background.join(10_000);
     }
     expirer.join(10_000);
-    BreakerState finalState = breaker.status().state();
-    LiveSetEvidence evidence = breaker.status().liveSet();
-    breaker.close();
+    stalls.stop();
+    BreakerState finalState = breaker == null ? BreakerState.HEALTHY : breaker.status().state();
+    LiveSetEvidence evidence = breaker == null ? null : breaker.status().liveSet();
+    if (breaker != null) {
+      breaker.close();
+    }
     return result(finalState, evidence);
   }
 
@@ -242,6 +267,25 @@ public final class Workload {
       base.add(c);
     }
     hold(baseBytes);
+    if (shape == Shape.CACHE) {
+      // A byte[40] takes 56 bytes (16 of header), and its slot in the array 4 (compressed oops).
+      int entries = (int) Math.min(Integer.MAX_VALUE - 8, (long) (max * CACHE_SHARE) / 60);
+      smallObjects = new byte[entries][];
+      for (int k = 0; k < entries; k++) {
+        smallObjects[k] = new byte[40];
+      }
+      hold((long) entries * 60);
+      // A server that has run a while: the cache is in the old generation, not in the young one
+      // it was built in. Promoted all at once under a breaker just started, it reads as a surge.
+      // A full collection does it where System.gc() is one; under -XX:+DisableExplicitGC or
+      // -XX:+ExplicitGCInvokesConcurrent, young collections must age it out (at most 15 ages).
+      System.gc();
+      long until = collections.get() + 20;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (collections.get() < until && System.nanoTime() < deadline) {
+        sink = new byte[32 * 1024];
+      }
+    }
     if (shape == Shape.LRU) {
       int entries = (int) (max * 0.4 / ENTRY);
       for (int k = 0; k < entries; k++) {
@@ -252,6 +296,7 @@ public final class Workload {
   }
 
   private static final int ENTRY = 8 * 1024;
+  private static final double CACHE_SHARE = 0.8;
 
   private Thread startBackground() {
     if (shape != Shape.BATCH) {
@@ -355,7 +400,7 @@ public final class Workload {
       }
       retained.clear();
       held.addAndGet(-bytes);
-      stateAtRelease = breaker.status().state();
+      stateAtRelease = breaker == null ? null : breaker.status().state();
       releasedAt = System.nanoTime();
     }
   }
@@ -374,6 +419,12 @@ public final class Workload {
       return;
     }
     sink = new byte[1024 + r.nextInt(16 * 1024)]; // the request's own garbage
+    if (shape == Shape.CACHE) {
+      for (int i = 0; i < 8; i++) {
+        sink = new byte[32 * 1024]; // 256 KiB of short-lived garbage, under any humongous size
+      }
+      return;
+    }
     if (priority == Priority.CRITICAL) {
       return;
     }
@@ -466,6 +517,7 @@ public final class Workload {
       cache.clear();
     }
     base.clear();
+    smallObjects = null;
     sink = null;
     oomMessage.compareAndSet(null, e.getMessage());
   }
@@ -568,6 +620,9 @@ public final class Workload {
     m.put("confirmPausedShare", round4(confirmMillis / 1000.0 / elapsed));
     m.put("gcPausedShare", round4(gcPauseMillis.get() / 1000.0 / elapsed));
     m.put("collections", collections.get());
+    m.put("stallsOver50ms", stalls.count());
+    m.put("stalledShare", round4(stalls.totalNanos() / 1e9 / elapsed));
+    m.put("longestStallMs", round(stalls.longestNanos() / 1e6));
     m.put("path", ts);
     return m;
   }
