@@ -28,6 +28,7 @@ final class Driver {
   private final ManagedChannel channel;
   private final Scenario scenario;
   private final Timeline timeline;
+  private volatile java.util.function.BooleanSupplier over = () -> false;
 
   Driver(ManagedChannel channel, Scenario scenario, Timeline timeline) {
     this.channel = channel;
@@ -37,6 +38,15 @@ final class Driver {
 
   /** Runs every stream from {@code startNanos} for the scenario's length; returns when all calls closed. */
   void run(long startNanos) throws InterruptedException {
+    run(startNanos, () -> false);
+  }
+
+  /**
+   * As {@link #run(long)}, but each stream stops sending once {@code over} says so (looked at every
+   * 100 ms): a run that has shown what it had to, such as a server that died, need not go on.
+   */
+  void run(long startNanos, java.util.function.BooleanSupplier over) throws InterruptedException {
+    this.over = over;
     List<Thread> dispatchers = new ArrayList<>();
     List<Semaphore> inFlight = new ArrayList<>();
     for (int k = 0; k < scenario.traffic().size(); k++) {
@@ -62,10 +72,17 @@ final class Driver {
   private void dispatch(int stream, Traffic traffic, Semaphore permits, long startNanos) {
     long endNanos = startNanos + scenario.seconds() * 1_000_000_000L;
     double next = startNanos;
+    long lookAgainAt = startNanos;
     while (true) {
       long intended = (long) next;
       if (intended >= endNanos) {
         return;
+      }
+      if (intended >= lookAgainAt) {
+        if (over.getAsBoolean()) {
+          return;
+        }
+        lookAgainAt = intended + 100_000_000L;
       }
       double at = (intended - startNanos) / 1e9;
       double rate = traffic.rate().at(at);

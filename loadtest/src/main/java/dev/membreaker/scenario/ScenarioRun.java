@@ -60,6 +60,16 @@ final class ScenarioRun {
   /** With extra arguments for the contender server (such as {@code --config FILE}). */
   static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs)
       throws IOException, InterruptedException {
+    return run(scenario, contender, serverJar, heap, log, serverArgs, false);
+  }
+
+  /**
+   * As above; with {@code stopWhenDead}, the traffic stops once the server has exited, so a run
+   * that only has to show the server dies takes seconds, not the scenario's length. Its measures
+   * then count no calls after that (the full run counts them as failed): only for tests.
+   */
+  static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs,
+      boolean stopWhenDead) throws IOException, InterruptedException {
     try (ContenderProcess server = ContenderProcess.start(serverJar, contender, heap, scenario.jvmArgs(), serverArgs, log)) {
       int port = server.awaitPort();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
@@ -70,7 +80,7 @@ final class ScenarioRun {
         Timeline timeline = new Timeline(scenario.traffic().size(), scenario.seconds());
         long start = System.nanoTime();
         server.originAt(start);
-        new Driver(channel, scenario, timeline).run(start);
+        new Driver(channel, scenario, timeline).run(start, () -> stopWhenDead && !server.alive());
         server.awaitOutputIfExited();
         double exitedAt = server.exitedAt();
         List<Sample> samples = List.copyOf(server.samples);
