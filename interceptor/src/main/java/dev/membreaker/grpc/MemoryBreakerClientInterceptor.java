@@ -37,6 +37,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
 
   private final MethodPriorities priorities;
   private final Metadata.Key<String> priorityHeader;
+  private final boolean allowRaise;
   private final long defaultHoldNanos;
   private final long maxHoldNanos;
   private final ConcurrentHashMap<String, AtomicLong> holdUntil = new ConcurrentHashMap<>();
@@ -46,6 +47,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   private MemoryBreakerClientInterceptor(Builder b) {
     this.priorities = b.priorities;
     this.priorityHeader = b.priorityHeader == null ? null : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
+    this.allowRaise = b.allowRaise;
     this.defaultHoldNanos = b.defaultHold.toNanos();
     this.maxHoldNanos = b.maxHold.toNanos();
     this.ticker = b.ticker;
@@ -73,17 +75,9 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   }
 
   private boolean sheddable(MethodDescriptor<?, ?> method, Metadata headers) {
-    if (priorityHeader != null) {
-      String asked = headers.get(priorityHeader);
-      if (asked != null) {
-        try {
-          return Priority.parse(asked.trim()) == Priority.SHEDDABLE;
-        } catch (IllegalArgumentException e) {
-          // an unknown word: fall back to the method's priority, as the server does
-        }
-      }
-    }
-    return priorities.of(method.getFullMethodName()) == Priority.SHEDDABLE;
+    Priority configured = priorities.of(method.getFullMethodName());
+    String asked = priorityHeader == null ? null : headers.get(priorityHeader);
+    return Priority.effective(configured, asked, allowRaise) == Priority.SHEDDABLE; // the server's rule
   }
 
   private void learn(String authority, Status status, Metadata trailers) {
@@ -192,6 +186,7 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   public static final class Builder {
     private MethodPriorities priorities = MethodPriorities.builder().build();
     private String priorityHeader = "membreaker-priority";
+    private boolean allowRaise;
     private Duration defaultHold = Duration.ofSeconds(1);
     private Duration maxHold = Duration.ofSeconds(30);
     private Ticker ticker = Ticker.system();
@@ -213,6 +208,15 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
     /** The request header that lowers a call's priority, as on the server; null to ignore headers. */
     public Builder priorityHeader(String header) {
       this.priorityHeader = header;
+      return this;
+    }
+
+    /**
+     * Whether the priority header may also raise a call's priority (default false): set it as the
+     * server's {@code allowPriorityRaise}, so the client holds what the server would shed.
+     */
+    public Builder allowPriorityRaise(boolean allow) {
+      this.allowRaise = allow;
       return this;
     }
 

@@ -346,21 +346,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   }
 
   private Priority priority(Priority configured, Metadata headers) {
-    if (priorityHeader == null) {
-      return configured;
-    }
-    String asked = headers.get(priorityHeader);
-    if (asked == null) {
-      return configured;
-    }
-    Priority requested;
-    try {
-      requested = Priority.parse(asked.trim());
-    } catch (IllegalArgumentException e) {
-      return configured; // an unknown word in a header is not worth failing a call over
-    }
-    // CRITICAL < DEFAULT < SHEDDABLE in declaration order: a higher ordinal is a lower priority.
-    return requested.ordinal() >= configured.ordinal() || allowRaise ? requested : configured;
+    return priorityHeader == null ? configured : Priority.effective(configured, headers.get(priorityHeader), allowRaise);
   }
 
   private <ReqT, RespT> ServerCall.Listener<ReqT> shed(

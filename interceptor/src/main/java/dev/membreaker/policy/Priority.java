@@ -22,4 +22,25 @@ public enum Priority {
     throw new IllegalArgumentException(
         "unknown priority '" + name + "' (expected CRITICAL, DEFAULT or SHEDDABLE)");
   }
+
+  /**
+   * The priority a call runs at: {@code configured} (its method's), or the one {@code asked} names
+   * (a priority header's value; null when there is none), which may lower the call and raises it
+   * only with {@code allowRaise}. An unknown word is ignored: not worth failing a call over. The
+   * server interceptor and the client interceptor both judge a call by this, so a client holds
+   * exactly the calls its server would shed.
+   */
+  public static Priority effective(Priority configured, String asked, boolean allowRaise) {
+    if (asked == null) {
+      return configured;
+    }
+    Priority requested;
+    try {
+      requested = parse(asked.trim());
+    } catch (IllegalArgumentException e) {
+      return configured;
+    }
+    // CRITICAL < DEFAULT < SHEDDABLE in declaration order: a higher ordinal is a lower priority.
+    return requested.ordinal() >= configured.ordinal() || allowRaise ? requested : configured;
+  }
 }

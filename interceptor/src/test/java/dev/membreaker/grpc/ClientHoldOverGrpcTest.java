@@ -112,6 +112,23 @@ class ClientHoldOverGrpcTest {
   }
 
   @Test
+  void aHeaderThatWouldRaiseASheddableCallIsJudgedAsTheServerJudgesIt() {
+    h.pressure(0.8001);
+    assertThat(call(holding, TestService.PAY)).isEqualTo(Status.Code.OK); // starts a hold
+    io.grpc.Metadata raise = new io.grpc.Metadata();
+    raise.put(io.grpc.Metadata.Key.of("membreaker-priority", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "critical");
+    Channel raising = ClientInterceptors.intercept(holding,
+        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(raise));
+
+    long before = reportsAtServer();
+    long held = client.heldCalls();
+    assertThat(call(raising, TestService.REPORT)).as("the server does not let a header raise a call")
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(client.heldCalls()).as("so the client held it instead of sending it").isEqualTo(held + 1);
+    assertThat(reportsAtServer()).isEqualTo(before);
+  }
+
+  @Test
   void aHoldEndsWhenItsTimeHasPassedOnTheInjectedClock() {
     h.pressure(0.8001);
     assertThat(call(holding, TestService.PAY)).isEqualTo(Status.Code.OK); // starts a 5 s hold
