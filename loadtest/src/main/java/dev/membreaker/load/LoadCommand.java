@@ -301,7 +301,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         paths, call, cacert == null ? null : cacert.toString(), cert == null ? null : cert.toString(),
         key == null ? null : key.toString(), false, skipFirst, cname, authority, cacert == null && cert == null, n,
         concurrency, (long) rps, connections, duration, timeout, connectTimeout, keepalive, dataJson, metaMap,
-        Runtime.getRuntime().availableProcessors(), name, tagMap, allMade ? GhzOptions.NORMAL : GhzOptions.TIMEOUT);
+        Runtime.getRuntime().availableProcessors(), name, tagMap, allMade ? GhzOptions.NORMAL : GhzOptions.TIMEOUT,
+        new GhzOptions.Schedules(loadSchedule, loadStart, loadEnd, loadStep, loadStepDuration, null,
+            concurrencySchedule, concurrencyStart, concurrencyEnd, concurrencyStep, concurrencyStepDuration, null));
   }
 
   /** {@code --tags} as a map, or null; anything but a JSON object of strings is refused. */

@@ -121,6 +121,21 @@ class LoadCommandTest {
     assertThat(o.get("metadata").get("x-worker").asText()).isEqualTo("w");
     assertThat(o.get("name").asText()).isEqualTo("ci-run");
     assertThat(o.has("qps")).as("omitted when zero, as ghz's omitempty").isFalse();
+    assertThat(o.get("load-schedule").asText()).isEqualTo("const");
+    assertThat(o.get("load-start").isIntegralNumber()).as("written when zero, as ghz writes it").isTrue();
+
+    // Every option ghz itself wrote in a report of a run like this one, with the same JSON type.
+    JsonNode ghz;
+    try (java.io.InputStream in = LoadCommandTest.class.getResourceAsStream("/ghz/report-ok.json")) {
+      ghz = new ObjectMapper().readTree(in).get("options");
+    }
+    for (String field : iterable(ghz.fieldNames())) {
+      if (field.equals("data")) {
+        continue; // an object or an array, as the call's data is
+      }
+      assertThat(o.has(field)).as("ghz writes options.%s; so must we (ours: %s)", field, o).isTrue();
+      assertThat(o.get(field).getNodeType()).as("the type of options.%s", field).isEqualTo(ghz.get(field).getNodeType());
+    }
 
     // membreaker's own, under a name ghz does not use
     assertThat(json.get("membreaker").get("latencyDistributionAllCalls")).hasSize(8);
