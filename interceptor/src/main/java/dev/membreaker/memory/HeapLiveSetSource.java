@@ -55,9 +55,11 @@ import javax.management.openmbean.CompositeData;
  *
  * <p>Above all three spacings, a {@link PauseBudget}: a stop-the-world confirmation starts only if
  * the pauses of those that ended in the last minute plus its own, predicted from the live bytes
- * now, fit {@code confirm_pause_budget} (1 % of the minute). One that can never fit (a large heap
- * of small objects) is not offered at all: the evidence says no confirmation can be had, and the
- * breaker acts as under {@code -XX:+DisableExplicitGC}.
+ * now, fit {@code confirm_pause_budget} (1 % of the minute), and its pause is no longer than the
+ * collector's own allow. Urgent ones are held to the second rule only, and spend nothing of the
+ * first: the heap may fill before anything else measures it. One that can never fit (a large heap of small objects) is not
+ * offered at all: the evidence says no confirmation can be had, and the breaker acts as under
+ * {@code -XX:+DisableExplicitGC}.
  *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
  * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
@@ -401,12 +403,15 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * The most a full collection would mark now: the upper bound and what no collection has seen.
-   * An over-estimate (the upper bound holds promoted garbage), so predictions err long. Under the
-   * lock.
+   * What a full collection would mark and move now, for predicting its pause: the upper bound, an
+   * over-estimate (it holds promoted garbage), so predictions err long. Not the bytes no collection
+   * has seen: they are large arrays allocated straight into the old generation (G1's humongous
+   * objects), each marked as one object and never moved, so they add next to nothing to the pause.
+   * Counted, they made a 256 MiB heap filling with 1 MiB request buffers predict over 100 ms and
+   * refused the urgent confirmation that had to measure them: the server died. Under the lock.
    */
   private long markedBytes() {
-    return Math.max(0, upper) + unseen;
+    return Math.max(0, upper);
   }
 
   /**
@@ -491,7 +496,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (tooSoon) {
         return Confirmation.TOO_SOON;
       }
-      if (!withinBudget(now)) {
+      // An urgent one (the heap may fill before any other measurement) is held only to the cap
+      // on a single pause, not to the minute's share, and spends none of it: an OutOfMemoryError
+      // costs more than any pause, and the refreshes that end OPEN once the surge is over must not
+      // wait a minute for the urgent ones it took to survive it.
+      if (pacing == Pacing.URGENT ? !budget.fits(now, markedBytes()) && !explicitGcConcurrent : !withinBudget(now)) {
         return Confirmation.OVER_BUDGET;
       }
       confirming.set(true);
@@ -517,7 +526,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         confirmations++;
         lastConfirmationPause = end - start;
         lastConfirmationEnd = end;
-        if (!explicitGcConcurrent) {
+        if (!explicitGcConcurrent && pendingPacing != Pacing.URGENT) {
           budget.spend(end, end - start, 0); // its cost per live byte is learned from its notification
         }
       }
