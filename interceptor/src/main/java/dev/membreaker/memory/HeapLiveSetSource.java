@@ -200,7 +200,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         // breaker started on a server whose cache is already in the old generation read 0.16
         // where 0.8 was held, so the first young collection looked like a surge: what the old and
         // survivor spaces hold now is the upper bound.
-        upper = Math.max(pooledCollectionUsage(), pooledUsageNow());
+        upper = Math.max(pooled(MemoryPoolMXBean::getCollectionUsage), pooled(MemoryPoolMXBean::getUsage));
         anchor = upper;
       }
       return new MemoryReading(estimate(), maxHeap, Math.max(epoch, collections()));
@@ -259,21 +259,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     }
   }
 
-  private long pooledCollectionUsage() {
+  /** One figure of the old and survivor pools (eden left out), summed. */
+  private long pooled(java.util.function.Function<MemoryPoolMXBean, MemoryUsage> figure) {
     long sum = 0;
     for (MemoryPoolMXBean pool : heapPools) {
-      MemoryUsage usage = pool.getCollectionUsage();
-      if (usage != null) {
-        sum += usage.getUsed();
-      }
-    }
-    return sum;
-  }
-
-  private long pooledUsageNow() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : heapPools) {
-      MemoryUsage usage = pool.getUsage();
+      MemoryUsage usage = figure.apply(pool);
       if (usage != null) {
         sum += usage.getUsed();
       }
