@@ -45,7 +45,8 @@ class PauseBudgetTest {
       }
       worstMinute = Math.max(worstMinute, sum);
     }
-    assertThat(worstMinute).as("pause time in the worst minute").isLessThanOrEqualTo(600 * MS);
+    // Predicted at the prior (65 ms) while each takes 250: the share is overrun by at most one pause.
+    assertThat(worstMinute).as("pause time in the worst minute").isLessThanOrEqualTo(600 * MS + pause);
     assertThat(ran).as("it still runs some: two a minute").hasSizeGreaterThanOrEqualTo(18);
   }
 
@@ -73,7 +74,7 @@ class PauseBudgetTest {
   @Test
   void noPauseLongerThanTwiceTheCollectorsOwnLongestOrTheFloor() {
     PauseBudget budget = new PauseBudget();
-    budget.learn(300 * MS, 1024 * MIB); // a full collection of this heap: 300 ms
+    budget.learn(300 * MS, 1024 * MIB); // a full collection of this heap: 300 ms, about the prior
     assertThat(budget.fits(0, 1024 * MIB)).as("within 1 %% of a minute, but the collector never paused").isFalse();
     assertThat(budget.fits(0, 320 * MIB)).as("94 ms: under the 100 ms floor").isTrue();
     budget.natural(10 * S, 120 * MS); // young pauses of up to 120 ms
@@ -86,9 +87,17 @@ class PauseBudgetTest {
   }
 
   @Test
+  void theFixedPartOfASmallHeapsCollectionDoesNotInflateThePrediction() {
+    PauseBudget budget = new PauseBudget();
+    budget.learn(20 * MS, 30 * MIB); // 0.64 ns a byte, most of it the collection's fixed part
+    assertThat(budget.predictNanos(230 * MIB)).as("at most the prior: 75 ms, not 153").isLessThan(80 * MS);
+    assertThat(budget.fits(0, 230 * MIB)).as("0.9 of a 256 MiB heap can be confirmed").isTrue();
+  }
+
+  @Test
   void pausesLeaveTheWindowAMinuteAfterTheyEnded() {
     PauseBudget budget = new PauseBudget();
-    budget.learn(300 * MS, 100 * MIB);
+    budget.learn(300 * MS, 1024 * MIB);
     budget.natural(15 * S, 200 * MS);
     budget.spend(10 * S, 300 * MS, 0);
     budget.spend(11 * S, 300 * MS, 0);
