@@ -57,9 +57,9 @@ import javax.management.openmbean.CompositeData;
  * the pauses of those that ended in the last minute plus its own, predicted from the live bytes
  * now, fit {@code confirm_pause_budget} (1 % of the minute), and its pause is no longer than the
  * collector's own allow. Urgent ones are held to the second rule only, and spend nothing of the
- * first: the heap may fill before anything else measures it. One that can never fit (a large heap of small objects) is not
- * offered at all: the evidence says no confirmation can be had, and the breaker acts as under
- * {@code -XX:+DisableExplicitGC}.
+ * first: the heap may fill before anything else measures it. One that can never fit (a large
+ * heap of small objects) is not offered at all: the evidence says no confirmation can be had, and
+ * the breaker acts as under {@code -XX:+DisableExplicitGC}.
  *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
  * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
@@ -490,7 +490,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       // on a single pause, not to the minute's share, and spends none of it: an OutOfMemoryError
       // costs more than any pause, and the refreshes that end OPEN once the surge is over must not
       // wait a minute for the urgent ones it took to survive it.
-      if (pacing == Pacing.URGENT ? !budget.fits(now, markedBytes()) && !explicitGcConcurrent : !withinBudget(now)) {
+      if (pacing == Pacing.URGENT ? !canConfirm(now) : !withinBudget(now)) {
         return Confirmation.OVER_BUDGET;
       }
       confirming.set(true);
@@ -517,7 +517,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         lastConfirmationPause = end - start;
         lastConfirmationEnd = end;
         if (!explicitGcConcurrent && pendingPacing != Pacing.URGENT) {
-          budget.spend(end, end - start, 0); // its cost per live byte is learned from its notification
+          budget.spend(end, end - start); // its cost per live byte is learned from its notification
         }
       }
       confirming.set(false);

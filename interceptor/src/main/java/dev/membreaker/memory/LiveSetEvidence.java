@@ -30,7 +30,7 @@ package dev.membreaker.memory;
  * @param confirmations confirming collections run so far
  * @param lastConfirmationPauseNanos how long the latest confirming collection took (0 for none)
  * @param canConfirm whether confirming collections may run in this JVM (not under {@code
- *     -XX:+DisableExplicitGC})
+ *     -XX:+DisableExplicitGC}) and one's predicted pause fits the pause budget now
  * @param confirmationAvailable whether a confirming collection is running or may start now (not
  *     held back by its rate limit)
  * @param concurrentConfirmation whether a confirming collection runs concurrently with the

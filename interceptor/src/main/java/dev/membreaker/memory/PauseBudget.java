@@ -78,14 +78,13 @@ final class PauseBudget {
 
   /**
    * Records a collection the breaker asked for that ended at {@code endNanos} after stopping the
-   * application for {@code pauseNanos}, and learns its cost from {@code liveBytesAfter}.
+   * application for {@code pauseNanos}. Its cost is learned from its notification ({@link #learn}).
    */
-  void spend(long endNanos, long pauseNanos, long liveBytesAfter) {
+  void spend(long endNanos, long pauseNanos) {
     spent.addLast(new long[] {endNanos, Math.max(0, pauseNanos)});
-    learn(pauseNanos, liveBytesAfter);
   }
 
-  /** Learns the cost of a full collection the collector ran on its own; nothing is spent. */
+  /** Learns the cost of a full collection, whoever asked for it, from what it left live. */
   void learn(long pauseNanos, long liveBytesAfter) {
     if (pauseNanos > 0 && liveBytesAfter > 0) {
       nanosPerLiveByte = (double) pauseNanos / liveBytesAfter;

@@ -30,7 +30,7 @@ class PauseBudgetTest {
         continue; // one at a time
       }
       if (budget.allows(now, live)) {
-        budget.spend(now + pause, pause, 0);
+        budget.spend(now + pause, pause);
         budget.learn(pause, live); // its notification
         ran.add(new long[] {now + pause, pause});
       }
@@ -99,8 +99,8 @@ class PauseBudgetTest {
     PauseBudget budget = new PauseBudget();
     budget.learn(300 * MS, 1024 * MIB);
     budget.natural(15 * S, 200 * MS);
-    budget.spend(10 * S, 300 * MS, 0);
-    budget.spend(11 * S, 300 * MS, 0);
+    budget.spend(10 * S, 300 * MS);
+    budget.spend(11 * S, 300 * MS);
     assertThat(budget.spentNanos(20 * S)).isEqualTo(600 * MS);
     assertThat(budget.allows(20 * S, 100 * MIB)).isFalse();
     assertThat(budget.allows(70 * S, 100 * MIB)).as("the first has left the window").isTrue();
