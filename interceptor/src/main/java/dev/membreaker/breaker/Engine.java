@@ -42,9 +42,11 @@ final class Engine {
   private Map<Signals.Settings, Signals> signals = new LinkedHashMap<>();
   private BreakerConfig signalsBuiltFor;
   private volatile OutcomeWindow outcomes;
+  private final DemandMeter demand;
 
   Engine(List<MemorySource> sources, BreakerConfig config, List<Cohort> cohortProfiles,
-      SampleHistory history, long now, Instant wallNow) {
+      SampleHistory history, CallDemand calls, long now, Instant wallNow) {
+    this.demand = new DemandMeter(calls);
     this.sources = sources;
     this.sourceFailed = new boolean[sources.size()];
     LiveSetSource found = null;
@@ -58,9 +60,9 @@ final class Engine {
       found.pauseBudget(config.confirmPauseBudget());
     }
     this.history = history;
-    this.main = new Profile(config, now, wallNow);
+    this.main = new Profile(config, now, wallNow, demand);
     for (Cohort c : cohortProfiles) {
-      cohorts.add(new Profile(c.config(), now, wallNow));
+      cohorts.add(new Profile(c.config(), now, wallNow, demand));
     }
     this.outcomes = new OutcomeWindow(config.outcomeWindow());
   }
@@ -89,6 +91,7 @@ final class Engine {
       }
     }
     history.add(now, readings);
+    demand.sample(now);
     LiveSetEvidence evidence = liveSetEvidence(now, readings);
     updateSignals(now, readings);
 

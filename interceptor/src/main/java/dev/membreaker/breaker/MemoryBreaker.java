@@ -75,6 +75,7 @@ public final class MemoryBreaker implements AutoCloseable {
   private volatile Admission current;
   private volatile boolean stallLogged;
   private final InFlightBytes inFlight;
+  private final CallDemand demand = new CallDemand();
   private final Duration startCgroupReadInterval; // start-only: the sources were built with it
 
   private MemoryBreaker(Builder b) {
@@ -101,7 +102,7 @@ public final class MemoryBreaker implements AutoCloseable {
     this.history = new SampleHistory(b.sampleHistory);
     long now = ticker.read();
     Instant wallNow = clock.instant();
-    this.engine = new Engine(sources, b.config, cohorts, history, now, wallNow);
+    this.engine = new Engine(sources, b.config, cohorts, history, demand, now, wallNow);
     this.current = snapshot(Judgement.initial(now, wallNow), engine.latestCohorts(), b.config,
         OverrideState.NONE, SamplerHealth.NOT_STARTED, now, 1, "", 0);
     this.sampler = new Sampler(this, ticker, b.config);
@@ -136,9 +137,21 @@ public final class MemoryBreaker implements AutoCloseable {
     return current.cohort(cohortIndex);
   }
 
-  /** Decides one call: one volatile read, no lock, no allocation. */
+  /**
+   * Decides one call and counts it in the breaker's {@link #demand()} (unless CRITICAL): one
+   * volatile read and one counter increment, no lock, no allocation. Code that decides through an
+   * {@link Admission} directly counts its calls itself, as the interceptor does.
+   */
   public Decision decide(Priority priority) {
-    return current.decide(priority);
+    Decision d = current.decide(priority);
+    if (priority != Priority.CRITICAL) {
+      if (d == Decision.SHED) {
+        demand.refused();
+      } else {
+        demand.admitted();
+      }
+    }
+    return d;
   }
 
   /**
@@ -147,6 +160,15 @@ public final class MemoryBreaker implements AutoCloseable {
    */
   public InFlightBytes inFlight() {
     return inFlight;
+  }
+
+  /**
+   * The count of calls this breaker could refuse, admitted and refused: the interceptor counts
+   * them, and the breaker reads their rates to judge whether what it refuses would refill memory
+   * (see {@link CallDemand}). One per breaker, shared by every interceptor that consults it.
+   */
+  public CallDemand demand() {
+    return demand;
   }
 
   /** The published snapshot: the decision table in force and the status behind it (one volatile read). */

@@ -15,9 +15,10 @@ final class Profile {
   private BreakerConfig config;
   private Judgement latest;
 
-  Profile(BreakerConfig config, long now, Instant wallNow) {
+  /** @param demand the rates of the calls the breaker could refuse, or null when none are counted */
+  Profile(BreakerConfig config, long now, Instant wallNow, DemandMeter demand) {
     this.config = config;
-    this.machine = new StateMachine(config, now, wallNow);
+    this.machine = new StateMachine(config, now, wallNow, demand);
     this.latest = Judgement.initial(now, wallNow);
   }
 

@@ -26,7 +26,7 @@ final class Replay {
       return new Simulation(0, Duration.ZERO, List.of(), Map.of(), shed);
     }
     Instant first = wallNow.minusNanos(tickerNow - nanos[0]);
-    Profile profile = new Profile(candidate, nanos[0], first);
+    Profile profile = new Profile(candidate, nanos[0], first, null); // no demand recorded: nothing held back for it
     Signals signals = new Signals(Signals.Settings.of(candidate));
     for (int i = 0; i < nanos.length; i++) {
       Instant at = wallNow.minusNanos(tickerNow - nanos[i]);

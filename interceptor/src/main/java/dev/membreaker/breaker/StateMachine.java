@@ -31,9 +31,16 @@ import java.time.Instant;
  * neither ends OPEN nor lets HALF_OPEN close; the engine asks for refreshing collections
  * meanwhile. OPEN for the outcome breaker lasts its open time.
  *
+ * <p>A reading made low by shedding is not a recovery ({@link RefillGuard}): after OPEN for the
+ * live set, with calls it could refuse admitted before, OPEN ends early only once the live set has
+ * stopped falling and the headroom holds at least the probe share of the calls offered now, and
+ * HALF_OPEN's share never rises above what the headroom holds; it neither closes nor completes its
+ * ramp until the whole demand fits. Once what its own calls hold was seen, that closes it after
+ * the recover time, without waiting for the live set to hold still.
+ *
  * <p>HALF_OPEN admits a share of calls rising from the probe share to all over the ramp. After
  * OPEN for memory it closes early, once recovered for the recover time, when the live set has held
- * still while it probed (three measurements in a row, each within 2 % of the heap of the last): the calls it let
+ * still while it probed (three measurements in a row, each within 2 % of the heap of the first): the calls it let
  * through held nothing, so the load that filled memory is gone (memory is low after OPEN only
  * because calls were shed; a surge still arriving would fill it again at once). A relapse in HALF_OPEN (level DEGRADED or
  * worse, the outcome breaker tripping, or after OPEN for memory the live set's upper bound at the
@@ -62,13 +69,20 @@ final class StateMachine {
   private long recoverNanos;
   private long recoveredAt;
   private boolean everRecovered;
+  private final RefillGuard refill;
+  private double allowedShare = 1;
 
   /** The most the recover time doubles to while the breaker flaps. */
   static final long MAX_RECOVER_NANOS = 16_000_000_000L;
   /** A rise this soon after recovering counts as a flap. */
   static final long FLAP_WINDOW_NANOS = 10_000_000_000L;
 
-  StateMachine(BreakerConfig config, long now, Instant wallNow) {
+  /**
+   * @param demand the rates of the calls the breaker could refuse, or null when none are counted
+   *     (then nothing is held back on their account)
+   */
+  StateMachine(BreakerConfig config, long now, Instant wallNow, DemandMeter demand) {
+    this.refill = new RefillGuard(demand);
     this.enteredAt = now;
     this.since = wallNow;
     this.openDurationNanos = config.openMin().toNanos();
@@ -114,6 +128,9 @@ final class StateMachine {
       recoveredSince = now;
     }
     boolean recovered = grade.recovered() && grade.liveKnown() && now - recoveredSince >= recoverNanos;
+    boolean probing = state == OPEN || state == HALF_OPEN;
+    refill.observe(now, grade, config);
+    allowedShare = probing ? refill.allowedShare(config, grade.liveLimit()) : 1;
     Judgement.Step step = null;
     switch (state) {
       case HEALTHY:
@@ -135,9 +152,12 @@ final class StateMachine {
           if (timeUp) {
             step = move(config, now, wallNow, HALF_OPEN, Cause.OPEN_TIME_ELAPSED, grade, false);
           }
-        } else if (recovered && !grade.liveStale() && !grade.upperRefilling(config.warning())) {
+        } else if (recovered && !grade.liveStale() && !grade.upperRefilling(config.warning())
+            && refill.drainSettled() && allowedShare >= config.halfOpenProbeShare()) {
           // Recovered means measured so: a live set only waived (no collection since OPEN, and
           // none can be asked for) leaves OPEN on its open time, which doubles at each relapse.
+          // And a reading made low by shedding is no recovery while what is refused would not
+          // fit: then OPEN lasts its open time, and HALF_OPEN admits no more than fits.
           step = move(config, now, wallNow, HALF_OPEN, Cause.RECOVERED, grade, false);
         } else if (timeUp && grade.liveKnown() && level.severity() < WARNING.severity()
             && !grade.upperRefilling(config.warning())) {
@@ -146,10 +166,15 @@ final class StateMachine {
         break;
       case HALF_OPEN:
         boolean refilling = openForMemory && grade.upperRefilling(config.warning());
+        boolean heldNothing = probesHeldNothing(grade);
         if (level.severity() >= DEGRADED.severity() || outcomeVerdict != null || refilling) {
           openDurationNanos = Math.min(config.openMax().toNanos(), openDurationNanos * 2);
           step = move(config, now, wallNow, OPEN, Cause.RELAPSE, grade, outcomeVerdict == null);
-        } else if (probesHeldNothing(grade) && openForMemory && recovered && now - halfOpenStart >= recoverNanos) {
+        } else if (allowedShare < 1) {
+          break; // what it refuses would not fit: it neither closes nor completes its ramp
+        } else if ((refill.seenWhileProbing() || heldNothing) && openForMemory && recovered
+            && now - halfOpenStart >= recoverNanos) {
+          // The whole demand fits, by what the probes were seen to hold or because they held nothing.
           step = move(config, now, wallNow, HEALTHY, Cause.RECOVERED, grade, false);
         } else if (now - halfOpenStart >= config.halfOpenRamp().toNanos()) {
           step = recovered
@@ -164,7 +189,7 @@ final class StateMachine {
 
   /**
    * Whether the live set has held still while HALF_OPEN probed: the last three measurements, the
-   * latter two taken while it probed, each within 2 % of the limit of the one before. Then the
+   * latter two taken while it probed, each within 2 % of the limit of the first. Then the
    * calls it let through hold nothing, and memory is not still draining (a fall can hide what the
    * probes add, and once did for one interval): the load that filled memory is gone. Without it, HALF_OPEN ramps: memory is low after OPEN
    * only because calls were shed, and a surge still arriving would fill it again at once. True
@@ -176,10 +201,14 @@ final class StateMachine {
       return true;
     }
     if (grade.liveEpoch() > liveEpochAtHalfOpen) {
+      // Against the first of the run, not the one before: probes that add a little at each
+      // measurement add up.
       boolean still = Math.abs(bytes - liveBytesAtHalfOpen) < grade.liveLimit() / 50;
       stillMeasurements = still ? stillMeasurements + 1 : 0;
       liveEpochAtHalfOpen = grade.liveEpoch();
-      liveBytesAtHalfOpen = bytes;
+      if (!still) {
+        liveBytesAtHalfOpen = bytes;
+      }
     }
     return stillMeasurements >= 2;
   }
@@ -191,7 +220,7 @@ final class StateMachine {
     long ramp = config.halfOpenRamp().toNanos();
     double done = ramp == 0 ? 1 : Math.min(1, (double) (now - halfOpenStart) / ramp);
     double probe = config.halfOpenProbeShare();
-    return probe + (1 - probe) * done;
+    return Math.min(probe + (1 - probe) * done, Math.max(probe, allowedShare));
   }
 
   /** @param forMemory for a move to OPEN: whether memory calls for it (not the outcome breaker) */
@@ -213,6 +242,11 @@ final class StateMachine {
     if (to == OPEN) {
       openUntil = now + openDurationNanos;
       openForMemory = forMemory;
+      if (forMemory) {
+        refill.opened(now, grade);
+      } else {
+        refill.closed();
+      }
       if (from != HALF_OPEN) {
         liveEpochAtOpen = grade.liveEpoch();
       } else {
@@ -220,10 +254,14 @@ final class StateMachine {
       }
     } else if (to == HALF_OPEN) {
       halfOpenStart = now;
+      refill.halfOpened(now);
       liveEpochAtHalfOpen = grade.liveEpoch();
       liveBytesAtHalfOpen = grade.measuredLiveBytes();
       stillMeasurements = 0;
-    } else if (to == HEALTHY) {
+    } else {
+      refill.closed();
+    }
+    if (to == HEALTHY) {
       openDurationNanos = config.openMin().toNanos();
       recoveredAt = now;
       everRecovered = true;

@@ -2,6 +2,7 @@ package dev.membreaker.grpc;
 
 import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerState;
+import dev.membreaker.breaker.CallDemand;
 import dev.membreaker.breaker.BreakerStatus;
 import dev.membreaker.breaker.InFlightBytes;
 import dev.membreaker.breaker.MemoryBreaker;
@@ -99,6 +100,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final FlowGate gate;
   private final InFlightBytes bytesInFlight;
+  private final CallDemand demand;
   private final LongAdder requestsCut = new LongAdder();
   private final LongAdder slowReadersEnded = new LongAdder();
   private final ConcurrentHashMap<String, MethodPolicy> policies = new ConcurrentHashMap<>();
@@ -136,6 +138,7 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     fallbacks = Map.copyOf(b.fallbacks);
     gate = new FlowGate(breaker);
     bytesInFlight = breaker.inFlight();
+    demand = breaker.demand();
     cohortHeader = b.cohortHeader == null || breaker.cohorts().isEmpty()
         ? null : Metadata.Key.of(b.cohortHeader, Metadata.ASCII_STRING_MARSHALLER);
     cohortCounters = new ShedCounters[breaker.cohorts().size() + 1];
@@ -258,6 +261,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
         decision == Decision.WOULD_SHED ? ShedCounters.Kind.WOULD_SHED : ShedCounters.Kind.ADMITTED;
     counters.increment(kind, state, priority);
     policy.counts.increment(kind, priority);
+    if (priority != Priority.CRITICAL) {
+      demand.admitted();
+    }
     Deadline deadline = Context.current().getDeadline();
     // A clock read costs tens of nanoseconds on some machines: only pay for it when the outcome
     // breaker judges latency (slow-call detection is on).
@@ -300,6 +306,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       Admission admission, MethodPolicy policy, ShedCounters counters, Priority priority, String reason) {
     counters.increment(ShedCounters.Kind.SHED, admission.status().state(), priority);
     policy.counts.increment(ShedCounters.Kind.SHED, priority);
+    if (priority != Priority.CRITICAL) {
+      demand.refused();
+    }
     return shed(call, headers, admission, (Fallback<ReqT, RespT>) policy.fallback, reason);
   }
 

@@ -47,9 +47,16 @@ public final class ScenarioCommand implements Callable<Integer> {
           + "naive-heap,solr,elasticsearch,pinot,opensearch,grpc-limits)")
   List<String> contenders = CONTENDERS;
 
-  @Option(names = "--collector", defaultValue = "g1", paramLabel = "GC",
-      description = "each server's collector: g1, parallel, serial, zgc or shenandoah (default: ${DEFAULT-VALUE})")
-  String collector;
+  @Option(names = {"--collector", "--collectors"}, split = ",", defaultValue = "g1", paramLabel = "GC",
+      description = "each server's collector: g1, parallel, serial, zgc or shenandoah, or several separated by commas,"
+          + " each run in turn (default: ${DEFAULT-VALUE})")
+  List<String> collectors;
+
+  @Option(names = "--runs", defaultValue = "1", paramLabel = "N",
+      description = "how many times to run everything on each collector, 1 to 20 (default: ${DEFAULT-VALUE}); with"
+          + " more than one run or collector, each run's report goes to its own directory under -o (GC-runN) and"
+          + " summary.md sums them up")
+  int runs;
 
   @Option(names = "--heap", defaultValue = "256m", description = "each server's heap, -Xmx and -Xms (default: ${DEFAULT-VALUE})")
   String heap;
@@ -85,15 +92,22 @@ public final class ScenarioCommand implements Callable<Integer> {
     String lower = name.toLowerCase(Locale.ROOT);
     List<String> names = "all".equals(lower) ? Scenario.NAMES
         : Scenario.PARTS.getOrDefault(lower, List.of(lower));
-    String gcOption = COLLECTORS.get(collector.toLowerCase(Locale.ROOT));
-    if (gcOption == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no collector named '" + collector
-          + "'; there are " + String.join(", ", new java.util.TreeSet<>(COLLECTORS.keySet())));
+    List<String> gcs = new ArrayList<>();
+    for (String collector : collectors) {
+      String gc = collector.toLowerCase(Locale.ROOT);
+      if (!COLLECTORS.containsKey(gc)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no collector named '" + collector
+            + "'; there are " + String.join(", ", new java.util.TreeSet<>(COLLECTORS.keySet())));
+      }
+      gcs.add(gc);
+    }
+    if (runs < 1 || runs > 20) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be 1 to 20, was " + runs);
     }
     List<Scenario> scenarios = new ArrayList<>();
     for (String n : names) {
       try {
-        scenarios.add(Scenario.named(n, quick).withJvmArg(gcOption));
+        scenarios.add(Scenario.named(n, quick));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -109,6 +123,39 @@ public final class ScenarioCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "no contender server jar at " + jar.toAbsolutePath() + "; build it with mvn package, or give --server-jar");
     }
+    if (gcs.size() == 1 && runs == 1) {
+      runAll(scenarios, gcs.get(0), jar, out, stdout);
+      stdout.println("report: " + out.resolve("report.html"));
+      return 0;
+    }
+    StringBuilder summary = new StringBuilder("| collector | run | scenario | contender | survived | OOM errors"
+        + " | CRITICAL ok | goodput /s | shed | p99 ms | to HEALTHY s |\n|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String gc : gcs) {
+      for (int run = 1; run <= runs; run++) {
+        Path dir = out.resolve(gc + "-run" + run);
+        stdout.printf("== %s, run %d of %d: %s%n", gc, run, runs, dir);
+        for (Measures m : runAll(scenarios, gc, jar, dir, stdout)) {
+          summary.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d | %.1f %% | %.1f | %.1f %% | %.1f | %s |%n",
+              gc, run, m.scenario(), m.contender(), m.survived() ? "yes" : "**died at " + m.diedAtSeconds() + " s**",
+              m.outOfMemoryErrors(), 100 * m.criticalSuccess(), m.goodput(), 100 * m.shedShare(), m.p99Millis(),
+              m.backToHealthySeconds() == null ? "-" : String.format(Locale.ROOT, "%.2f", m.backToHealthySeconds())));
+        }
+      }
+    }
+    String environment = ScenarioReport.environment(heap, String.join(", ", gcs), quick);
+    String text = summary + "\n" + environment + "; " + runs + " run(s) each\n";
+    Files.writeString(out.resolve("summary.md"), text, StandardCharsets.UTF_8);
+    stdout.println();
+    stdout.print(text);
+    stdout.println("summary: " + out.resolve("summary.md"));
+    return 0;
+  }
+
+  /** Runs every scenario against every contender on one collector; writes their report to {@code dir}. */
+  private List<Measures> runAll(List<Scenario> chosen, String gc, Path jar, Path dir, PrintWriter stdout)
+      throws java.io.IOException, InterruptedException {
+    List<Scenario> scenarios = chosen.stream().map(s -> s.withJvmArg(COLLECTORS.get(gc))).toList();
+    Path out = dir;
     Files.createDirectories(out);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     List<ScenarioRun.Result> results = new ArrayList<>();
@@ -128,7 +175,7 @@ public final class ScenarioCommand implements Callable<Integer> {
     }
     List<Measures> all = results.stream().map(ScenarioRun.Result::measures).toList();
     json.writeValue(out.resolve("results.json").toFile(), all);
-    String environment = ScenarioReport.environment(heap, collector.toLowerCase(Locale.ROOT), quick);
+    String environment = ScenarioReport.environment(heap, gc, quick);
     Files.writeString(out.resolve("results.md"), ScenarioReport.markdown(all, environment), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("report.html"), ScenarioReport.html(results, environment), StandardCharsets.UTF_8);
     for (Scenario scenario : scenarios) { // one page per scenario too, for screenshots
@@ -138,8 +185,7 @@ public final class ScenarioCommand implements Callable<Integer> {
     }
     stdout.println();
     stdout.print(ScenarioReport.markdown(all, environment));
-    stdout.println("report: " + out.resolve("report.html"));
-    return 0;
+    return all;
   }
 
   private int reportFromEarlierRuns(PrintWriter stdout) throws java.io.IOException {
@@ -153,7 +199,7 @@ public final class ScenarioCommand implements Callable<Integer> {
       all.addAll(List.of(json.readValue(file.toFile(), Measures[].class)));
     }
     Files.createDirectories(out);
-    String environment = ScenarioReport.environment(heap, collector.toLowerCase(Locale.ROOT), quick)
+    String environment = ScenarioReport.environment(heap, String.join(", ", collectors).toLowerCase(Locale.ROOT), quick)
         + " (from " + reportFrom.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")";
     String markdown = ScenarioReport.markdown(all, environment);
     Files.writeString(out.resolve("results.md"), markdown, StandardCharsets.UTF_8);

@@ -27,6 +27,14 @@ class ScenarioCommandTest {
     assertThat(gc[0]).isEqualTo("2");
     assertThat(gc[2]).contains("no collector named 'cms'; there are g1, parallel, serial, shenandoah, zgc");
 
+    String[] second = CliRunner.run("scenario", "surge", "--collectors", "g1,cms", "-o", out.toString());
+    assertThat(second[0]).isEqualTo("2");
+    assertThat(second[2]).contains("no collector named 'cms'");
+
+    String[] runs = CliRunner.run("scenario", "surge", "--runs", "0", "-o", out.toString());
+    assertThat(runs[0]).isEqualTo("2");
+    assertThat(runs[2]).contains("--runs must be 1 to 20, was 0");
+
     String[] jar = CliRunner.run("scenario", "surge", "--server-jar", out.resolve("nope.jar").toString(), "-o", out.toString());
     assertThat(jar[0]).isEqualTo("2");
     assertThat(jar[2]).contains("no contender server jar at").contains("nope.jar");
