@@ -11,14 +11,17 @@ import java.util.Locale;
  * <p>What it learns from OPEN's drain. Shedding lets the calls admitted before OPEN finish and
  * free what they held: the live set falls from its peak and then stops falling. When it has
  * stopped (no measurement {@link #STILL} of the limit under the latest fall's for {@link
- * #MIN_WINDOW_NANOS}, or it is as low as it was over the 10 to 20 s before OPEN), the drain is
+ * #MIN_WINDOW_NANOS}, or it is as low as it was over the 10 to 20 s before OPEN) after falling at
+ * least {@link #MIN_DRAIN} of the limit, or after {@link #MAX_HOLD_NANOS} in any case, the drain is
  * complete: it took about as long as a call holds its bytes (the hold time), and the calls that
  * held the dropped bytes were admitted within that time before OPEN. The drop divided by their
  * rate is what a call a second holds: {@code bytesPerRate}, the product of a call's bytes and its
  * hold time. A drop under {@link #MIN_DRAIN} of the limit, or an admitted rate under {@link
  * #MIN_RATE}, teaches nothing: the pressure was not made of calls this breaker refuses, and nothing
  * is held back on their account. Until the drain is complete, OPEN does not end early: a reading
- * that is still falling says what the calls freed, not what the load is.
+ * that is still falling says what the calls freed, not what the load is. A fall of {@link #STILL}
+ * or more after the drain seemed complete (a pause, or a spike of other bytes that left at once)
+ * extends the hold time, and in OPEN reopens the drain.
  *
  * <p>What it allows. Let through, the calls offered now (admitted and refused) would hold {@code
  * offered × bytesPerRate}; the headroom is the warning watermark less the low. Their ratio, capped
@@ -30,9 +33,11 @@ import java.util.Locale;
  * traffic of now: the calls that filled memory may have come with others that hold nothing, which
  * shedding refused alike. So each measurement while HALF_OPEN admits its share shows what the calls
  * admitted since the low hold: {@code n} calls admitted within the hold time hold {@code n ×
- * bytesPerRate / hold time}. A figure seen above the learned one, or under half of it, replaces it;
- * and once seen, the share it gives may close HALF_OPEN without waiting for the live set to hold
- * still. It takes {@link #MIN_CALLS} admitted calls and {@link #MIN_WINDOW_NANOS}.
+ * bytesPerRate / hold time}. A figure seen above the learned one replaces it at once; one under half
+ * of it, once a whole hold time was seen (the drain's tail can hide what the probes add before), or
+ * sooner one under a quarter of it when a third less is offered than when OPEN began (the surge
+ * ended; what is left may hold next to nothing). Once seen, the share it gives may close HALF_OPEN without waiting for the live set to
+ * hold still. It takes {@link #MIN_CALLS} admitted calls and {@link #MIN_WINDOW_NANOS}.
  *
  * <p>Not thread-safe: owned by one {@link StateMachine}.
  */
@@ -69,6 +74,7 @@ final class RefillGuard {
   private double bytesPerRate; // 0: unknown, or seen to be nothing
   private boolean known; // learned from a drain or seen since OPEN began
   private boolean seen; // what HALF_OPEN's own calls hold was measured
+  private double offeredAtOpen; // the calls a second offered when OPEN began
   private double warning; // the config's, as of the latest sample: for the log
   private final Floor floor = new Floor();
 
@@ -120,6 +126,7 @@ final class RefillGuard {
     fellAt = now;
     drained = false;
     seen = false;
+    offeredAtOpen = meter == null ? 0 : meter.rates().offered();
   }
 
   /** HALF_OPEN began after OPEN for memory: what it admits is measured from the low. */
@@ -181,14 +188,26 @@ final class RefillGuard {
       low = low < 0 ? bytes : Math.min(low, bytes);
       long before = floor.lowest();
       boolean atFloor = before != Long.MAX_VALUE && low - before < STILL * limit; // as low as before the load came
-      if (low < peak && (atFloor || now - fellAt >= MIN_WINDOW_NANOS) || now - openedAt >= MAX_HOLD_NANOS) {
+      // A pause before a twentieth of the heap has drained is no end: the drain has hardly begun.
+      boolean drainedSome = peak - low >= MIN_DRAIN * limit;
+      if (drainedSome && (atFloor || now - fellAt >= MIN_WINDOW_NANOS) || now - openedAt >= MAX_HOLD_NANOS) {
         drained = true;
         settleFrom = now;
         learnFromDrain(limit);
       }
     } else if (bytes < low) {
+      if (low - bytes >= STILL * limit) {
+        // The drain goes on after all (a pause, or a spike of other bytes that left at once, was
+        // taken for its end): it takes longer than was thought, and in OPEN it is not over.
+        fellAt = now;
+        holdNanos = Math.max(holdNanos, Math.min(MAX_HOLD_NANOS, now - openedAt));
+        drained = halfOpen;
+      }
       low = bytes; // the probes' bytes are measured from the lowest figure
       settleFrom = now;
+      if (!drained) {
+        lowWhenFell = bytes;
+      }
     } else if (halfOpen) {
       see(now, bytes - low, limit);
     }
@@ -222,7 +241,13 @@ final class RefillGuard {
     }
     double figure = Math.max(0, held) * (holdNanos / 1e9) / calls;
     seen = true;
-    if (figure > bytesPerRate || figure < bytesPerRate / 2) {
+    // Raised at once. Lowered only once a whole hold time is seen (before, the tail of the drain
+    // can hide what the probes hold), or sooner when the traffic changed since OPEN began (a third
+    // less offered: the mix the figure was learned on may be gone) and the calls hold next to
+    // nothing (a quarter of the figure or less).
+    boolean full = now - settleFrom >= holdNanos;
+    boolean changed = meter.rates().offered() <= offeredAtOpen * 2 / 3;
+    if (figure > bytesPerRate || full && figure < bytesPerRate / 2 || changed && figure < bytesPerRate / 4) {
       learned(figure, String.format(Locale.ROOT, "the %.0f calls HALF_OPEN admitted in %.1f s hold %.1f MiB",
           calls, window / 1e9, held / MIB), limit);
     }
