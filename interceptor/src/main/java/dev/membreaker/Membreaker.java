@@ -53,9 +53,9 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops what {@link Builder#start()} started, in order: the admin server, the
- * config watcher, the extensions, the health drain, telemetry and last the breaker. Stop the
- * application's own server first.
+ * <p>{@link #close()} stops what {@link Builder#start()} started, in the reverse of the order it
+ * started them: the admin server, the extensions, the health drain, telemetry, the config watcher
+ * and last the breaker. Stop the application's own server first.
  */
 public final class Membreaker implements AutoCloseable {
 

@@ -7,12 +7,8 @@ import com.netflix.concurrency.limits.grpc.server.ConcurrencyLimitServerIntercep
 import com.netflix.concurrency.limits.grpc.server.GrpcServerLimiterBuilder;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
+import dev.membreaker.Membreaker;
 import dev.membreaker.breaker.MemoryBreaker;
-import dev.membreaker.config.ConfigFile;
-import dev.membreaker.demo.DemoServer;
-import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import dev.membreaker.contenders.peers.AdmissionCheck;
 import dev.membreaker.contenders.peers.ElasticsearchRealMemoryCheck;
 import dev.membreaker.contenders.peers.HeapMeter;
@@ -21,9 +17,16 @@ import dev.membreaker.contenders.peers.OpenSearchNodeDuress;
 import dev.membreaker.contenders.peers.PinotHeapMonitor;
 import dev.membreaker.contenders.peers.RefusingInterceptor;
 import dev.membreaker.contenders.peers.SolrMemoryCheck;
+import dev.membreaker.demo.DemoServer;
+import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,15 +99,15 @@ enum Guard {
       case NONE:
         return new Installed(List.of(), () -> "-", () -> {});
       case MEMBREAKER: {
-        ConfigFile defaults = membreakerConfig();
-        MemoryBreaker breaker = MemoryBreaker.builder().config(defaults.breaker()).build().start();
-        MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker)
-            .priorities(DemoServer.paymentPriorities().defaultPriority(defaults.interceptor().defaultPriority()).build())
-            .priorityHeader(defaults.interceptor().priorityHeader())
-            .pushback(defaults.interceptor().pushback())
-            .build();
+        // Built as a user builds it, through Membreaker: every key of the config file applies
+        // (cohorts, max_concurrent_calls, max_request_bytes, allow_priority_raise, ...). Its
+        // interceptor goes in the contender's chain, inside the probe that counts refusals, and not
+        // on the server, where it would run before the probe; there is no admin server to bind.
+        Membreaker membreaker = startMembreaker();
+        MemoryBreakerServerInterceptor interceptor = membreaker.interceptor();
+        MemoryBreaker breaker = membreaker.breaker();
         return new Installed(List.of(interceptor), List.of(interceptor.streamTracerFactory()), b -> {},
-            () -> breaker.status().state().name(), () -> breaker.status().pressure(), breaker::close);
+            () -> breaker.status().state().name(), () -> breaker.status().pressure(), membreaker::close);
       }
       case RESILIENCE4J: {
         CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());
@@ -180,15 +183,13 @@ enum Guard {
     });
   }
 
-  private static ConfigFile membreakerConfig() {
+  private static Membreaker startMembreaker() {
     String file = System.getProperty(CONFIG_PROPERTY);
-    if (file == null) {
-      return ConfigFile.defaults();
-    }
+    Membreaker.Builder setup = file == null ? Membreaker.withDefaults() : Membreaker.fromFile(Path.of(file));
     try {
-      return ConfigFile.parse(file, java.nio.file.Files.readString(java.nio.file.Path.of(file)));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return setup.priorities(DemoServer.paymentPriorities()).withoutAdmin().withoutExtensions().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

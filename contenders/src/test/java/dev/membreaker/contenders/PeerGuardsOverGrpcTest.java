@@ -18,6 +18,8 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The peers' guards in a real server on 127.0.0.1: where they refuse and how the client sees it. */
 class PeerGuardsOverGrpcTest {
@@ -100,6 +103,53 @@ class PeerGuardsOverGrpcTest {
           assertThat(e.getStatus().getDescription()).contains("peer refused", "tripped");
         });
     assertThat(handled).as("the refused call never reached its handler").hasValue(1);
+  }
+
+  @Test
+  void theMembreakerContenderIsBuiltAsUsersBuildItWithEveryKeyOfItsConfigFile(@TempDir Path dir) throws Exception {
+    // max_concurrent_calls was one of the keys the contender dropped when it wired membreaker by hand
+    Path file = dir.resolve("membreaker.yaml");
+    Files.writeString(file, "interceptor:\n  max_concurrent_calls: 1\n");
+    System.setProperty(Guard.CONFIG_PROPERTY, file.toString());
+    Guard.Installed installed;
+    try {
+      installed = Guard.MEMBREAKER.install();
+    } finally {
+      System.clearProperty(Guard.CONFIG_PROPERTY);
+    }
+    try {
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .addService(io.grpc.ServerInterceptors.intercept(echo(), installed.interceptors()));
+      installed.tracers().forEach(builder::addStreamTracerFactory);
+      start(builder);
+      release = new CountDownLatch(1);
+      CompletableFuture<byte[]> first = new CompletableFuture<>();
+      ClientCalls.asyncUnaryCall(channel.newCall(ECHO, io.grpc.CallOptions.DEFAULT), new byte[1],
+          new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+              first.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              first.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      assertThat(inHandler.tryAcquire(10, TimeUnit.SECONDS)).as("the first call is in its handler").isTrue();
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, ECHO, io.grpc.CallOptions.DEFAULT, new byte[2]))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getStatus().getDescription()).contains("max_concurrent_calls (1) reached");
+          });
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(1);
+    } finally {
+      installed.close().close();
+    }
   }
 
   @Test

@@ -561,7 +561,11 @@ public final class MemoryBreaker implements AutoCloseable {
       return this;
     }
 
-    /** Where listeners run (default: a daemon thread of the breaker's own with a bounded queue). */
+    /**
+     * Where listeners run (default: a daemon thread of the breaker's own with a bounded queue). A
+     * direct executor ({@code Runnable::run}) runs them on the sampling thread, inside the sample
+     * lock: for tests, with listeners that neither block nor sample.
+     */
     public Builder listenerExecutor(Executor executor) {
       this.listenerExecutor = Objects.requireNonNull(executor, "executor");
       return this;

@@ -35,10 +35,6 @@ final class Signals {
     this.settings = settings;
   }
 
-  Settings settings() {
-    return settings;
-  }
-
   /** Folds in one sample's readings (null where a dimension was not read). */
   void update(long now, MemoryReading[] readings) {
     List<SignalReading> current = new ArrayList<>(readings.length);

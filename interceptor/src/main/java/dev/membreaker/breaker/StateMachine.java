@@ -107,11 +107,6 @@ final class StateMachine {
     return state == OPEN || state == HALF_OPEN ? liveEpochAtOpen : -1;
   }
 
-  /** The recover time now: doubled by flapping. */
-  long recoverNanos() {
-    return recoverNanos;
-  }
-
   BreakerState state() {
     return state;
   }

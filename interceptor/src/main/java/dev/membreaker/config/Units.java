@@ -30,7 +30,10 @@ public final class Units {
     return Duration.ofNanos(Math.round(nanos));
   }
 
-  /** Parses a size such as {@code 512MiB} (or a plain number of bytes). */
+  /**
+   * Parses a size such as {@code 512MiB}, {@code 64KiB}, {@code 1MB} (binary or decimal units, B
+   * to TiB or TB) or a plain number of bytes; IllegalArgumentException says what is expected.
+   */
   public static long size(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
@@ -50,6 +53,9 @@ public final class Units {
       case "TB": factor = 1_000_000_000_000L; break;
       default: factor = 1; break;
     }
-    return Math.multiplyExact(n, factor);
+    if (n > Long.MAX_VALUE / factor) {
+      throw new IllegalArgumentException("'" + text + "' is too large a size");
+    }
+    return n * factor;
   }
 }

@@ -179,16 +179,6 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     return new CallBytesTracer.Factory(bytesInFlight);
   }
 
-  /**
-   * The same as {@link #streamTracerFactory()}.
-   *
-   * @deprecated use {@link #streamTracerFactory()}, which does more than sizes now
-   */
-  @Deprecated
-  public ServerStreamTracer.Factory inboundSizeTracerFactory() {
-    return streamTracerFactory();
-  }
-
   /** Request messages refused while they arrived because the bytes in flight were at their limit. */
   public long requestsCut() {
     return requestsCut.sum();

@@ -301,7 +301,7 @@ final class AdminCommand implements Runnable {
           case INT:
             b.setField(field, Integer.parseInt(value));
             break;
-          case LONG: // sizes in bytes (48MiB, 65536); a queue limit may also be auto (-1) or off (0)
+          case LONG: // sizes as the config file writes them (48MiB, 1MB, 65536); a queue limit may also be auto (-1) or off (0)
             b.setField(field, "auto".equals(value) ? -1L : "off".equals(value) ? 0L : SizeConverter.parse(value));
             break;
           case STRING: // confirm_gc: the server checks the value and names the field if it is wrong

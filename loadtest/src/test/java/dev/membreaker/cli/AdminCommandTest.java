@@ -196,6 +196,19 @@ class AdminCommandTest {
   }
 
   @Test
+  void sizesTakeTheConfigFilesGrammarDecimalUnitsToo() throws Exception {
+    Run r = run("admin", "set", "max_queued_bytes_per_call=1MB", "--reason", "decimal",
+        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    assertThat(r.err).isEmpty();
+    assertThat(r.exit).isZero();
+    assertThat(breaker.config().maxQueuedBytesPerCall()).isEqualTo(1_000_000L);
+    Run bad = run("admin", "set", "max_queued_bytes_per_call=1PB", "--reason", "x",
+        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    assertThat(bad.exit).isEqualTo(2);
+    assertThat(bad.err).contains("bad value for max_queued_bytes_per_call: '1PB'").contains("not a size");
+  }
+
+  @Test
   void listsAreSetByNamesAndDurationsPrintAsTheDocsWriteThem() throws Exception {
     Run r = run("admin", "set", "dimensions=heap_live,direct", "failure_codes=14", "--reason", "narrow",
         "--target", target, "--token-file", tokenFile("t0ken").toString());
