@@ -58,6 +58,11 @@ public final class ScenarioCommand implements Callable<Integer> {
           + " summary.md sums them up")
   int runs;
 
+  @Option(names = "--jvm-flag", paramLabel = "FLAG",
+      description = "an extra option for every server JVM, repeatable (e.g. -XX:+DisableExplicitGC, or"
+          + " -Xlog:gc*:file=gc-%p.log for a GC log per server)")
+  List<String> jvmFlags = new ArrayList<>();
+
   @Option(names = "--heap", defaultValue = "256m", description = "each server's heap, -Xmx and -Xms (default: ${DEFAULT-VALUE})")
   String heap;
 
@@ -154,7 +159,14 @@ public final class ScenarioCommand implements Callable<Integer> {
   /** Runs every scenario against every contender on one collector; writes their report to {@code dir}. */
   private List<Measures> runAll(List<Scenario> chosen, String gc, Path jar, Path dir, PrintWriter stdout)
       throws java.io.IOException, InterruptedException {
-    List<Scenario> scenarios = chosen.stream().map(s -> s.withJvmArg(COLLECTORS.get(gc))).toList();
+    List<Scenario> scenarios = new ArrayList<>();
+    for (Scenario s : chosen) {
+      Scenario withFlags = s.withJvmArg(COLLECTORS.get(gc));
+      for (String flag : jvmFlags) {
+        withFlags = withFlags.withJvmArg(flag);
+      }
+      scenarios.add(withFlags);
+    }
     Path out = dir;
     Files.createDirectories(out);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -175,7 +187,8 @@ public final class ScenarioCommand implements Callable<Integer> {
     }
     List<Measures> all = results.stream().map(ScenarioRun.Result::measures).toList();
     json.writeValue(out.resolve("results.json").toFile(), all);
-    String environment = ScenarioReport.environment(heap, gc, quick);
+    String environment = ScenarioReport.environment(heap, gc, quick)
+        + (jvmFlags.isEmpty() ? "" : " with " + String.join(" ", jvmFlags));
     Files.writeString(out.resolve("results.md"), ScenarioReport.markdown(all, environment), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("report.html"), ScenarioReport.html(results, environment), StandardCharsets.UTF_8);
     for (Scenario scenario : scenarios) { // one page per scenario too, for screenshots

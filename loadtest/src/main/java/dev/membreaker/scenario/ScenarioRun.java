@@ -57,6 +57,10 @@ final class ScenarioRun {
     return run(scenario, contender, serverJar, heap, log, List.of());
   }
 
+  /** Calls of the normal traffic sent before the measured run, at most in {@link #WARM_UP_NANOS}. */
+  static final int WARM_UP_CALLS = 300;
+  static final long WARM_UP_NANOS = 5_000_000_000L;
+
   /** With extra arguments for the contender server (such as {@code --config FILE}). */
   static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs)
       throws IOException, InterruptedException {
@@ -78,9 +82,11 @@ final class ScenarioRun {
           .build();
       try {
         Timeline timeline = new Timeline(scenario.traffic().size(), scenario.seconds());
+        Driver driver = new Driver(channel, scenario, timeline);
+        driver.warmUp(WARM_UP_CALLS, WARM_UP_NANOS);
         long start = System.nanoTime();
         server.originAt(start);
-        new Driver(channel, scenario, timeline).run(start, () -> stopWhenDead && !server.alive());
+        driver.run(start, () -> stopWhenDead && !server.alive());
         server.awaitOutputIfExited();
         double exitedAt = server.exitedAt();
         List<Sample> samples = List.copyOf(server.samples);
