@@ -69,7 +69,12 @@ class SurgeAndSawtoothIT {
     assertThat(run.samples()).allSatisfy(s -> assertThat(s.state()).isEqualTo("HEALTHY"));
     assertThat(run.samples().stream().mapToDouble(Sample::heapPeak).max().orElse(0))
         .as("the garbage really filled the heap").isGreaterThan(0.4);
-    assertThat(m.peakLive()).as("while the live set stayed small").isLessThan(0.1);
+    assertThat(m.peakTruth()).as("while what the workload held stayed small").isLessThan(0.1);
+    // The estimate counts promoted bytes of unknown liveness, so it runs above the truth: 0.04 here
+    // usually, 0.108 once with one core kept busy (young collections late, more garbage promoted).
+    // What matters is that it stays far from the warning watermark, where shedding could start.
+    assertThat(m.peakLive()).as("the live-set estimate, far under the warning watermark")
+        .isLessThan(0.5 * dev.membreaker.breaker.BreakerConfig.defaults().warning());
   }
 
   /** The breaker's own log lines (transitions, confirmations) of a server's log, for a failure's message. */
