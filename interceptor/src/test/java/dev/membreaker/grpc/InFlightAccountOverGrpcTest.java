@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.membreaker.breaker.BreakerConfig;
+import dev.membreaker.breaker.BreakerState;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -12,6 +13,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,16 +30,28 @@ import org.junit.jupiter.api.Test;
  * normal end, client cancel mid-request, deadline mid-request, a handler error, shed (the breaker
  * went DEGRADED and back under the calls), a request cut while it arrived (a small budget), a response
  * stream ended for a client that does not read, and transport errors (channels shut down with
- * calls in flight). Each path is counted, so the test fails if one stops happening.
+ * calls in flight). Each path is counted, so the test fails if one stops happening. Random calls
+ * give the mix; each path also has calls that take it whatever the timing (a request larger than
+ * the budget, a flood on a fixed client window, a call held open when its channel is shut down),
+ * so a fast or a slow machine cannot leave a path untaken.
  */
 class InFlightAccountOverGrpcTest {
 
   private static final int CALLS = 3000;
   private static final int CONCURRENCY = 24;
+  /** The kind of call that is larger than the whole in-flight budget. */
+  private static final int OVERSIZED = 8;
+  /** The kind of call that is small and CRITICAL: never refused, so it ends OK. */
+  private static final int PAYMENT = 9;
 
   @Test
   void everyByteAddedIsRemovedOnceWhateverEndsTheCall() throws Exception {
+    // The breaker goes DEGRADED and back, as this test means it to, and never OPEN: the jumps
+    // between 0.2 and 0.85 are steps, not growth (no projection), and the failures this test makes
+    // on purpose are not outcomes that trip it (DATA_LOSS, which it never makes, is the only one).
     BreakerConfig config = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0)
+        .exhaustionWarningHorizon(Duration.ZERO).exhaustionOpenHorizon(Duration.ZERO)
+        .failureCodes(java.util.Set.of(Status.Code.DATA_LOSS.value()))
         .recoverTime(Duration.ZERO).inFlightBudgetBytes(1 << 20).maxQueuedBytesPerCall(256 << 10).build();
     try (GrpcHarness h = new GrpcHarness(config, b -> {},
         cb -> cb.maxInboundMessageSize(16 << 20))) {
@@ -47,22 +61,32 @@ class InFlightAccountOverGrpcTest {
       Semaphore slots = new Semaphore(CONCURRENCY);
       CountDownLatch done = new CountDownLatch(CALLS);
       ManagedChannel doomed = channel(h);
+      // A fixed window (no auto-tuning) for the floods: what their clients leave unread stays queued
+      // on the server, however large the machine's loopback buffers are.
+      ManagedChannel fixedWindow = NettyChannelBuilder.forAddress("127.0.0.1", h.server.getPort())
+          .usePlaintext().maxInboundMessageSize(16 << 20).flowControlWindow(64 << 10).build();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       for (int i = 0; i < CALLS && System.nanoTime() < deadline; i++) {
         if (!slots.tryAcquire(10, TimeUnit.SECONDS)) {
           throw new AssertionError("calls did not finish");
         }
         if (i % 100 == 0) { // DEGRADED now and then: SHEDDABLE calls (Report, Upload) are shed
+          boolean degrade = i % 300 == 0;
           for (int sample = 0; sample < 6; sample++) {
-            h.pressure(i % 300 == 0 ? 0.85 : 0.2);
+            h.pressure(degrade ? 0.85 : 0.2);
           }
+          // The bytes in flight drive levels too, so the heap's 0.2 may still leave it DEGRADED.
+          assertThat(h.breaker.status().state()).as("after call %s: %s", i, h.breaker.status())
+              .isIn(degrade ? List.of(BreakerState.DEGRADED)
+                  : List.of(BreakerState.HEALTHY, BreakerState.WARNING, BreakerState.DEGRADED));
         }
-        if (i % 250 == 125) { // a transport error under the calls of one channel
+        if (i % 300 == 150) { // a transport error under the calls of one channel (heap at 0.2)
+          holdOpen(h, doomed, ends);
           doomed.shutdownNow();
           doomed = channel(h);
         }
-        int kind = random.nextInt(8);
-        ManagedChannel ch = kind == 7 ? doomed : h.channel;
+        int kind = i % 100 == 25 ? PAYMENT : i % 100 == 50 ? OVERSIZED : random.nextInt(8);
+        ManagedChannel ch = kind == 7 ? doomed : kind == 6 ? fixedWindow : h.channel;
         startCall(ch, kind, random, ends, () -> {
           peak.accumulateAndGet(h.breaker.inFlight().bytes(), Math::max);
           slots.release();
@@ -71,6 +95,7 @@ class InFlightAccountOverGrpcTest {
       }
       assertThat(done.await(60, TimeUnit.SECONDS)).as("every call closed on the client").isTrue();
       doomed.shutdownNow();
+      fixedWindow.shutdownNow();
       await().atMost(Duration.ofSeconds(20))
           .untilAsserted(() -> assertThat(h.breaker.inFlight().bytes()).as("bytes in flight").isZero());
 
@@ -79,7 +104,7 @@ class InFlightAccountOverGrpcTest {
       assertThat(count(ends, Status.Code.CANCELLED)).as("client cancels and resets").isPositive();
       assertThat(count(ends, Status.Code.DEADLINE_EXCEEDED)).as("deadlines").isPositive();
       assertThat(count(ends, Status.Code.INTERNAL)).as("handler errors").isPositive();
-      assertThat(count(ends, Status.Code.UNAVAILABLE)).as("transport errors").isPositive();
+      assertThat(count(ends, Status.Code.UNAVAILABLE)).as("transport errors in %s", ends).isPositive();
       assertThat(count(ends, Status.Code.RESOURCE_EXHAUSTED)).as("sheds and cuts").isPositive();
       assertThat(h.interceptor.requestsCut()).as("requests cut while they arrived (peak %s)", peak).isPositive();
       assertThat(h.interceptor.slowReadersEnded()).as("streams ended for a client that does not read")
@@ -180,6 +205,43 @@ class InFlightAccountOverGrpcTest {
     throw new AssertionError("the call succeeded");
   }
 
+  /**
+   * Starts bidi calls on {@code ch} that stay open (no half-close) until one is answered: that one
+   * is in flight when the channel is shut down next, so it ends UNAVAILABLE. One refused at its
+   * start (the bytes in flight had the breaker DEGRADED) ends RESOURCE_EXHAUSTED; the breaker takes
+   * a sample, as its sampler would, and the next is tried.
+   */
+  private static void holdOpen(GrpcHarness h, ManagedChannel ch,
+      Map<Status.Code, AtomicInteger> ends) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      ClientCall<String, String> call = ch.newCall(TestService.CHAT,
+          CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+      CountDownLatch settled = new CountDownLatch(1);
+      AtomicInteger answered = new AtomicInteger();
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onMessage(String message) {
+          answered.set(1);
+          settled.countDown();
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          ends.computeIfAbsent(status.getCode(), c -> new AtomicInteger()).incrementAndGet();
+          settled.countDown();
+        }
+      }, new Metadata());
+      call.request(1);
+      call.sendMessage("held");
+      if (settled.await(5, TimeUnit.SECONDS) && answered.get() == 1) {
+        return;
+      }
+      h.pressure(0.2);
+    }
+    throw new AssertionError("no call could be held open for 10 s: " + ends);
+  }
+
   private static long count(Map<Status.Code, AtomicInteger> ends, Status.Code code) {
     AtomicInteger n = ends.get(code);
     return n == null ? 0 : n.get();
@@ -233,7 +295,17 @@ class InFlightAccountOverGrpcTest {
         method = TestService.FLOOD;
         request = "64:32768";
         read = 1;
-        options = CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS);
+        // Ended on the server at once (its handler writes it all); what it left queued counts
+        // against the account until the deadline frees it, so the deadline is short.
+        options = CallOptions.DEFAULT.withDeadlineAfter(200 + random.nextInt(200), TimeUnit.MILLISECONDS);
+        break;
+      case PAYMENT: // small and CRITICAL: admitted whatever the state and the account
+        method = TestService.PAY;
+        request = "p".repeat(1 + random.nextInt(1000));
+        break;
+      case OVERSIZED: // larger than the whole budget: always cut while it arrives
+        method = TestService.QUOTE;
+        request = "o".repeat(2 << 20);
         break;
       default: // on the channel that is shut down now and then
         method = TestService.REPORT;
