@@ -1,5 +1,7 @@
 package dev.membreaker.cli;
 
+import dev.membreaker.text.DurationConverter;
+import dev.membreaker.text.HostPort;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -85,17 +87,13 @@ final class AdminCommand implements Runnable {
     Path tokenFile;
 
     ManagedChannel channel() {
-      int colon = target.lastIndexOf(':');
-      if (colon <= 0 || colon == target.length() - 1) {
-        throw new CliException(2, "--target must be host:port, was '" + target + "'");
-      }
-      int port;
+      HostPort admin;
       try {
-        port = Integer.parseInt(target.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new CliException(2, "--target must be host:port, was '" + target + "'");
+        admin = HostPort.parse(target);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, "--target " + e.getMessage());
       }
-      return NettyChannelBuilder.forAddress(target.substring(0, colon), port).usePlaintext().build();
+      return NettyChannelBuilder.forAddress(admin.host(), admin.port()).usePlaintext().build();
     }
 
     BreakerAdminGrpc.BreakerAdminBlockingStub stub(ManagedChannel channel, boolean withToken) {

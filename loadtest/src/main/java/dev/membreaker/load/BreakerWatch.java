@@ -1,5 +1,6 @@
 package dev.membreaker.load;
 
+import dev.membreaker.text.HostPort;
 import dev.membreaker.admin.v1.BreakerAdminGrpc;
 import dev.membreaker.admin.v1.StateUpdate;
 import dev.membreaker.admin.v1.WatchStateRequest;
@@ -33,12 +34,8 @@ final class BreakerWatch implements AutoCloseable {
   private final Thread thread;
 
   private BreakerWatch(String target) {
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new LoadException(2, "--admin must be host:port, was '" + target + "'");
-    }
-    channel = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-        .usePlaintext().build();
+    HostPort admin = LoadCommand.hostPort(target, "--admin");
+    channel = NettyChannelBuilder.forAddress(admin.host(), admin.port()).usePlaintext().build();
     thread = new Thread(this::run, "load-breaker-watch");
     thread.setDaemon(true);
   }

@@ -1,5 +1,7 @@
 package dev.membreaker.load;
 
+import dev.membreaker.text.DurationConverter;
+import dev.membreaker.text.HostPort;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import io.grpc.ManagedChannel;
@@ -197,8 +199,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     long n = total == 0 && duration == null && maxDuration == null ? 200 : total;
     List<String> addresses = new ArrayList<>();
     for (String t : target.split(",")) {
-      String[] hp = hostPort(t.trim());
-      addresses.add(hp[0] + ":" + hp[1]);
+      addresses.add(hostPort(t, "the target").toString());
     }
     Map<String, Object> serviceConfig = serviceConfig(addresses.size());
     List<ManagedChannel> channels = new ArrayList<>();
@@ -398,8 +399,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
   private ManagedChannel channel(List<String> addresses, Map<String, Object> serviceConfig) throws IOException {
     NettyChannelBuilder b;
     if (addresses.size() == 1) {
-      String[] hp = hostPort(addresses.get(0));
-      b = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]));
+      HostPort hp = HostPort.parse(addresses.get(0));
+      b = NettyChannelBuilder.forAddress(hp.host(), hp.port());
     } else {
       b = NettyChannelBuilder.forTarget(StaticAddresses.target(addresses));
     }
@@ -451,19 +452,20 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     return Files.readString(Path.of(dataFile));
   }
 
-  private static String[] hostPort(String target) {
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0 || colon == target.length() - 1 || !target.substring(colon + 1).chars().allMatch(Character::isDigit)) {
-      throw new LoadException(2, "the target must be host:port, was '" + target + "'");
+  /** {@code text} as host:port; a usage error (exit 2) naming {@code what} when it is not. */
+  static HostPort hostPort(String text, String what) {
+    try {
+      return HostPort.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new LoadException(2, what + " " + e.getMessage());
     }
-    return new String[] {target.substring(0, colon), target.substring(colon + 1)};
   }
 
   /** Durations as 250ms, 5s, 10m, 1h. */
   static final class DurationOption implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      return dev.membreaker.cli.DurationConverter.parse(value);
+      return DurationConverter.parse(value);
     }
   }
 }

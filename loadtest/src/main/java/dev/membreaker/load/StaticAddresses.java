@@ -1,5 +1,6 @@
 package dev.membreaker.load;
 
+import dev.membreaker.text.HostPort;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -62,9 +63,8 @@ final class StaticAddresses extends NameResolverProvider {
     }
     List<EquivalentAddressGroup> groups = new ArrayList<>();
     for (String hostPort : uri.getPath().substring(1).split(",")) {
-      int colon = hostPort.lastIndexOf(':');
-      groups.add(new EquivalentAddressGroup(
-          new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))));
+      HostPort hp = HostPort.parse(hostPort);
+      groups.add(new EquivalentAddressGroup(new InetSocketAddress(hp.host(), hp.port())));
     }
     return new NameResolver() {
       @Override

@@ -18,6 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +63,19 @@ class FleetIT {
 
   @Test
   void weightedRoundRobinMovesTrafficAwayFromTheReplicaUnderPressureAndBack() throws Exception {
-    Run rr = run("round_robin", null);
-    Run wrr = run("weighted_round_robin", WRR_CONFIG);
+    // The two fleets run side by side, each its own three servers and clients: the same load at the
+    // same moment, in half the time. Shares are counted per fleet, by each server's admin API.
+    ExecutorService pool = Executors.newCachedThreadPool();
+    Run rr;
+    Run wrr;
+    try {
+      Future<Run> roundRobin = pool.submit(() -> run("round_robin", null, pool));
+      Future<Run> weighted = pool.submit(() -> run("weighted_round_robin", WRR_CONFIG, pool));
+      rr = roundRobin.get(180, TimeUnit.SECONDS);
+      wrr = weighted.get(180, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
 
     for (Run r : List.of(rr, wrr)) {
       System.out.printf(Locale.ROOT, "%-21s share of A: before %.3f, under pressure %.3f, after recovery %.3f;"
@@ -80,7 +95,7 @@ class FleetIT {
         .isGreaterThan(0.15).isGreaterThan(2 * wrr.shareUnderPressure);
   }
 
-  private Run run(String policy, String lbConfig) throws Exception {
+  private Run run(String policy, String lbConfig, Executor pool) throws Exception {
     List<DemoProcess> servers = new ArrayList<>();
     List<ManagedChannel> admins = new ArrayList<>();
     try {
@@ -96,10 +111,10 @@ class FleetIT {
       }
       CompletableFuture<String[]> quotes = CompletableFuture.supplyAsync(() -> CliRunner.run(concat(List.of("load", fleet,
           "--call", "membreaker.demo.v1.PaymentService/Quote", "-d", "{\"pair\":\"EURUSD\"}",
-          "--rps", "150", "-z", "40s", "-c", "100", "-t", "5s", "-O", "json"), lb)));
+          "--rps", "150", "-z", "40s", "-c", "100", "-t", "5s", "-O", "json"), lb)), pool);
       CompletableFuture<String[]> payments = CompletableFuture.supplyAsync(() -> CliRunner.run(concat(List.of("load", fleet,
           "--call", "membreaker.demo.v1.PaymentService/Pay", "-d", "{\"account\":\"a\",\"amount_cents\":100}",
-          "--rps", "30", "-z", "40s", "-c", "30", "-t", "5s", "-O", "json"), lb)));
+          "--rps", "30", "-z", "40s", "-c", "30", "-t", "5s", "-O", "json"), lb)), pool);
 
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> counts(admins).received[2] > 100);
       Counts start = counts(admins);
@@ -110,7 +125,7 @@ class FleetIT {
       CompletableFuture<String[]> surge = CompletableFuture.supplyAsync(() -> CliRunner.run("load", "127.0.0.1:" + servers.get(0).port,
           "--call", "membreaker.demo.v1.PaymentService/Report",
           "-d", "{\"account\":\"a\",\"retain\":{\"bytes\":1048576,\"millis\":3000}}",
-          "--rps", "40", "-z", "10s", "-c", "200", "-t", "5s", "-O", "json"));
+          "--rps", "40", "-z", "10s", "-c", "200", "-t", "5s", "-O", "json"), pool);
       await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
           .until(() -> state(admins.get(0)).getNumber() >= State.DEGRADED.getNumber());
       Counts pressured = counts(admins);

@@ -1,4 +1,4 @@
-package dev.membreaker.cli;
+package dev.membreaker.text;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
