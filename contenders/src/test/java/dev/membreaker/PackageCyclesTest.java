@@ -7,14 +7,17 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * No two packages of the contenders depend on each other: each can be read and changed alone. Only this
- * module's classes are read (target/classes).
+ * No two packages of the contenders depend on each other: each can be read and changed alone. Only
+ * this module's classes are read (target/classes).
  */
 class PackageCyclesTest {
 
   @Test
   void noPackagesDependOnEachOther() {
-    slices().matching("dev.membreaker.(*)..").should().beFreeOfCycles()
+    slices()
+        .matching("dev.membreaker.(*)..")
+        .should()
+        .beFreeOfCycles()
         .check(new ClassFileImporter().importPath(Path.of("target/classes")));
   }
 }

@@ -72,9 +72,16 @@ public final class Membreaker implements AutoCloseable {
   private final Deque<AutoCloseable> closers;
   private boolean closed;
 
-  private Membreaker(MemoryBreaker breaker, MemoryBreakerServerInterceptor interceptor, ConfigWatcher watcher,
-      ConfigFile startConfig, Server admin, String adminAccess, String adminHost,
-      List<ServerExtension.Installed> extensions, Deque<AutoCloseable> closers) {
+  private Membreaker(
+      MemoryBreaker breaker,
+      MemoryBreakerServerInterceptor interceptor,
+      ConfigWatcher watcher,
+      ConfigFile startConfig,
+      Server admin,
+      String adminAccess,
+      String adminHost,
+      List<ServerExtension.Installed> extensions,
+      Deque<AutoCloseable> closers) {
     this.adminHost = adminHost;
     this.breaker = breaker;
     this.interceptor = interceptor;
@@ -107,8 +114,8 @@ public final class Membreaker implements AutoCloseable {
   }
 
   /**
-   * Adds membreaker to {@code server}: the stream tracer that keeps the account of bytes in
-   * flight, the interceptor, and what the extensions add. Returns the same builder.
+   * Adds membreaker to {@code server}: the stream tracer that keeps the account of bytes in flight,
+   * the interceptor, and what the extensions add. Returns the same builder.
    */
   public <T extends ServerBuilder<?>> T attach(T server) {
     Objects.requireNonNull(server, "server");
@@ -152,7 +159,10 @@ public final class Membreaker implements AutoCloseable {
     return adminAccess;
   }
 
-  /** Stops everything {@link Builder#start()} started, in the order the class comment gives. Idempotent. */
+  /**
+   * Stops everything {@link Builder#start()} started, in the order the class comment gives.
+   * Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -167,7 +177,10 @@ public final class Membreaker implements AutoCloseable {
       try {
         closers.pop().close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "membreaker: stopping a part failed; going on with the rest", e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "membreaker: stopping a part failed; going on with the rest",
+            e);
       }
     }
   }
@@ -197,7 +210,10 @@ public final class Membreaker implements AutoCloseable {
       this.configFile = configFile;
     }
 
-    /** One method's priority, {@code "package.Service/Method"}; the file's {@code interceptor.priorities} win over it. */
+    /**
+     * One method's priority, {@code "package.Service/Method"}; the file's {@code
+     * interceptor.priorities} win over it.
+     */
     public Builder priority(String fullMethodName, Priority priority) {
       priorities.put(fullMethodName, priority);
       return this;
@@ -209,7 +225,10 @@ public final class Membreaker implements AutoCloseable {
       return this;
     }
 
-    /** Where metrics and spans go (default: {@link GlobalOpenTelemetry#get()}, a no-op until one is set). */
+    /**
+     * Where metrics and spans go (default: {@link GlobalOpenTelemetry#get()}, a no-op until one is
+     * set).
+     */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
@@ -242,7 +261,10 @@ public final class Membreaker implements AutoCloseable {
       return this;
     }
 
-    /** Allows admin changes without a token (local development only), over the file's {@code admin.insecure_local_dev}. */
+    /**
+     * Allows admin changes without a token (local development only), over the file's {@code
+     * admin.insecure_local_dev}.
+     */
     public Builder adminInsecureLocalDev(boolean allow) {
       this.adminInsecureLocalDev = allow;
       return this;
@@ -258,12 +280,15 @@ public final class Membreaker implements AutoCloseable {
     }
 
     /**
-     * Opt-in readiness drain ({@link HealthDrainAction}): once the breaker has been OPEN for
-     * {@code dwell} plus up to {@code jitter}, {@code services} ("" is the whole server) go
-     * NOT_SERVING in {@code health}; they go SERVING again when it leaves OPEN.
+     * Opt-in readiness drain ({@link HealthDrainAction}): once the breaker has been OPEN for {@code
+     * dwell} plus up to {@code jitter}, {@code services} ("" is the whole server) go NOT_SERVING in
+     * {@code health}; they go SERVING again when it leaves OPEN.
      */
-    public Builder healthDrain(io.grpc.protobuf.services.HealthStatusManager health, List<String> services,
-        Duration dwell, Duration jitter) {
+    public Builder healthDrain(
+        io.grpc.protobuf.services.HealthStatusManager health,
+        List<String> services,
+        Duration dwell,
+        Duration jitter) {
       this.health = Objects.requireNonNull(health, "health");
       this.drainServices = List.copyOf(services);
       this.drainDwell = Objects.requireNonNull(dwell, "dwell");
@@ -277,7 +302,10 @@ public final class Membreaker implements AutoCloseable {
       return this;
     }
 
-    /** How often the config file is re-read besides its change events (default 1 s), and who is told of each reload. */
+    /**
+     * How often the config file is re-read besides its change events (default 1 s), and who is told
+     * of each reload.
+     */
     public Builder reload(Duration poll, Consumer<ConfigFile> onReload) {
       if (poll.isNegative() || poll.isZero()) {
         throw new IllegalArgumentException("reload poll must be positive, was " + poll);
@@ -288,8 +316,8 @@ public final class Membreaker implements AutoCloseable {
     }
 
     /**
-     * Starts it all. A config file that is missing or invalid, a token file that cannot be read,
-     * or an admin port that cannot be bound fails here, with what was started already stopped.
+     * Starts it all. A config file that is missing or invalid, a token file that cannot be read, or
+     * an admin port that cannot be bound fails here, with what was started already stopped.
      *
      * @throws ConfigException when the config file is invalid
      * @throws IOException when the config file or the admin port cannot be used
@@ -297,9 +325,19 @@ public final class Membreaker implements AutoCloseable {
     public Membreaker start() throws IOException {
       Deque<AutoCloseable> closers = new ArrayDeque<>(); // pushed as started, so closed in reverse
       try {
-        ConfigFile config = given != null ? given : configFile == null ? ConfigFile.defaults()
-            : ConfigFile.parse(configFile.toString(), Files.readString(configFile, StandardCharsets.UTF_8));
-        MemoryBreaker breaker = MemoryBreaker.builder().config(config.breaker()).cohorts(config.cohorts().profiles()).build();
+        ConfigFile config =
+            given != null
+                ? given
+                : configFile == null
+                    ? ConfigFile.defaults()
+                    : ConfigFile.parse(
+                        configFile.toString(),
+                        Files.readString(configFile, StandardCharsets.UTF_8));
+        MemoryBreaker breaker =
+            MemoryBreaker.builder()
+                .config(config.breaker())
+                .cohorts(config.cohorts().profiles())
+                .build();
         closers.push(breaker);
         ConfigWatcher watcher = null;
         if (configFile != null) {
@@ -309,22 +347,33 @@ public final class Membreaker implements AutoCloseable {
         }
         breaker.start();
         MemoryBreakerServerInterceptor interceptor = interceptor(breaker, config);
-        closers.push(BreakerTelemetry.install(breaker, openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(),
-            interceptor)::close);
+        closers.push(
+            BreakerTelemetry.install(
+                    breaker,
+                    openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(),
+                    interceptor)
+                ::close);
         if (health != null) {
-          ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "membreaker-health-drain");
-            t.setDaemon(true);
-            return t;
-          });
+          ScheduledExecutorService scheduler =
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "membreaker-health-drain");
+                    t.setDaemon(true);
+                    return t;
+                  });
           closers.push(scheduler::shutdownNow);
-          DegradationActions drain = DegradationActions.attach(breaker,
-              List.of(HealthDrainAction.of(breaker, health, drainServices, drainDwell, drainJitter, scheduler)));
+          DegradationActions drain =
+              DegradationActions.attach(
+                  breaker,
+                  List.of(
+                      HealthDrainAction.of(
+                          breaker, health, drainServices, drainDwell, drainJitter, scheduler)));
           closers.push(drain::detach);
         }
         List<ServerExtension.Installed> extensions = new ArrayList<>();
         if (extensionsEnabled) {
-          for (ServerExtension extension : ServiceLoader.load(ServerExtension.class, Membreaker.class.getClassLoader())) {
+          for (ServerExtension extension :
+              ServiceLoader.load(ServerExtension.class, Membreaker.class.getClassLoader())) {
             ServerExtension.Installed installed = extension.install(breaker, interceptor);
             closers.push(installed);
             extensions.add(installed);
@@ -334,19 +383,34 @@ public final class Membreaker implements AutoCloseable {
         String access = "no admin server";
         if (admin) {
           AdminToken token = adminToken(config.admin());
-          boolean insecure = adminInsecureLocalDev != null ? adminInsecureLocalDev : config.admin().insecureLocalDev();
-          access = token.configured() ? "token required for changes" : insecure ? "insecure local dev" : "read-only: no token";
+          boolean insecure =
+              adminInsecureLocalDev != null
+                  ? adminInsecureLocalDev
+                  : config.admin().insecureLocalDev();
+          access =
+              token.configured()
+                  ? "token required for changes"
+                  : insecure ? "insecure local dev" : "read-only: no token";
           adminServer = startAdmin(breaker, interceptor, config, watcher, token, insecure);
           Server started = adminServer;
-          closers.push(() -> {
-            started.shutdown();
-            if (!started.awaitTermination(2, TimeUnit.SECONDS)) {
-              started.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
-            }
-          });
+          closers.push(
+              () -> {
+                started.shutdown();
+                if (!started.awaitTermination(2, TimeUnit.SECONDS)) {
+                  started.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+                }
+              });
         }
-        return new Membreaker(breaker, interceptor, watcher, config, adminServer, access,
-            adminHost != null ? adminHost : config.admin().host(), List.copyOf(extensions), closers);
+        return new Membreaker(
+            breaker,
+            interceptor,
+            watcher,
+            config,
+            adminServer,
+            access,
+            adminHost != null ? adminHost : config.admin().host(),
+            List.copyOf(extensions),
+            closers);
       } catch (IOException | RuntimeException | Error e) {
         closeAll(closers);
         throw e;
@@ -369,22 +433,36 @@ public final class Membreaker implements AutoCloseable {
     }
 
     private AdminToken adminToken(ConfigFile.AdminSettings settings) {
-      return adminToken != null ? adminToken
-          : settings.tokenFile() != null ? AdminToken.fromFile(Path.of(settings.tokenFile()))
-          : AdminToken.fromEnvironment(settings.tokenEnv());
+      return adminToken != null
+          ? adminToken
+          : settings.tokenFile() != null
+              ? AdminToken.fromFile(Path.of(settings.tokenFile()))
+              : AdminToken.fromEnvironment(settings.tokenEnv());
     }
 
-    private Server startAdmin(MemoryBreaker breaker, MemoryBreakerServerInterceptor interceptor, ConfigFile config,
-        ConfigWatcher watcher, AdminToken token, boolean insecure) throws IOException {
+    private Server startAdmin(
+        MemoryBreaker breaker,
+        MemoryBreakerServerInterceptor interceptor,
+        ConfigFile config,
+        ConfigWatcher watcher,
+        AdminToken token,
+        boolean insecure)
+        throws IOException {
       ConfigFile.AdminSettings settings = config.admin();
-      BreakerAdminService.Builder service = BreakerAdminService.builder(breaker).interceptor(interceptor).token(token)
-          .allowInsecureLocalDev(insecure).watchBuffer(settings.watchBuffer());
+      BreakerAdminService.Builder service =
+          BreakerAdminService.builder(breaker)
+              .interceptor(interceptor)
+              .token(token)
+              .allowInsecureLocalDev(insecure)
+              .watchBuffer(settings.watchBuffer());
       ConfigFile fixed = config;
       service.configFile(watcher != null ? watcher::current : () -> fixed);
       String host = adminHost != null ? adminHost : settings.host();
       int port = adminPort != null ? adminPort : settings.port();
-      ServerBuilder<?> builder = adminServer.apply(new InetSocketAddress(host, port)).addService(service.build());
-      if (onClassPath("io.grpc.protobuf.services.ProtoReflectionServiceV1")) { // for grpcurl and the like
+      ServerBuilder<?> builder =
+          adminServer.apply(new InetSocketAddress(host, port)).addService(service.build());
+      if (onClassPath(
+          "io.grpc.protobuf.services.ProtoReflectionServiceV1")) { // for grpcurl and the like
         builder.addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance());
       }
       Server server = builder.build();
@@ -396,8 +474,14 @@ public final class Membreaker implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
           root = root.getCause();
         }
-        throw new IOException("can't listen for the admin service on " + host + ":" + port
-            + " (admin.host/admin.port): " + (root.getMessage() != null ? root.getMessage() : root), e);
+        throw new IOException(
+            "can't listen for the admin service on "
+                + host
+                + ":"
+                + port
+                + " (admin.host/admin.port): "
+                + (root.getMessage() != null ? root.getMessage() : root),
+            e);
       }
     }
 
@@ -412,20 +496,28 @@ public final class Membreaker implements AutoCloseable {
 
     /** {@code NettyServerBuilder.forAddress} of grpc-netty-shaded, else of grpc-netty. */
     private static ServerBuilder<?> transportFor(SocketAddress address) {
-      for (String name : List.of("io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder", "io.grpc.netty.NettyServerBuilder")) {
+      for (String name :
+          List.of(
+              "io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder",
+              "io.grpc.netty.NettyServerBuilder")) {
         try {
           Class<?> type = Class.forName(name, true, Membreaker.class.getClassLoader());
-          return (ServerBuilder<?>) type.getMethod("forAddress", SocketAddress.class).invoke(null, address);
+          return (ServerBuilder<?>)
+              type.getMethod("forAddress", SocketAddress.class).invoke(null, address);
         } catch (ClassNotFoundException e) {
           continue;
         } catch (NoSuchMethodException | IllegalAccessException e) {
-          throw new IllegalStateException("membreaker: " + name + " has no forAddress(SocketAddress)", e);
+          throw new IllegalStateException(
+              "membreaker: " + name + " has no forAddress(SocketAddress)", e);
         } catch (InvocationTargetException e) {
-          throw new IllegalStateException("membreaker: " + name + ".forAddress failed", e.getCause());
+          throw new IllegalStateException(
+              "membreaker: " + name + ".forAddress failed", e.getCause());
         }
       }
-      throw new IllegalStateException("membreaker: no grpc-netty-shaded or grpc-netty on the class path for the admin"
-          + " server; give one with Membreaker.Builder.adminServer(address -> ...), or call withoutAdmin()");
+      throw new IllegalStateException(
+          "membreaker: no grpc-netty-shaded or grpc-netty on the class path for the admin server;"
+              + " give one with Membreaker.Builder.adminServer(address -> ...), or call"
+              + " withoutAdmin()");
     }
   }
 }

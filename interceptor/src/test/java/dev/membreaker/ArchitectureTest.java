@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point inward. The core (the clock, the memory sources, the signals, the breaker,
- * the policies, the actions, the config and the extension points) imports no gRPC, no
- * OpenTelemetry and no Jackson, and nothing from the rooms built on it; no two packages depend on
- * each other. Only this module's classes are read (target/classes), not the generated protos.
+ * Dependencies point inward. The core (the clock, the memory sources, the signals, the breaker, the
+ * policies, the actions, the config and the extension points) imports no gRPC, no OpenTelemetry and
+ * no Jackson, and nothing from the rooms built on it; no two packages depend on each other. Only
+ * this module's classes are read (target/classes), not the generated protos.
  */
 class ArchitectureTest {
 
@@ -26,20 +26,29 @@ class ArchitectureTest {
 
   @Test
   void theCoreImportsNoFramework() {
-    noClasses().that().resideInAnyPackage(CORE)
-          .should().dependOnClassesThat()
-          .resideInAnyPackage("io.grpc..", "io.opentelemetry..", "com.fasterxml.jackson..")
-          .because("the core runs, and is tested, without a transport, telemetry or YAML")
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.grpc..", "io.opentelemetry..", "com.fasterxml.jackson..")
+        .because("the core runs, and is tested, without a transport, telemetry or YAML")
         .check(MODULE);
   }
 
   @Test
   void theCoreKnowsNothingBuiltOnIt() {
-    noClasses().that().resideInAnyPackage(CORE)
-          .should().dependOnClassesThat()
-          .resideInAnyPackage("dev.membreaker.grpc..", "dev.membreaker.admin..",
-              "dev.membreaker.telemetry..", "dev.membreaker.config..")
-          .because("the interceptor, admin, telemetry and the config file are built on the core")
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.membreaker.grpc..",
+            "dev.membreaker.admin..",
+            "dev.membreaker.telemetry..",
+            "dev.membreaker.config..")
+        .because("the interceptor, admin, telemetry and the config file are built on the core")
         .check(MODULE);
   }
 

@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The admit path: membreaker's {@code decide} in HEALTHY (and, for the record, in DEGRADED where a
- * random draw is made) against a plain volatile read and against Resilience4j's
- * {@code tryAcquirePermission} + {@code onSuccess}, the least a Resilience4j-protected call does.
- * Run with {@code -prof gc} to see bytes per operation.
+ * random draw is made) against a plain volatile read and against Resilience4j's {@code
+ * tryAcquirePermission} + {@code onSuccess}, the least a Resilience4j-protected call does. Run with
+ * {@code -prof gc} to see bytes per operation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

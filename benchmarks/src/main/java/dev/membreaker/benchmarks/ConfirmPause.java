@@ -9,7 +9,9 @@ import java.util.List;
  * heap held live (in 256 KiB arrays, as the scenarios' requests hold bytes), ten times, after a
  * little garbage each time. Objects with many references would mark more slowly than arrays.
  *
- * <pre>java -Xmx256m -Xms256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.ConfirmPause 0.5</pre>
+ * <pre>
+ * java -Xmx256m -Xms256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.ConfirmPause 0.5
+ * </pre>
  */
 public final class ConfirmPause {
 
@@ -36,7 +38,8 @@ public final class ConfirmPause {
       pauses[i] = System.nanoTime() - start;
     }
     Arrays.sort(pauses);
-    System.out.printf("%.2f of a %d MiB heap live: System.gc() median %.1f ms, max %.1f ms%n",
+    System.out.printf(
+        "%.2f of a %d MiB heap live: System.gc() median %.1f ms, max %.1f ms%n",
         share, max >> 20, pauses[pauses.length / 2] / 1e6, pauses[pauses.length - 1] / 1e6);
   }
 }

@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What an interceptor itself costs a call, without the transport around it: {@code interceptCall}
- * on a stub call and handler, then the handler's {@code close(OK)} through whatever the
- * interceptor wrapped. A whole in-process call ({@link InterceptorBenchmark}) is ~3 µs with a
- * run-to-run noise of several percent here; this isolates the difference between interceptors.
+ * on a stub call and handler, then the handler's {@code close(OK)} through whatever the interceptor
+ * wrapped. A whole in-process call ({@link InterceptorBenchmark}) is ~3 µs with a run-to-run noise
+ * of several percent here; this isolates the difference between interceptors.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,11 +45,11 @@ public class InterceptOverheadBenchmark {
 
   /**
    * {@code membreaker}: no stream tracer on the server (no in-flight account); {@code
-   * membreaker-tracer}: with {@code streamTracerFactory()}, so each call also pays for its
-   * tracer (which grpc creates per stream), the account's attach, one 1-byte request message read
-   * and handed to the application, and the stream's close. {@code passthrough-tracer}: the same
-   * tracer calls on a tracer that only puts itself in the call's context, what any stream tracer
-   * costs (grpc-java's own census and OpenTelemetry tracers do at least that).
+   * membreaker-tracer}: with {@code streamTracerFactory()}, so each call also pays for its tracer
+   * (which grpc creates per stream), the account's attach, one 1-byte request message read and
+   * handed to the application, and the stream's close. {@code passthrough-tracer}: the same tracer
+   * calls on a tracer that only puts itself in the call's context, what any stream tracer costs
+   * (grpc-java's own census and OpenTelemetry tracers do at least that).
    */
   @Param({"passthrough", "passthrough-tracer", "membreaker", "membreaker-tracer"})
   public String interceptor;
@@ -69,23 +69,27 @@ public class InterceptOverheadBenchmark {
 
   @Setup
   public void setUp() {
-    breaker = MemoryBreaker.builder()
-        .config(BreakerConfig.builder().ewmaAlpha(1.0).build())
-        .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
-        .build();
+    breaker =
+        MemoryBreaker.builder()
+            .config(BreakerConfig.builder().ewmaAlpha(1.0).build())
+            .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
+            .build();
     breaker.evaluateNow();
-    chosen = interceptor.startsWith("membreaker")
-        ? MemoryBreakerServerInterceptor.of(breaker)
-        : new InterceptorBenchmark.PassThrough();
+    chosen =
+        interceptor.startsWith("membreaker")
+            ? MemoryBreakerServerInterceptor.of(breaker)
+            : new InterceptorBenchmark.PassThrough();
     if (interceptor.equals("membreaker-tracer")) {
       tracers = ((MemoryBreakerServerInterceptor) chosen).streamTracerFactory();
     } else if (interceptor.equals("passthrough-tracer")) {
-      tracers = new ServerStreamTracer.Factory() {
-        @Override
-        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-          return new ContextOnlyTracer();
-        }
-      };
+      tracers =
+          new ServerStreamTracer.Factory() {
+            @Override
+            public ServerStreamTracer newServerStreamTracer(
+                String fullMethodName, Metadata headers) {
+              return new ContextOnlyTracer();
+            }
+          };
     }
   }
 
@@ -99,7 +103,8 @@ public class InterceptOverheadBenchmark {
     if (tracers == null) {
       return chosen.interceptCall(call, headers, handler);
     }
-    ServerStreamTracer tracer = tracers.newServerStreamTracer(InterceptorBenchmark.ECHO.getFullMethodName(), headers);
+    ServerStreamTracer tracer =
+        tracers.newServerStreamTracer(InterceptorBenchmark.ECHO.getFullMethodName(), headers);
     Context context = tracer.filterContext(Context.ROOT);
     Context previous = context.attach();
     try {
@@ -126,12 +131,31 @@ public class InterceptOverheadBenchmark {
 
   /** The least a ServerCall can be: the method, and nothing done on close. */
   static final class StubCall extends ServerCall<byte[], byte[]> {
-    @Override public void request(int numMessages) {}
-    @Override public void sendHeaders(Metadata headers) {}
-    @Override public void sendMessage(byte[] message) {}
-    @Override public void close(Status status, Metadata trailers) {}
-    @Override public boolean isCancelled() { return false; }
-    @Override public Attributes getAttributes() { return Attributes.EMPTY; }
-    @Override public MethodDescriptor<byte[], byte[]> getMethodDescriptor() { return InterceptorBenchmark.ECHO; }
+    @Override
+    public void request(int numMessages) {}
+
+    @Override
+    public void sendHeaders(Metadata headers) {}
+
+    @Override
+    public void sendMessage(byte[] message) {}
+
+    @Override
+    public void close(Status status, Metadata trailers) {}
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public Attributes getAttributes() {
+      return Attributes.EMPTY;
+    }
+
+    @Override
+    public MethodDescriptor<byte[], byte[]> getMethodDescriptor() {
+      return InterceptorBenchmark.ECHO;
+    }
   }
 }

@@ -1,10 +1,10 @@
 package dev.membreaker.benchmarks;
 
-import dev.membreaker.testing.ByteArrayMarshaller;
 import dev.membreaker.breaker.BreakerConfig;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.grpc.MemoryBreakerServerInterceptor;
 import dev.membreaker.memory.Dimension;
+import dev.membreaker.testing.ByteArrayMarshaller;
 import dev.membreaker.testing.FakeMemorySource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -77,10 +77,13 @@ public class InterceptorBenchmark {
   public void setUp() throws IOException {
     ServerServiceDefinition echo =
         ServerServiceDefinition.builder("bench.Echo")
-            .addMethod(ECHO, ServerCalls.asyncUnaryCall((req, out) -> {
-              out.onNext(req);
-              out.onCompleted();
-            }))
+            .addMethod(
+                ECHO,
+                ServerCalls.asyncUnaryCall(
+                    (req, out) -> {
+                      out.onNext(req);
+                      out.onCompleted();
+                    }))
             .build();
     breaker =
         MemoryBreaker.builder()
@@ -100,21 +103,26 @@ public class InterceptorBenchmark {
       case "membreaker":
         service = MemoryBreakerServerInterceptor.of(breaker).wrap(echo);
         break;
-      case "membreaker-tracer": {
-        MemoryBreakerServerInterceptor membreaker = MemoryBreakerServerInterceptor.of(breaker);
-        service = membreaker.wrap(echo);
-        tracers = membreaker.streamTracerFactory();
-        break;
-      }
+      case "membreaker-tracer":
+        {
+          MemoryBreakerServerInterceptor membreaker = MemoryBreakerServerInterceptor.of(breaker);
+          service = membreaker.wrap(echo);
+          tracers = membreaker.streamTracerFactory();
+          break;
+        }
       case "resilience4j":
-        service = ServerInterceptors.intercept(
-            echo, new Resilience4jInterceptor(CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults())));
+        service =
+            ServerInterceptors.intercept(
+                echo,
+                new Resilience4jInterceptor(
+                    CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults())));
         break;
       default:
         throw new IllegalArgumentException(interceptor);
     }
     String name = "bench-" + interceptor + "-" + System.nanoTime();
-    InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor().addService(service);
+    InProcessServerBuilder builder =
+        InProcessServerBuilder.forName(name).directExecutor().addService(service);
     if (tracers != null) {
       builder.addStreamTracerFactory(tracers);
     }
@@ -159,18 +167,20 @@ public class InterceptorBenchmark {
         return new ServerCall.Listener<>() {};
       }
       long start = breaker.getCurrentTimestamp();
-      return next.startCall(new SimpleForwardingServerCall<>(call) {
-        @Override
-        public void close(Status status, Metadata trailers) {
-          long took = breaker.getCurrentTimestamp() - start;
-          if (status.isOk()) {
-            breaker.onSuccess(took, breaker.getTimestampUnit());
-          } else {
-            breaker.onError(took, breaker.getTimestampUnit(), status.asRuntimeException());
-          }
-          super.close(status, trailers);
-        }
-      }, headers);
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+              long took = breaker.getCurrentTimestamp() - start;
+              if (status.isOk()) {
+                breaker.onSuccess(took, breaker.getTimestampUnit());
+              } else {
+                breaker.onError(took, breaker.getTimestampUnit(), status.asRuntimeException());
+              }
+              super.close(status, trailers);
+            }
+          },
+          headers);
     }
   }
 }

@@ -21,15 +21,16 @@ import javax.management.openmbean.CompositeData;
 /**
  * Reaction time in a real JVM: from the GC notification that shows the live set above the open
  * watermark to the published OPEN, and to the first published sample that graded it. Each round
- * starts a fresh breaker on the JVM's own sources (so it is calm, polling slowly), retains half
- * the heap, and calls {@code System.gc()}; a notification listener registered before every
- * breaker's stamps the notification's arrival, and the main thread reads {@code status()} every
- * 20 µs to stamp the publication (a busy spin would take one of a small machine's cores from the
- * sampler). Smoothing is off ({@code ewma_alpha 1}) so that one notification can
- * open: with smoothing, opening takes several samples by design, which the state table tests
- * cover.
+ * starts a fresh breaker on the JVM's own sources (so it is calm, polling slowly), retains half the
+ * heap, and calls {@code System.gc()}; a notification listener registered before every breaker's
+ * stamps the notification's arrival, and the main thread reads {@code status()} every 20 µs to
+ * stamp the publication (a busy spin would take one of a small machine's cores from the sampler).
+ * Smoothing is off ({@code ewma_alpha 1}) so that one notification can open: with smoothing,
+ * opening takes several samples by design, which the state table tests cover.
  *
- * <pre>java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.ReactionTime 200</pre>
+ * <pre>
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.ReactionTime 200
+ * </pre>
  */
 public final class ReactionTime {
 
@@ -44,33 +45,51 @@ public final class ReactionTime {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     long max = Runtime.getRuntime().maxMemory();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-        GarbageCollectionNotificationInfo info =
-            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        long live = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-          if (!e.getKey().contains("Eden") && isHeap(e.getKey())) {
-            live += e.getValue().getUsed();
-          }
-        }
-        if (armed && notifiedAt == 0 && (double) live / max >= OPEN) {
-          notifiedAt = System.nanoTime();
-        }
-      }, null, null);
+      ((NotificationEmitter) gc)
+          .addNotificationListener(
+              (n, h) -> {
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                long live = 0;
+                for (Map.Entry<String, MemoryUsage> e :
+                    info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                  if (!e.getKey().contains("Eden") && isHeap(e.getKey())) {
+                    live += e.getValue().getUsed();
+                  }
+                }
+                if (armed && notifiedAt == 0 && (double) live / max >= OPEN) {
+                  notifiedAt = System.nanoTime();
+                }
+              },
+              null,
+              null);
     }
-    BreakerConfig config = BreakerConfig.builder()
-        .ewmaAlpha(1.0).warning(0.30).degraded(0.35).open(OPEN).recover(0.25).criticalCap(0.99)
-        .occupancyFloor(1.0).exhaustionWarningHorizon(Duration.ZERO).exhaustionOpenHorizon(Duration.ZERO)
-        .build();
+    BreakerConfig config =
+        BreakerConfig.builder()
+            .ewmaAlpha(1.0)
+            .warning(0.30)
+            .degraded(0.35)
+            .open(OPEN)
+            .recover(0.25)
+            .criticalCap(0.99)
+            .occupancyFloor(1.0)
+            .exhaustionWarningHorizon(Duration.ZERO)
+            .exhaustionOpenHorizon(Duration.ZERO)
+            .build();
     long[] toGraded = new long[rounds];
     long[] toOpen = new long[rounds];
     long calmRounds = 0;
     for (int r = 0; r < rounds; r++) {
       System.gc();
-      try (MemoryBreaker breaker = MemoryBreaker.builder().config(config)
-          .sources(MemorySources.jvm(Ticker.system(), config.cgroupReadInterval())).build().start()) {
+      try (MemoryBreaker breaker =
+          MemoryBreaker.builder()
+              .config(config)
+              .sources(MemorySources.jvm(Ticker.system(), config.cgroupReadInterval()))
+              .build()
+              .start()) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (breaker.status().samplerHealth() != SamplerHealth.RUNNING && System.nanoTime() < deadline) {
+        while (breaker.status().samplerHealth() != SamplerHealth.RUNNING
+            && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
         long epochBefore = breaker.status().signal(Dimension.HEAP_LIVE).epoch();
@@ -87,7 +106,8 @@ public final class ReactionTime {
         while ((graded == 0 || opened == 0) && System.nanoTime() < deadline) {
           var s = breaker.status();
           long now = System.nanoTime();
-          if (graded == 0 && s.signal(Dimension.HEAP_LIVE).epoch() > epochBefore
+          if (graded == 0
+              && s.signal(Dimension.HEAP_LIVE).epoch() > epochBefore
               && s.signal(Dimension.HEAP_LIVE).pressure() >= OPEN) {
             graded = now;
           }
@@ -98,14 +118,16 @@ public final class ReactionTime {
         }
         armed = false;
         if (notifiedAt == 0 || graded == 0 || opened == 0) {
-          throw new IllegalStateException("round " + r + ": no notification, grading or OPEN within 10 s");
+          throw new IllegalStateException(
+              "round " + r + ": no notification, grading or OPEN within 10 s");
         }
         toGraded[r] = graded - notifiedAt;
         toOpen[r] = opened - notifiedAt;
         retained = null;
       }
     }
-    System.out.printf("%d rounds on %s, -Xmx%dm, %d began calm%n", rounds, collectors(), max >> 20, calmRounds);
+    System.out.printf(
+        "%d rounds on %s, -Xmx%dm, %d began calm%n", rounds, collectors(), max >> 20, calmRounds);
     print("notification -> graded sample published", toGraded);
     print("notification -> OPEN published", toOpen);
   }
@@ -130,8 +152,13 @@ public final class ReactionTime {
   private static void print(String what, long[] nanos) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    System.out.printf("%-42s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms%n", what,
-        at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+    System.out.printf(
+        "%-42s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+        what,
+        at(sorted, 0.50),
+        at(sorted, 0.90),
+        at(sorted, 0.99),
+        sorted[sorted.length - 1] / 1e6);
   }
 
   private static double at(long[] sorted, double q) {

@@ -10,16 +10,18 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the running sampler and watchdog threads cost, in place: their CPU time per wall-clock
- * window, as a share of one core, with the default config and the JVM's real sources. Beside it,
- * in the same windows, the wake-up floor: a thread that does nothing but park for 50 ms (what
- * {@link WakeupFloor} measures alone), since on a virtual machine waking a thread can cost more
- * than the sample itself. With {@code sawtooth}, a thread allocates garbage at a steady rate so
- * that collections, and their notifications, keep coming; the breaker must stay HEALTHY and the
+ * window, as a share of one core, with the default config and the JVM's real sources. Beside it, in
+ * the same windows, the wake-up floor: a thread that does nothing but park for 50 ms (what {@link
+ * WakeupFloor} measures alone), since on a virtual machine waking a thread can cost more than the
+ * sample itself. With {@code sawtooth}, a thread allocates garbage at a steady rate so that
+ * collections, and their notifications, keep coming; the breaker must stay HEALTHY and the
  * notifications must not cost more than the polls they replace. The first windows include the
  * interpreter and JIT warm-up; the second half is reported as the steady state.
  *
- * <pre>java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.SamplerCpu 8 30 calm
- * java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.SamplerCpu 8 30 sawtooth</pre>
+ * <pre>
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.SamplerCpu 8 30 calm
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.SamplerCpu 8 30 sawtooth
+ * </pre>
  */
 public final class SamplerCpu {
 
@@ -33,11 +35,14 @@ public final class SamplerCpu {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     boolean sawtooth = args.length > 2 && args[2].equals("sawtooth");
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Thread floor = daemon(() -> {
-      while (true) {
-        LockSupport.parkNanos(50_000_000L);
-      }
-    }, "wakeup-floor");
+    Thread floor =
+        daemon(
+            () -> {
+              while (true) {
+                LockSupport.parkNanos(50_000_000L);
+              }
+            },
+            "wakeup-floor");
     if (sawtooth) {
       daemon(SamplerCpu::allocateGarbage, "garbage").start();
     }
@@ -60,11 +65,17 @@ public final class SamplerCpu {
         long floorCpu = threads.getThreadCpuTime(floor.getId()) - floor0;
         long wall = System.nanoTime() - wall0;
         long gcs = collections() - gc0;
-        healthy &= breaker.status().state() == BreakerState.HEALTHY
-            && breaker.status().transitions() == transitions0;
-        System.out.printf("window %2d: sampler+watchdog %.4f %%  wake-up floor %.4f %%  of one core;"
+        healthy &=
+            breaker.status().state() == BreakerState.HEALTHY
+                && breaker.status().transitions() == transitions0;
+        System.out.printf(
+            "window %2d: sampler+watchdog %.4f %%  wake-up floor %.4f %%  of one core;"
                 + " %.1f collections/s; %s, live %.3f%n",
-            w, 100.0 * cpu / wall, 100.0 * floorCpu / wall, gcs * 1e9 / wall, breaker.status().state(),
+            w,
+            100.0 * cpu / wall,
+            100.0 * floorCpu / wall,
+            gcs * 1e9 / wall,
+            breaker.status().state(),
             breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).pressure());
         if (w > windows / 2) {
           cpuSum += cpu;
@@ -72,10 +83,14 @@ public final class SamplerCpu {
           wallSum += wall;
         }
       }
-      System.out.printf("steady state (second half, %s): sampler+watchdog %.4f %% of one core,"
+      System.out.printf(
+          "steady state (second half, %s): sampler+watchdog %.4f %% of one core,"
               + " wake-up floor %.4f %%, ratio %.2f; HEALTHY throughout: %s%n",
           sawtooth ? "sawtooth " + GARBAGE_MIB_PER_SECOND + " MiB/s" : "calm",
-          100.0 * cpuSum / wallSum, 100.0 * floorSum / wallSum, (double) cpuSum / floorSum, healthy);
+          100.0 * cpuSum / wallSum,
+          100.0 * floorSum / wallSum,
+          (double) cpuSum / floorSum,
+          healthy);
     }
   }
 

@@ -5,9 +5,9 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The floor under any sampler: the CPU time of a thread that does nothing but wake every 50 ms,
- * as a share of one core. On machines where waking a thread is expensive (nested virtualization)
- * this alone can exceed a sampler's own work.
+ * The floor under any sampler: the CPU time of a thread that does nothing but wake every 50 ms, as
+ * a share of one core. On machines where waking a thread is expensive (nested virtualization) this
+ * alone can exceed a sampler's own work.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.membreaker.benchmarks.WakeupFloor 30</pre>
  */

@@ -36,9 +36,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * One contender of the proof scenarios: what stands between the network and the payment
- * service. Each peer is configured the way its own documentation shows for a server; see
- * docs/RESULTS.md for the settings and why.
+ * One contender of the proof scenarios: what stands between the network and the payment service.
+ * Each peer is configured the way its own documentation shows for a server; see docs/RESULTS.md for
+ * the settings and why.
  */
 enum Guard {
   /** Nothing: the server takes every call. */
@@ -47,7 +47,10 @@ enum Guard {
   MEMBREAKER,
   /** A Resilience4j CircuitBreaker with its default config (50 % failures over 100 calls). */
   RESILIENCE4J,
-  /** Netflix concurrency-limits' gRPC server interceptor: Gradient2 in a window, partitioned by method. */
+  /**
+   * Netflix concurrency-limits' gRPC server interceptor: Gradient2 in a window, partitioned by
+   * method.
+   */
   CONCURRENCY_LIMITS,
   /** Sentinel's gRPC server adapter with a system rule (adaptive protection on CPU usage). */
   SENTINEL,
@@ -55,18 +58,33 @@ enum Guard {
   NAIVE_HEAP,
   /** Solr's MemoryCircuitBreaker (SOLR-18284): old generation after its last collection, 75 %. */
   SOLR,
-  /** Elasticsearch's real-memory parent breaker: heap used over 95 %, with its G1 over-limit strategy. */
+  /**
+   * Elasticsearch's real-memory parent breaker: heap used over 95 %, with its G1 over-limit
+   * strategy.
+   */
   ELASTICSEARCH,
   /** Pinot's heap watcher: critical at 96 % of heap used, with its System.gc() back-off. */
   PINOT,
-  /** OpenSearch's search back-pressure node duress: heap used at 70 % for 3 samples a second apart. */
+  /**
+   * OpenSearch's search back-pressure node duress: heap used at 70 % for 3 samples a second apart.
+   */
   OPENSEARCH,
-  /** grpc-java's own limits, set for this heap: concurrent calls per connection and inbound message size. */
+  /**
+   * grpc-java's own limits, set for this heap: concurrent calls per connection and inbound message
+   * size.
+   */
   GRPC_LIMITS;
 
-  /** grpc-limits: the largest request the demo takes (a 4 MiB bulk upload and its fields), rounded up. */
+  /**
+   * grpc-limits: the largest request the demo takes (a 4 MiB bulk upload and its fields), rounded
+   * up.
+   */
   static final int GRPC_LIMITS_MAX_MESSAGE = 5 << 20;
-  /** grpc-limits: calls per connection so that that many of the largest requests fill half the heap (256 MiB). */
+
+  /**
+   * grpc-limits: calls per connection so that that many of the largest requests fill half the heap
+   * (256 MiB).
+   */
   static final int GRPC_LIMITS_MAX_CALLS = 25;
 
   /** A membreaker config file for the membreaker contender (else the embedded defaults). */
@@ -80,8 +98,13 @@ enum Guard {
    * The interceptors, the stream tracer factories they need on the server builder, and what to
    * report as its state; {@code close} stops what it started.
    */
-  record Installed(List<ServerInterceptor> interceptors, List<ServerStreamTracer.Factory> tracers,
-      Consumer<NettyServerBuilder> transport, Supplier<String> state, DoubleSupplier reading, AutoCloseable close) {
+  record Installed(
+      List<ServerInterceptor> interceptors,
+      List<ServerStreamTracer.Factory> tracers,
+      Consumer<NettyServerBuilder> transport,
+      Supplier<String> state,
+      DoubleSupplier reading,
+      AutoCloseable close) {
 
     Installed(List<ServerInterceptor> interceptors, Supplier<String> state, AutoCloseable close) {
       this(interceptors, List.of(), b -> {}, state, () -> Double.NaN, close);
@@ -89,8 +112,13 @@ enum Guard {
 
     /** A peer's memory check in front of the handler, its reading charted beside the truth. */
     static Installed check(String name, AdmissionCheck check, AutoCloseable close) {
-      return new Installed(List.of(new RefusingInterceptor(name, check)), List.of(), b -> {}, check::state,
-          check::reading, close);
+      return new Installed(
+          List.of(new RefusingInterceptor(name, check)),
+          List.of(),
+          b -> {},
+          check::state,
+          check::reading,
+          close);
     }
   }
 
@@ -98,96 +126,142 @@ enum Guard {
     switch (this) {
       case NONE:
         return new Installed(List.of(), () -> "-", () -> {});
-      case MEMBREAKER: {
-        // Built as a user builds it, through Membreaker: every key of the config file applies
-        // (cohorts, max_concurrent_calls, max_request_bytes, allow_priority_raise, ...). Its
-        // interceptor goes in the contender's chain, inside the probe that counts refusals, and not
-        // on the server, where it would run before the probe; there is no admin server to bind.
-        Membreaker membreaker = startMembreaker();
-        MemoryBreakerServerInterceptor interceptor = membreaker.interceptor();
-        MemoryBreaker breaker = membreaker.breaker();
-        return new Installed(List.of(interceptor), List.of(interceptor.streamTracerFactory()), b -> {},
-            () -> breaker.status().state().name(), () -> breaker.status().pressure(), membreaker::close);
-      }
-      case RESILIENCE4J: {
-        CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());
-        return new Installed(List.of(new Resilience4jServerInterceptor(breaker)),
-            () -> breaker.getState().name(), () -> {});
-      }
-      case CONCURRENCY_LIMITS: {
-        // As the project's README and PartitionedExample: a Gradient2 limit in a window,
-        // partitioned so the important calls keep most of the limit.
-        WindowedLimit limit = WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder().build());
-        var limiter = new GrpcServerLimiterBuilder()
-            .partitionByMethod()
-            .partition("membreaker.demo.v1.PaymentService/Pay", 0.5)
-            .partition("membreaker.demo.v1.PaymentService/Quote", 0.3)
-            .partition("membreaker.demo.v1.PaymentService/Report", 0.2)
-            .limit(limit)
-            .build();
-        return new Installed(List.of(ConcurrencyLimitServerInterceptor.newBuilder(limiter).build()),
-            () -> "limit=" + limit.getLimit(), () -> {});
-      }
-      case SENTINEL: {
-        // Sentinel has no memory rule; its system rules guard a server's inbound entries
-        // (which its gRPC server adapter makes). CPU usage is the one a memory storm drives
-        // (the collector's threads), so that is the rule.
-        if (System.getProperty("csp.sentinel.log.output.type") == null) {
-          System.setProperty("csp.sentinel.log.output.type", "console"); // not ~/logs/csp
+      case MEMBREAKER:
+        {
+          // Built as a user builds it, through Membreaker: every key of the config file applies
+          // (cohorts, max_concurrent_calls, max_request_bytes, allow_priority_raise, ...). Its
+          // interceptor goes in the contender's chain, inside the probe that counts refusals, and
+          // not
+          // on the server, where it would run before the probe; there is no admin server to bind.
+          Membreaker membreaker = startMembreaker();
+          MemoryBreakerServerInterceptor interceptor = membreaker.interceptor();
+          MemoryBreaker breaker = membreaker.breaker();
+          return new Installed(
+              List.of(interceptor),
+              List.of(interceptor.streamTracerFactory()),
+              b -> {},
+              () -> breaker.status().state().name(),
+              () -> breaker.status().pressure(),
+              membreaker::close);
         }
-        SystemRule rule = new SystemRule();
-        rule.setHighestCpuUsage(0.8);
-        SystemRuleManager.loadRules(List.of(rule));
-        return new Installed(List.of(new SentinelGrpcServerInterceptor()), () -> "-", () -> {});
-      }
+      case RESILIENCE4J:
+        {
+          CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.ofDefaults());
+          return new Installed(
+              List.of(new Resilience4jServerInterceptor(breaker)),
+              () -> breaker.getState().name(),
+              () -> {});
+        }
+      case CONCURRENCY_LIMITS:
+        {
+          // As the project's README and PartitionedExample: a Gradient2 limit in a window,
+          // partitioned so the important calls keep most of the limit.
+          WindowedLimit limit =
+              WindowedLimit.newBuilder().build(Gradient2Limit.newBuilder().build());
+          var limiter =
+              new GrpcServerLimiterBuilder()
+                  .partitionByMethod()
+                  .partition("membreaker.demo.v1.PaymentService/Pay", 0.5)
+                  .partition("membreaker.demo.v1.PaymentService/Quote", 0.3)
+                  .partition("membreaker.demo.v1.PaymentService/Report", 0.2)
+                  .limit(limit)
+                  .build();
+          return new Installed(
+              List.of(ConcurrencyLimitServerInterceptor.newBuilder(limiter).build()),
+              () -> "limit=" + limit.getLimit(),
+              () -> {});
+        }
+      case SENTINEL:
+        {
+          // Sentinel has no memory rule; its system rules guard a server's inbound entries
+          // (which its gRPC server adapter makes). CPU usage is the one a memory storm drives
+          // (the collector's threads), so that is the rule.
+          if (System.getProperty("csp.sentinel.log.output.type") == null) {
+            System.setProperty("csp.sentinel.log.output.type", "console"); // not ~/logs/csp
+          }
+          SystemRule rule = new SystemRule();
+          rule.setHighestCpuUsage(0.8);
+          SystemRuleManager.loadRules(List.of(rule));
+          return new Installed(List.of(new SentinelGrpcServerInterceptor()), () -> "-", () -> {});
+        }
       case NAIVE_HEAP:
-        return Installed.check("naive-heap", new NaiveHeapCheck(HeapMeter.heapUsed(), HeapMeter.heapMax()), () -> {});
+        return Installed.check(
+            "naive-heap", new NaiveHeapCheck(HeapMeter.heapUsed(), HeapMeter.heapMax()), () -> {});
       case SOLR:
-        return Installed.check("solr", new SolrMemoryCheck(HeapMeter.oldGenAfterCollection(), HeapMeter.heapMax()),
+        return Installed.check(
+            "solr",
+            new SolrMemoryCheck(HeapMeter.oldGenAfterCollection(), HeapMeter.heapMax()),
             () -> {});
       case ELASTICSEARCH:
-        return Installed.check("elasticsearch", new ElasticsearchRealMemoryCheck(HeapMeter.heapUsed(),
-            HeapMeter.heapMax(), HeapMeter.g1() ? ElasticsearchRealMemoryCheck.G1OverLimitStrategy.forThisJvm() : null),
+        return Installed.check(
+            "elasticsearch",
+            new ElasticsearchRealMemoryCheck(
+                HeapMeter.heapUsed(),
+                HeapMeter.heapMax(),
+                HeapMeter.g1()
+                    ? ElasticsearchRealMemoryCheck.G1OverLimitStrategy.forThisJvm()
+                    : null),
             () -> {});
-      case PINOT: {
-        PinotHeapMonitor pinot = new PinotHeapMonitor(HeapMeter.heapUsed(), HeapMeter.heapMax(), System::gc);
-        ScheduledExecutorService watcher = daemon("pinot-watcher");
-        watcher.execute(new Runnable() {
-          @Override
-          public void run() {
-            watcher.schedule(this, pinot.cycle(), TimeUnit.MILLISECONDS);
-          }
-        });
-        return Installed.check("pinot", pinot, watcher::shutdownNow);
-      }
-      case OPENSEARCH: {
-        OpenSearchNodeDuress duress = new OpenSearchNodeDuress(HeapMeter.heapUsed(), HeapMeter.heapMax());
-        ScheduledExecutorService sampler = daemon("opensearch-backpressure");
-        sampler.scheduleAtFixedRate(duress::sample, OpenSearchNodeDuress.INTERVAL_MILLIS,
-            OpenSearchNodeDuress.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        return Installed.check("opensearch", duress, sampler::shutdownNow);
-      }
+      case PINOT:
+        {
+          PinotHeapMonitor pinot =
+              new PinotHeapMonitor(HeapMeter.heapUsed(), HeapMeter.heapMax(), System::gc);
+          ScheduledExecutorService watcher = daemon("pinot-watcher");
+          watcher.execute(
+              new Runnable() {
+                @Override
+                public void run() {
+                  watcher.schedule(this, pinot.cycle(), TimeUnit.MILLISECONDS);
+                }
+              });
+          return Installed.check("pinot", pinot, watcher::shutdownNow);
+        }
+      case OPENSEARCH:
+        {
+          OpenSearchNodeDuress duress =
+              new OpenSearchNodeDuress(HeapMeter.heapUsed(), HeapMeter.heapMax());
+          ScheduledExecutorService sampler = daemon("opensearch-backpressure");
+          sampler.scheduleAtFixedRate(
+              duress::sample,
+              OpenSearchNodeDuress.INTERVAL_MILLIS,
+              OpenSearchNodeDuress.INTERVAL_MILLIS,
+              TimeUnit.MILLISECONDS);
+          return Installed.check("opensearch", duress, sampler::shutdownNow);
+        }
       case GRPC_LIMITS:
-        return new Installed(List.of(), List.of(), b -> b.maxConcurrentCallsPerConnection(GRPC_LIMITS_MAX_CALLS)
-            .maxInboundMessageSize(GRPC_LIMITS_MAX_MESSAGE), () -> "-", () -> Double.NaN, () -> {});
+        return new Installed(
+            List.of(),
+            List.of(),
+            b ->
+                b.maxConcurrentCallsPerConnection(GRPC_LIMITS_MAX_CALLS)
+                    .maxInboundMessageSize(GRPC_LIMITS_MAX_MESSAGE),
+            () -> "-",
+            () -> Double.NaN,
+            () -> {});
       default:
         throw new AssertionError(this);
     }
   }
 
   private static ScheduledExecutorService daemon(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static Membreaker startMembreaker() {
     String file = System.getProperty(CONFIG_PROPERTY);
-    Membreaker.Builder setup = file == null ? Membreaker.withDefaults() : Membreaker.fromFile(Path.of(file));
+    Membreaker.Builder setup =
+        file == null ? Membreaker.withDefaults() : Membreaker.fromFile(Path.of(file));
     try {
-      return setup.priorities(DemoServer.paymentPriorities()).withoutAdmin().withoutExtensions().start();
+      return setup
+          .priorities(DemoServer.paymentPriorities())
+          .withoutAdmin()
+          .withoutExtensions()
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

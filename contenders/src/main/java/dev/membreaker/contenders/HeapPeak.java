@@ -27,20 +27,27 @@ final class HeapPeak {
     }
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter) {
-        ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GarbageCollectionNotificationInfo info =
-                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            long before = 0;
-            for (java.util.Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-              if (heapPools.contains(e.getKey())) {
-                before += e.getValue().getUsed();
-              }
-            }
-            long b = before;
-            peak.peakBytes.accumulateAndGet(b, Math::max);
-          }
-        }, null, null);
+        ((NotificationEmitter) gc)
+            .addNotificationListener(
+                (notification, handback) -> {
+                  if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                      notification.getType())) {
+                    GarbageCollectionNotificationInfo info =
+                        GarbageCollectionNotificationInfo.from(
+                            (CompositeData) notification.getUserData());
+                    long before = 0;
+                    for (java.util.Map.Entry<String, MemoryUsage> e :
+                        info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+                      if (heapPools.contains(e.getKey())) {
+                        before += e.getValue().getUsed();
+                      }
+                    }
+                    long b = before;
+                    peak.peakBytes.accumulateAndGet(b, Math::max);
+                  }
+                },
+                null,
+                null);
       }
     }
     return peak;

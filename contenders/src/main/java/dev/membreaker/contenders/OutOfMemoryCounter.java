@@ -18,16 +18,17 @@ final class OutOfMemoryCounter extends Handler {
     OutOfMemoryCounter counter = new OutOfMemoryCounter();
     Logger.getLogger("").addHandler(counter);
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
-      if (isOutOfMemory(error)) {
-        counter.errors.increment();
-      }
-      if (previous != null) {
-        previous.uncaughtException(thread, error);
-      } else {
-        error.printStackTrace();
-      }
-    });
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (isOutOfMemory(error)) {
+            counter.errors.increment();
+          }
+          if (previous != null) {
+            previous.uncaughtException(thread, error);
+          } else {
+            error.printStackTrace();
+          }
+        });
     return counter;
   }
 

@@ -20,8 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Resilience4jServerInterceptor implements ServerInterceptor {
 
-  private static final Set<Status.Code> FAILURES = EnumSet.of(Status.Code.UNKNOWN, Status.Code.INTERNAL,
-      Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED, Status.Code.DATA_LOSS);
+  private static final Set<Status.Code> FAILURES =
+      EnumSet.of(
+          Status.Code.UNKNOWN,
+          Status.Code.INTERNAL,
+          Status.Code.UNAVAILABLE,
+          Status.Code.RESOURCE_EXHAUSTED,
+          Status.Code.DEADLINE_EXCEEDED,
+          Status.Code.DATA_LOSS);
 
   private final CircuitBreaker breaker;
 
@@ -33,26 +39,29 @@ final class Resilience4jServerInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     if (!breaker.tryAcquirePermission()) {
-      call.close(Status.UNAVAILABLE.withDescription("CircuitBreaker '" + breaker.getName() + "' is " + breaker.getState()),
+      call.close(
+          Status.UNAVAILABLE.withDescription(
+              "CircuitBreaker '" + breaker.getName() + "' is " + breaker.getState()),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
     long start = breaker.getCurrentTimestamp();
     AtomicBoolean recorded = new AtomicBoolean();
-    ServerCall<ReqT, RespT> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        if (recorded.compareAndSet(false, true)) {
-          long took = breaker.getCurrentTimestamp() - start;
-          if (FAILURES.contains(status.getCode())) {
-            breaker.onError(took, breaker.getTimestampUnit(), status.asRuntimeException());
-          } else {
-            breaker.onSuccess(took, breaker.getTimestampUnit());
+    ServerCall<ReqT, RespT> recording =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            if (recorded.compareAndSet(false, true)) {
+              long took = breaker.getCurrentTimestamp() - start;
+              if (FAILURES.contains(status.getCode())) {
+                breaker.onError(took, breaker.getTimestampUnit(), status.asRuntimeException());
+              } else {
+                breaker.onSuccess(took, breaker.getTimestampUnit());
+              }
+            }
+            super.close(status, trailers);
           }
-        }
-        super.close(status, trailers);
-      }
-    };
+        };
     ServerCall.Listener<ReqT> listener;
     try {
       listener = next.startCall(recording, headers);
@@ -72,5 +81,4 @@ final class Resilience4jServerInterceptor implements ServerInterceptor {
       }
     };
   }
-
 }

@@ -4,11 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Application stalls, measured as jHiccup measures them: a thread that asks to sleep 1 ms in a
- * loop and records how much later than that it woke. A stop-the-world pause (a collection, a
- * safepoint) delays every thread alike, so the lateness is what any request in the process waited
- * too. Wake-ups later than {@link #THRESHOLD_NANOS} count as stalls. Thread-safe to read while it
- * runs.
+ * Application stalls, measured as jHiccup measures them: a thread that asks to sleep 1 ms in a loop
+ * and records how much later than that it woke. A stop-the-world pause (a collection, a safepoint)
+ * delays every thread alike, so the lateness is what any request in the process waited too.
+ * Wake-ups later than {@link #THRESHOLD_NANOS} count as stalls. Thread-safe to read while it runs.
  */
 final class StallMeter {
 

@@ -24,8 +24,8 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * One cell of the workload matrix, run in a JVM of its own: a {@link Shape} of memory use driven
- * by an open-loop stream of requests (400 a second by default, on four threads), each gated by a
+ * One cell of the workload matrix, run in a JVM of its own: a {@link Shape} of memory use driven by
+ * an open-loop stream of requests (400 a second by default, on four threads), each gated by a
  * breaker with the default config through its core API ({@code decide}), or not gated at all
  * ({@code gate=off}, the unprotected run).
  *
@@ -76,7 +76,8 @@ public final class Workload {
   private byte[][] smallObjects; // the cache shape's live set
   private final StallMeter stalls = new StallMeter();
 
-  private Workload(Shape shape, double seconds, boolean gate, double rate, double surgeStart, double surgeEnd) {
+  private Workload(
+      Shape shape, double seconds, boolean gate, double rate, double surgeStart, double surgeEnd) {
     this.surgeStart = surgeStart;
     this.surgeEnd = surgeEnd;
     this.shape = shape;
@@ -155,7 +156,9 @@ public final class Workload {
     // The cache shape: 200 requests a second of 256 KiB each, 50 MB/s of garbage.
     double rate = Double.parseDouble(a.getOrDefault("rate", shape == Shape.CACHE ? "200" : "400"));
     String[] surge = a.getOrDefault("surge", "5:25").split(":");
-    Workload w = new Workload(shape, seconds, gate, rate, Double.parseDouble(surge[0]), Double.parseDouble(surge[1]));
+    Workload w =
+        new Workload(
+            shape, seconds, gate, rate, Double.parseDouble(surge[0]), Double.parseDouble(surge[1]));
     Map<String, Object> result;
     try {
       result = w.run();
@@ -206,19 +209,20 @@ public final class Workload {
     // measured against.
     breaker = gate ? MemoryBreaker.builder().config(BreakerConfig.defaults()).build() : null;
     if (breaker != null) {
-      breaker.addListener(e -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("t", round(t()));
-        m.put("from", e.from().name());
-        m.put("to", e.to().name());
-        m.put("cause", String.valueOf(e.cause()));
-        m.put("dimension", e.drivingDimension() == null ? null : e.drivingDimension().id());
-        m.put("pressure", round(e.pressure()));
-        m.put("held", round(heldShare()));
-        synchronized (transitions) {
-          transitions.add(m);
-        }
-      });
+      breaker.addListener(
+          e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("t", round(t()));
+            m.put("from", e.from().name());
+            m.put("to", e.to().name());
+            m.put("cause", String.valueOf(e.cause()));
+            m.put("dimension", e.drivingDimension() == null ? null : e.drivingDimension().id());
+            m.put("pressure", round(e.pressure()));
+            m.put("held", round(heldShare()));
+            synchronized (transitions) {
+              transitions.add(m);
+            }
+          });
       breaker.start();
     }
     stalls.start();
@@ -259,10 +263,11 @@ public final class Workload {
 
   /** What is held before the first request: the base, and the full cache. */
   private void prepare() {
-    long baseBytes = switch (shape) {
-      case HUMONGOUS, BATCH, SURGE, SURGE_SILENCE, LEAK -> max / 10;
-      default -> 0;
-    };
+    long baseBytes =
+        switch (shape) {
+          case HUMONGOUS, BATCH, SURGE, SURGE_SILENCE, LEAK -> max / 10;
+          default -> 0;
+        };
     for (byte[] c : chunks(baseBytes)) {
       base.add(c);
     }
@@ -302,33 +307,36 @@ public final class Workload {
     if (shape != Shape.BATCH) {
       return null;
     }
-    Thread t = new Thread(() -> {
-      List<byte[]> batch = new ArrayList<>();
-      try {
-        while (!stop) {
-          sleepUntil(System.nanoTime() + 6_000_000_000L);
-          long target = (long) (max * 0.35);
-          long built = 0;
-          long begin = System.nanoTime();
-          while (built < target && !stop) {
-            long due = (long) ((double) built / target * 2e9);
-            if (System.nanoTime() - begin < due) {
-              LockSupport.parkNanos(1_000_000);
-              continue;
-            }
-            batch.add(new byte[32 * 1024]);
-            built += 32 * 1024;
-            hold(32 * 1024);
-          }
-          sleepUntil(System.nanoTime() + 1_000_000_000L);
-          batch.clear();
-          held.addAndGet(-built);
-        }
-      } catch (OutOfMemoryError e) {
-        batch.clear();
-        oom(e);
-      }
-    }, "batch");
+    Thread t =
+        new Thread(
+            () -> {
+              List<byte[]> batch = new ArrayList<>();
+              try {
+                while (!stop) {
+                  sleepUntil(System.nanoTime() + 6_000_000_000L);
+                  long target = (long) (max * 0.35);
+                  long built = 0;
+                  long begin = System.nanoTime();
+                  while (built < target && !stop) {
+                    long due = (long) ((double) built / target * 2e9);
+                    if (System.nanoTime() - begin < due) {
+                      LockSupport.parkNanos(1_000_000);
+                      continue;
+                    }
+                    batch.add(new byte[32 * 1024]);
+                    built += 32 * 1024;
+                    hold(32 * 1024);
+                  }
+                  sleepUntil(System.nanoTime() + 1_000_000_000L);
+                  batch.clear();
+                  held.addAndGet(-built);
+                }
+              } catch (OutOfMemoryError e) {
+                batch.clear();
+                oom(e);
+              }
+            },
+            "batch");
     t.setDaemon(true);
     t.start();
     return t;
@@ -385,7 +393,6 @@ public final class Workload {
       }
     }
   }
-
 
   private void release(double now) {
     synchronized (retained) {
@@ -468,7 +475,7 @@ public final class Workload {
         markDanger(0);
         retain((long) (max * 0.95 / (60 * rate * 0.9)));
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -527,36 +534,50 @@ public final class Workload {
 
   private void listenToCollections() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-          return;
-        }
-        GarbageCollectionNotificationInfo info =
-            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        collections.incrementAndGet();
-        if (TRACE) {
-          long before = 0;
-          long after = 0;
-          for (var e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-            if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code") && !e.getKey().contains("Class")) {
-              before += e.getValue().getUsed();
-              after += info.getGcInfo().getMemoryUsageAfterGc().get(e.getKey()).getUsed();
-            }
-          }
-          System.out.printf("TRACE t=%.3f %s/%s/%s before=%.3f after=%.3f ms=%d held=%.3f%n", t(), info.getGcName(),
-              info.getGcAction(), info.getGcCause(), (double) before / max, (double) after / max,
-              info.getGcInfo().getDuration(), heldShare());
-        }
-        boolean pause = !info.getGcName().contains("Cycles");
-        if (pause) {
-          gcPauseMillis.addAndGet(info.getGcInfo().getDuration());
-        }
-        if (pause && "System.gc()".equals(info.getGcCause())) {
-          synchronized (confirmPauses) {
-            confirmPauses.add(info.getGcInfo().getDuration());
-          }
-        }
-      }, null, null);
+      ((NotificationEmitter) gc)
+          .addNotificationListener(
+              (n, h) -> {
+                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                    n.getType())) {
+                  return;
+                }
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                collections.incrementAndGet();
+                if (TRACE) {
+                  long before = 0;
+                  long after = 0;
+                  for (var e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+                    if (!e.getKey().contains("Metaspace")
+                        && !e.getKey().contains("Code")
+                        && !e.getKey().contains("Class")) {
+                      before += e.getValue().getUsed();
+                      after += info.getGcInfo().getMemoryUsageAfterGc().get(e.getKey()).getUsed();
+                    }
+                  }
+                  System.out.printf(
+                      "TRACE t=%.3f %s/%s/%s before=%.3f after=%.3f ms=%d held=%.3f%n",
+                      t(),
+                      info.getGcName(),
+                      info.getGcAction(),
+                      info.getGcCause(),
+                      (double) before / max,
+                      (double) after / max,
+                      info.getGcInfo().getDuration(),
+                      heldShare());
+                }
+                boolean pause = !info.getGcName().contains("Cycles");
+                if (pause) {
+                  gcPauseMillis.addAndGet(info.getGcInfo().getDuration());
+                }
+                if (pause && "System.gc()".equals(info.getGcCause())) {
+                  synchronized (confirmPauses) {
+                    confirmPauses.add(info.getGcInfo().getDuration());
+                  }
+                }
+              },
+              null,
+              null);
     }
   }
 
@@ -586,11 +607,19 @@ public final class Workload {
     }
     m.put("transitions", ts.size());
     m.put("opens", ts.stream().filter(x -> "OPEN".equals(x.get("to"))).count());
-    m.put("firstOpenAt", ts.stream().filter(x -> "OPEN".equals(x.get("to"))).findFirst()
-        .map(x -> x.get("t")).orElse(null));
+    m.put(
+        "firstOpenAt",
+        ts.stream()
+            .filter(x -> "OPEN".equals(x.get("to")))
+            .findFirst()
+            .map(x -> x.get("t"))
+            .orElse(null));
     double recover = BreakerConfig.defaults().recover();
-    m.put("healthyAboveRecover", ts.stream()
-        .filter(x -> "HEALTHY".equals(x.get("to")) && (double) x.get("held") > recover).count());
+    m.put(
+        "healthyAboveRecover",
+        ts.stream()
+            .filter(x -> "HEALTHY".equals(x.get("to")) && (double) x.get("held") > recover)
+            .count());
     m.put("releasedAt", releasedAt < 0 ? null : round((releasedAt - start) / 1e9));
     m.put("stateAtRelease", stateAtRelease == null ? null : stateAtRelease.name());
     Object toHealthy = null;
@@ -599,9 +628,12 @@ public final class Workload {
       if (stateAtRelease == BreakerState.HEALTHY) {
         toHealthy = 0.0;
       } else {
-        toHealthy = ts.stream()
-            .filter(x -> "HEALTHY".equals(x.get("to")) && (double) x.get("t") >= rel - 0.001)
-            .findFirst().map(x -> round((double) x.get("t") - rel)).orElse(null);
+        toHealthy =
+            ts.stream()
+                .filter(x -> "HEALTHY".equals(x.get("to")) && (double) x.get("t") >= rel - 0.001)
+                .findFirst()
+                .map(x -> round((double) x.get("t") - rel))
+                .orElse(null);
       }
     }
     m.put("toHealthyAfterRelease", toHealthy);
@@ -612,10 +644,15 @@ public final class Workload {
     }
     pauses.sort(Long::compare);
     m.put("confirmations", evidence == null ? 0 : evidence.confirmations());
-    m.put("confirmationsPerMinute", evidence == null ? 0 : round(evidence.confirmations() * 60 / elapsed));
+    m.put(
+        "confirmationsPerMinute",
+        evidence == null ? 0 : round(evidence.confirmations() * 60 / elapsed));
     m.put("confirmPauseP50Ms", pauses.isEmpty() ? null : pauses.get(pauses.size() / 2));
-    m.put("confirmPauseP99Ms", pauses.isEmpty() ? null
-        : pauses.get(Math.min(pauses.size() - 1, (int) Math.ceil(pauses.size() * 0.99) - 1)));
+    m.put(
+        "confirmPauseP99Ms",
+        pauses.isEmpty()
+            ? null
+            : pauses.get(Math.min(pauses.size() - 1, (int) Math.ceil(pauses.size() * 0.99) - 1)));
     long confirmMillis = pauses.stream().mapToLong(Long::longValue).sum();
     m.put("confirmPausedShare", round4(confirmMillis / 1000.0 / elapsed));
     m.put("gcPausedShare", round4(gcPauseMillis.get() / 1000.0 / elapsed));

@@ -34,7 +34,8 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
   private final AtomicLong heldFootprint = new AtomicLong();
   private final java.util.function.LongUnaryOperator footprint;
 
-  public PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer) {
+  public PaymentServiceImpl(
+      long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer) {
     this(maxRetainBytes, maxRetainMillis, timer, length -> length);
   }
 
@@ -42,7 +43,10 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
    * With {@code footprint}: what a held array of a given length takes of the heap, for {@link
    * #heldFootprint()} (on G1 an array of half a region or more takes whole regions).
    */
-  public PaymentServiceImpl(long maxRetainBytes, long maxRetainMillis, ScheduledExecutorService timer,
+  public PaymentServiceImpl(
+      long maxRetainBytes,
+      long maxRetainMillis,
+      ScheduledExecutorService timer,
       java.util.function.LongUnaryOperator footprint) {
     this.maxRetainBytes = maxRetainBytes;
     this.maxRetainMillis = maxRetainMillis;
@@ -54,7 +58,10 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
     return heldBytes.get();
   }
 
-  /** What the held arrays take of the heap, as the footprint function given at construction counts it. */
+  /**
+   * What the held arrays take of the heap, as the footprint function given at construction counts
+   * it.
+   */
   public long heldFootprint() {
     return heldFootprint.get();
   }
@@ -62,16 +69,24 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
   /** Holds the requested bytes; false (and the call failed) if the request asks too much. */
   private boolean retain(Retain r, StreamObserver<?> out) {
     if (r.getMillis() < 0 || r.getMillis() > maxRetainMillis) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(
-          "retain.millis must be in [0, " + maxRetainMillis + "], was " + r.getMillis()).asRuntimeException());
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "retain.millis must be in [0, " + maxRetainMillis + "], was " + r.getMillis())
+              .asRuntimeException());
       return false;
     }
     if (r.getBytes() == 0) {
       return true;
     }
-    if (r.getBytes() < 0 || r.getBytes() > maxRetainBytes || r.getBytes() > Integer.MAX_VALUE - 16) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(
-          "retain.bytes must be in [0, " + maxRetainBytes + "], was " + r.getBytes()).asRuntimeException());
+    if (r.getBytes() < 0
+        || r.getBytes() > maxRetainBytes
+        || r.getBytes() > Integer.MAX_VALUE - 16) {
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "retain.bytes must be in [0, " + maxRetainBytes + "], was " + r.getBytes())
+              .asRuntimeException());
       return false;
     }
     byte[] block = new byte[(int) r.getBytes()];
@@ -83,13 +98,16 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
     held.put(id, block);
     heldBytes.addAndGet(block.length);
     heldFootprint.addAndGet(taken);
-    timer.schedule(() -> {
-      byte[] gone = held.remove(id);
-      if (gone != null) {
-        heldBytes.addAndGet(-gone.length);
-        heldFootprint.addAndGet(-taken);
-      }
-    }, r.getMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(
+        () -> {
+          byte[] gone = held.remove(id);
+          if (gone != null) {
+            heldBytes.addAndGet(-gone.length);
+            heldFootprint.addAndGet(-taken);
+          }
+        },
+        r.getMillis(),
+        TimeUnit.MILLISECONDS);
     return true;
   }
 
@@ -135,7 +153,8 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
   }
 
   @Override
-  public StreamObserver<PayRequest> payBatch(StreamObserver<dev.membreaker.demo.v1.PayBatchResponse> out) {
+  public StreamObserver<PayRequest> payBatch(
+      StreamObserver<dev.membreaker.demo.v1.PayBatchResponse> out) {
     return new StreamObserver<>() {
       private int payments;
       private boolean failed;
@@ -155,7 +174,8 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
       @Override
       public void onCompleted() {
         if (!failed) {
-          out.onNext(dev.membreaker.demo.v1.PayBatchResponse.newBuilder().setPayments(payments).build());
+          out.onNext(
+              dev.membreaker.demo.v1.PayBatchResponse.newBuilder().setPayments(payments).build());
           out.onCompleted();
         }
       }
@@ -167,11 +187,22 @@ public final class PaymentServiceImpl extends PaymentServiceGrpc.PaymentServiceI
     return new StreamObserver<>() {
       @Override
       public void onNext(QuoteRequest request) {
-        quote(request, new StreamObserver<>() {
-          @Override public void onNext(QuoteResponse r) { out.onNext(r); }
-          @Override public void onError(Throwable t) { out.onError(t); }
-          @Override public void onCompleted() {}
-        });
+        quote(
+            request,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(QuoteResponse r) {
+                out.onNext(r);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                out.onError(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
       }
 
       @Override

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class DemoProcess implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile(
-      "listening: service [^:]+:(\\d+).*admin [^:]+:(\\d+).*metrics (?:http://[^:]+:(\\d+)/metrics|off)");
+  private static final Pattern LISTENING =
+      Pattern.compile(
+          "listening: service [^:]+:(\\d+).*admin [^:]+:(\\d+).*metrics"
+              + " (?:http://[^:]+:(\\d+)/metrics|off)");
 
   public final Process process;
   public final List<String> output = new CopyOnWriteArrayList<>();
@@ -36,18 +38,35 @@ public final class DemoProcess implements AutoCloseable {
   /** The jar built by this module (set by failsafe), or the path relative to a sibling module. */
   public static Path jar() {
     String configured = System.getProperty("demo.jar");
-    Path jar = configured != null ? Path.of(configured) : Path.of("../demo-server/target/membreaker-demo.jar");
+    Path jar =
+        configured != null
+            ? Path.of(configured)
+            : Path.of("../demo-server/target/membreaker-demo.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("no demo jar at " + jar.toAbsolutePath() + "; run mvn package first");
+      throw new IllegalStateException(
+          "no demo jar at " + jar.toAbsolutePath() + "; run mvn package first");
     }
     return jar;
   }
 
   /** Starts the demo with a heap of {@code heap} and extra arguments; waits until it listens. */
-  public static DemoProcess start(String heap, String token, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-jar", jar().toString(),
-        "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--metrics-port", "0"));
+  public static DemoProcess start(String heap, String token, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-jar",
+                jar().toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--metrics-port",
+                "0"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (token != null) {
@@ -56,26 +75,31 @@ public final class DemoProcess implements AutoCloseable {
       pb.environment().remove(DemoServer.TOKEN_ENV);
     }
     DemoProcess demo = new DemoProcess(pb.start());
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(demo.process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null && demo.output.size() < 100_000) {
-          demo.output.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            synchronized (demo) {
-              demo.port = Integer.parseInt(m.group(1));
-              demo.adminPort = Integer.parseInt(m.group(2));
-              demo.metricsPort = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
-              demo.notifyAll();
-            }
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "demo-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(
+                          demo.process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null && demo.output.size() < 100_000) {
+                  demo.output.add(line);
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    synchronized (demo) {
+                      demo.port = Integer.parseInt(m.group(1));
+                      demo.adminPort = Integer.parseInt(m.group(2));
+                      demo.metricsPort = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
+                      demo.notifyAll();
+                    }
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "demo-output");
     reader.setDaemon(true);
     reader.start();
     demo.reader = reader;

@@ -17,26 +17,26 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes a replica's memory pressure as ORCA load reports, the input of gRPC's
- * {@code weighted_round_robin} policy (gRFC A51, A58), so clients send less to a replica under
- * pressure before it has to shed:
+ * Publishes a replica's memory pressure as ORCA load reports, the input of gRPC's {@code
+ * weighted_round_robin} policy (gRFC A51, A58), so clients send less to a replica under pressure
+ * before it has to shed:
  *
  * <ul>
- *   <li>{@code application_utilization}: calls per second scaled by the memory pressure, as
- *       {@link PressureUtilization} explains, so the weight the client computes is the replica's
- *       headroom (about 1/20 of a healthy one's while OPEN). {@code weighted_round_robin} reads
- *       this field first and falls back to {@code cpu_utilization} only when it is unset, which is
- *       why memory goes here and CPU is left to whoever measures it.
+ *   <li>{@code application_utilization}: calls per second scaled by the memory pressure, as {@link
+ *       PressureUtilization} explains, so the weight the client computes is the replica's headroom
+ *       (about 1/20 of a healthy one's while OPEN). {@code weighted_round_robin} reads this field
+ *       first and falls back to {@code cpu_utilization} only when it is unset, which is why memory
+ *       goes here and CPU is left to whoever measures it.
  *   <li>{@code memory_utilization}: the same pressure, unmapped, for dashboards and other policies.
  *   <li>{@code rps_fractional} and {@code eps}: calls per second the interceptor saw, and calls per
  *       second it shed; the policy's weight is {@code qps / (utilization + penalty * eps / qps)}.
  * </ul>
  *
  * <p>The values are refreshed on a timer ({@link Builder#period}, default 250 ms), and the
- * utilization also at once on every transition, into one {@link MetricRecorder}. Both report paths read it: per call, the
- * {@link #serverInterceptor()} adds the report to each call's trailers (install it outermost, so
- * calls the breaker sheds carry it too); out of band, the {@link #oobService()} streams it to
- * clients that ask (the policy's {@code enableOobLoadReport}).
+ * utilization also at once on every transition, into one {@link MetricRecorder}. Both report paths
+ * read it: per call, the {@link #serverInterceptor()} adds the report to each call's trailers
+ * (install it outermost, so calls the breaker sheds carry it too); out of band, the {@link
+ * #oobService()} streams it to clients that ask (the policy's {@code enableOobLoadReport}).
  */
 public final class OrcaPressureReporter implements AutoCloseable {
 
@@ -59,11 +59,13 @@ public final class OrcaPressureReporter implements AutoCloseable {
     this.mapping = new PressureUtilization(b.floor, b.referenceQps);
     this.period = b.period;
     this.oobMinInterval = b.oobMinInterval;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "membreaker-orca");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "membreaker-orca");
+              t.setDaemon(true);
+              return t;
+            });
     this.onTransition = event -> timer.execute(this::publishUtilization);
   }
 
@@ -75,7 +77,8 @@ public final class OrcaPressureReporter implements AutoCloseable {
   /** Starts refreshing the report; returns this. */
   public OrcaPressureReporter start() {
     refresh();
-    timer.scheduleAtFixedRate(this::refresh, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    timer.scheduleAtFixedRate(
+        this::refresh, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     breaker.addListener(onTransition);
     return this;
   }
@@ -85,14 +88,18 @@ public final class OrcaPressureReporter implements AutoCloseable {
     return recorder;
   }
 
-  /** Adds the report to every call's trailers ({@code endpoint-load-metrics-bin}); install it outermost. */
+  /**
+   * Adds the report to every call's trailers ({@code endpoint-load-metrics-bin}); install it
+   * outermost.
+   */
   public ServerInterceptor serverInterceptor() {
     return OrcaMetricReportingServerInterceptor.create(recorder);
   }
 
   /** The out-of-band ORCA service ({@code xds.service.orca.v3.OpenRcaService}) for this replica. */
   public BindableService oobService() {
-    return OrcaServiceImpl.createService(timer, recorder, oobMinInterval.toNanos(), TimeUnit.NANOSECONDS);
+    return OrcaServiceImpl.createService(
+        timer, recorder, oobMinInterval.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The utilization the reports carry now. */
@@ -108,7 +115,10 @@ public final class OrcaPressureReporter implements AutoCloseable {
     try {
       long now = System.nanoTime();
       long shed = counters.count(ShedCounters.Kind.SHED);
-      long calls = shed + counters.count(ShedCounters.Kind.ADMITTED) + counters.count(ShedCounters.Kind.WOULD_SHED);
+      long calls =
+          shed
+              + counters.count(ShedCounters.Kind.ADMITTED)
+              + counters.count(ShedCounters.Kind.WOULD_SHED);
       if (lastNanos != 0 && now > lastNanos) {
         double seconds = (now - lastNanos) / 1e9;
         qps = (calls - lastCalls) / seconds;
@@ -120,15 +130,18 @@ public final class OrcaPressureReporter implements AutoCloseable {
       lastShed = shed;
     } catch (RuntimeException e) {
       System.getLogger(OrcaPressureReporter.class.getName())
-          .log(System.Logger.Level.WARNING, "membreaker: ORCA rate refresh failed; keeping the last rates", e);
+          .log(
+              System.Logger.Level.WARNING,
+              "membreaker: ORCA rate refresh failed; keeping the last rates",
+              e);
     }
     publishUtilization();
   }
 
   /**
-   * Publishes the utilization for the breaker's state now and the last measured rate; also runs
-   * at once on each transition (rates are not re-measured then: over a few milliseconds they would
-   * be noise).
+   * Publishes the utilization for the breaker's state now and the last measured rate; also runs at
+   * once on each transition (rates are not re-measured then: over a few milliseconds they would be
+   * noise).
    */
   void publishUtilization() {
     try {
@@ -137,7 +150,10 @@ public final class OrcaPressureReporter implements AutoCloseable {
       recorder.setMemoryUtilizationMetric(Math.max(0, Math.min(1, status.pressure())));
     } catch (RuntimeException e) {
       System.getLogger(OrcaPressureReporter.class.getName())
-          .log(System.Logger.Level.WARNING, "membreaker: ORCA report refresh failed; keeping the last one", e);
+          .log(
+              System.Logger.Level.WARNING,
+              "membreaker: ORCA report refresh failed; keeping the last one",
+              e);
     }
   }
 
@@ -185,7 +201,10 @@ public final class OrcaPressureReporter implements AutoCloseable {
       return this;
     }
 
-    /** The shortest interval the out-of-band service streams reports at, 100 ms to 1 min (default 1 s). */
+    /**
+     * The shortest interval the out-of-band service streams reports at, 100 ms to 1 min (default 1
+     * s).
+     */
     public Builder oobMinInterval(Duration interval) {
       this.oobMinInterval = within("oobMinInterval", interval, Duration.ofMillis(100), "100ms");
       return this;

@@ -8,9 +8,9 @@ import io.grpc.ServerInterceptor;
 import java.util.List;
 
 /**
- * Adds ORCA load reports ({@link OrcaPressureReporter}, its defaults) to a server that
- * {@link dev.membreaker.Membreaker} sets up, when this module is on the class path: the
- * out-of-band OpenRcaService, and the interceptor that adds a report to every call's trailers.
+ * Adds ORCA load reports ({@link OrcaPressureReporter}, its defaults) to a server that {@link
+ * dev.membreaker.Membreaker} sets up, when this module is on the class path: the out-of-band
+ * OpenRcaService, and the interceptor that adds a report to every call's trailers.
  */
 public final class OrcaServerExtension implements ServerExtension {
 
@@ -21,7 +21,8 @@ public final class OrcaServerExtension implements ServerExtension {
 
   @Override
   public Installed install(MemoryBreaker breaker, MemoryBreakerServerInterceptor interceptor) {
-    OrcaPressureReporter reporter = OrcaPressureReporter.builder(breaker, interceptor).build().start();
+    OrcaPressureReporter reporter =
+        OrcaPressureReporter.builder(breaker, interceptor).build().start();
     return new Installed() {
       @Override
       public List<BindableService> services() {

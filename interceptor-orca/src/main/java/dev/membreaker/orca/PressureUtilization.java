@@ -11,10 +11,12 @@ import dev.membreaker.breaker.OverrideMode;
  * utilization} (plus an error penalty), so what a replica reports decides its share only through
  * that quotient:
  *
- * <pre>utilization = (qps / referenceQps) * factor(pressure, state)      weight = referenceQps / factor</pre>
+ * <pre>
+ * utilization = (qps / referenceQps) * factor(pressure, state)      weight = referenceQps / factor
+ * </pre>
  *
- * The weight is then the replica's memory headroom, whatever traffic it happens to get now. (Had
- * it reported its pressure alone, which does not fall when traffic does, its weight would be its
+ * The weight is then the replica's memory headroom, whatever traffic it happens to get now. (Had it
+ * reported its pressure alone, which does not fall when traffic does, its weight would be its
  * current qps, and a replica that lost its share under pressure would never win it back: measured
  * in FleetIT, where such a replica kept 3 % of the calls after it had recovered.)
  *
@@ -50,7 +52,10 @@ public final class PressureUtilization {
     return floor;
   }
 
-  /** How many times a healthy replica's utilization per call this status reports (1 to {@link #OPEN_FACTOR}). */
+  /**
+   * How many times a healthy replica's utilization per call this status reports (1 to {@link
+   * #OPEN_FACTOR}).
+   */
   public double factor(BreakerStatus status, BreakerConfig config) {
     if (status.override() == OverrideMode.FORCED_OPEN) {
       return OPEN_FACTOR;

@@ -4,11 +4,10 @@ import dev.membreaker.breaker.BreakerState;
 import dev.membreaker.breaker.BreakerStatus;
 
 /**
- * Something to do when the breaker's level changes: trim a cache, shrink a pool, drain
- * readiness, dump the heap. Actions run on the breaker's listener thread, off every call path,
- * after the state has changed. One that throws is logged and counted by {@link
- * DegradationActions} and never stops the others. Implementations must be thread-safe if they
- * are shared.
+ * Something to do when the breaker's level changes: trim a cache, shrink a pool, drain readiness,
+ * dump the heap. Actions run on the breaker's listener thread, off every call path, after the state
+ * has changed. One that throws is logged and counted by {@link DegradationActions} and never stops
+ * the others. Implementations must be thread-safe if they are shared.
  */
 public interface DegradationAction {
 

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs a set of {@link DegradationAction}s on every transition of a breaker, each isolated from
- * the others: a failing action is logged and counted, and the rest still run. Attach with {@link
+ * Runs a set of {@link DegradationAction}s on every transition of a breaker, each isolated from the
+ * others: a failing action is logged and counted, and the rest still run. Attach with {@link
  * #attach}. Thread-safe.
  */
 public final class DegradationActions implements TransitionListener {
@@ -44,8 +44,10 @@ public final class DegradationActions implements TransitionListener {
         action.onLevelChange(event.from(), event.to(), status);
       } catch (Exception | Error e) {
         failures.computeIfAbsent(action.name(), k -> new LongAdder()).increment();
-        LOG.log(System.Logger.Level.WARNING,
-            "membreaker: degradation action " + action.name() + " failed on " + event, e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "membreaker: degradation action " + action.name() + " failed on " + event,
+            e);
       }
     }
   }

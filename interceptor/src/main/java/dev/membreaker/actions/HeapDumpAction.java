@@ -40,7 +40,8 @@ public final class HeapDumpAction implements DegradationAction {
   private HeapDumpAction(Path directory, Duration minInterval, Ticker ticker, Dumper dumper) {
     this.directory = Objects.requireNonNull(directory, "directory");
     if (minInterval == null || minInterval.isNegative()) {
-      throw new IllegalArgumentException("heap dump min_interval must be zero or positive, was " + minInterval);
+      throw new IllegalArgumentException(
+          "heap dump min_interval must be zero or positive, was " + minInterval);
     }
     this.minIntervalNanos = minInterval.toNanos();
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -53,12 +54,14 @@ public final class HeapDumpAction implements DegradationAction {
   }
 
   /** As {@link #of(Path, Duration)}, with the time source and the dumper given (for tests). */
-  public static HeapDumpAction of(Path directory, Duration minInterval, Ticker ticker, Dumper dumper) {
+  public static HeapDumpAction of(
+      Path directory, Duration minInterval, Ticker ticker, Dumper dumper) {
     return new HeapDumpAction(directory, minInterval, ticker, dumper);
   }
 
   private static void hotspotDump(Path file) throws IOException {
-    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(file.toString(), true);
+    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+        .dumpHeap(file.toString(), true);
   }
 
   @Override
@@ -80,18 +83,30 @@ public final class HeapDumpAction implements DegradationAction {
       return;
     }
     dumped = true;
-    Path file = directory.resolve(
-        "membreaker-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis() + ".hprof");
-    Thread t = new Thread(() -> {
-      try {
-        Files.createDirectories(directory);
-        dumper.dump(file);
-        dumps.increment();
-        LOG.log(System.Logger.Level.WARNING, "membreaker: breaker OPEN; heap dumped to {0}", file);
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "membreaker: heap dump to " + file + " failed", e);
-      }
-    }, "membreaker-heap-dump");
+    Path file =
+        directory.resolve(
+            "membreaker-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + System.currentTimeMillis()
+                + ".hprof");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Files.createDirectories(directory);
+                dumper.dump(file);
+                dumps.increment();
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "membreaker: breaker OPEN; heap dumped to {0}",
+                    file);
+              } catch (IOException | RuntimeException e) {
+                LOG.log(
+                    System.Logger.Level.WARNING, "membreaker: heap dump to " + file + " failed", e);
+              }
+            },
+            "membreaker-heap-dump");
     t.setDaemon(true);
     t.start();
   }

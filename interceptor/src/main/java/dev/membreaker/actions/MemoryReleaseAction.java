@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs memory-release hooks (trim a cache, drop a pool of buffers) whenever the breaker rises to
- * WARNING or above. Each hook runs even if another throws; failures are logged and counted, and
- * the action as a whole still succeeds.
+ * WARNING or above. Each hook runs even if another throws; failures are logged and counted, and the
+ * action as a whole still succeeds.
  */
 public final class MemoryReleaseAction implements DegradationAction {
 

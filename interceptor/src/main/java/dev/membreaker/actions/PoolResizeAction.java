@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.IntConsumer;
 
 /**
- * Shrinks a pool while the breaker is DEGRADED or worse (OPEN, HALF_OPEN) and restores it when
- * the breaker falls below DEGRADED: fewer workers, fewer requests held in memory at once.
+ * Shrinks a pool while the breaker is DEGRADED or worse (OPEN, HALF_OPEN) and restores it when the
+ * breaker falls below DEGRADED: fewer workers, fewer requests held in memory at once.
  */
 public final class PoolResizeAction implements DegradationAction {
 
@@ -19,7 +19,10 @@ public final class PoolResizeAction implements DegradationAction {
   private PoolResizeAction(IntConsumer resize, int normalSize, int degradedSize) {
     if (normalSize < 1 || degradedSize < 1) {
       throw new IllegalArgumentException(
-          "pool sizes must be positive, were normal " + normalSize + " and degraded " + degradedSize);
+          "pool sizes must be positive, were normal "
+              + normalSize
+              + " and degraded "
+              + degradedSize);
     }
     this.resize = Objects.requireNonNull(resize, "resize");
     this.normalSize = normalSize;

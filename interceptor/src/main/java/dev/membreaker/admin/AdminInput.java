@@ -16,10 +16,10 @@ import java.util.Map;
  * INVALID_ARGUMENT.
  *
  * <ul>
- *   <li>Fields the schema does not have, or sent with another wire type than the schema's (a
- *       string where a number is expected), end up among a message's unknown fields when it is
- *       parsed; they are refused, by field number, in the request and every message inside it,
- *       rather than silently dropped.
+ *   <li>Fields the schema does not have, or sent with another wire type than the schema's (a string
+ *       where a number is expected), end up among a message's unknown fields when it is parsed;
+ *       they are refused, by field number, in the request and every message inside it, rather than
+ *       silently dropped.
  *   <li>Reasons are at most {@link #MAX_REASON_CHARS} characters, and control characters (line
  *       breaks among them) become spaces, so a reason cannot forge a line of the audit log.
  *   <li>An override's expiry is a valid Timestamp, in the future, and at most {@link
@@ -44,8 +44,11 @@ final class AdminInput {
     List<String> found = new ArrayList<>();
     collect(request, request.getDescriptorForType().getName(), found);
     if (!found.isEmpty()) {
-      throw new IllegalArgumentException("unknown or mistyped fields: " + String.join(", ", found)
-          + " (a field the schema does not have, or a value of another type than the schema's)");
+      throw new IllegalArgumentException(
+          "unknown or mistyped fields: "
+              + String.join(", ", found)
+              + " (a field the schema does not have, or a value of another type than the"
+              + " schema's)");
     }
   }
 
@@ -53,7 +56,11 @@ final class AdminInput {
     UnknownFieldSet unknown = m.getUnknownFields();
     for (int number : unknown.asMap().keySet()) {
       FieldDescriptor declared = m.getDescriptorForType().findFieldByNumber(number);
-      found.add(path + " field " + number + (declared == null ? "" : " (" + declared.getName() + ", wrong type)"));
+      found.add(
+          path
+              + " field "
+              + number
+              + (declared == null ? "" : " (" + declared.getName() + ", wrong type)"));
     }
     for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
       if (e.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
@@ -73,8 +80,12 @@ final class AdminInput {
   /** {@code reason} with control characters replaced by spaces; refused when too long. */
   static String reason(String reason) {
     if (reason.length() > MAX_REASON_CHARS) {
-      throw new IllegalArgumentException("reason is " + reason.length() + " characters long; at most "
-          + MAX_REASON_CHARS + " are accepted");
+      throw new IllegalArgumentException(
+          "reason is "
+              + reason.length()
+              + " characters long; at most "
+              + MAX_REASON_CHARS
+              + " are accepted");
     }
     StringBuilder b = new StringBuilder(reason.length());
     for (int i = 0; i < reason.length(); i++) {
@@ -86,10 +97,16 @@ final class AdminInput {
 
   /** How long from {@code now} until {@code expiresAt}, checked (see the class comment). */
   static Duration overrideTtl(Timestamp expiresAt, Instant now) {
-    if (expiresAt.getSeconds() < MIN_TIMESTAMP_SECONDS || expiresAt.getSeconds() > MAX_TIMESTAMP_SECONDS
-        || expiresAt.getNanos() < 0 || expiresAt.getNanos() > 999_999_999) {
-      throw new IllegalArgumentException("expires_at is not a valid timestamp (" + expiresAt.getSeconds()
-          + " s, " + expiresAt.getNanos() + " ns)");
+    if (expiresAt.getSeconds() < MIN_TIMESTAMP_SECONDS
+        || expiresAt.getSeconds() > MAX_TIMESTAMP_SECONDS
+        || expiresAt.getNanos() < 0
+        || expiresAt.getNanos() > 999_999_999) {
+      throw new IllegalArgumentException(
+          "expires_at is not a valid timestamp ("
+              + expiresAt.getSeconds()
+              + " s, "
+              + expiresAt.getNanos()
+              + " ns)");
     }
     Instant expires = Instant.ofEpochSecond(expiresAt.getSeconds(), expiresAt.getNanos());
     Duration ttl = Duration.between(now, expires);
@@ -97,8 +114,12 @@ final class AdminInput {
       throw new IllegalArgumentException("expires_at must be in the future, was " + expires);
     }
     if (ttl.compareTo(MAX_OVERRIDE_TTL) > 0) {
-      throw new IllegalArgumentException("expires_at must be at most " + MAX_OVERRIDE_TTL.toDays()
-          + " days ahead, was " + expires + "; leave it unset for an override that does not expire");
+      throw new IllegalArgumentException(
+          "expires_at must be at most "
+              + MAX_OVERRIDE_TTL.toDays()
+              + " days ahead, was "
+              + expires
+              + "; leave it unset for an override that does not expire");
     }
     return ttl;
   }

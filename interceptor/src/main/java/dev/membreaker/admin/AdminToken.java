@@ -10,11 +10,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
- * The bearer token that mutating admin RPCs must present. It comes from an environment variable
- * or a file (a Kubernetes Secret mounted as a file), never from a command-line argument, where
- * every user of the machine could read it. Compared in constant time: both sides are hashed with
- * SHA-256 and the digests compared with {@link MessageDigest#isEqual}, so neither content nor
- * length leaks through timing. Immutable and thread-safe.
+ * The bearer token that mutating admin RPCs must present. It comes from an environment variable or
+ * a file (a Kubernetes Secret mounted as a file), never from a command-line argument, where every
+ * user of the machine could read it. Compared in constant time: both sides are hashed with SHA-256
+ * and the digests compared with {@link MessageDigest#isEqual}, so neither content nor length leaks
+ * through timing. Immutable and thread-safe.
  */
 public final class AdminToken {
 

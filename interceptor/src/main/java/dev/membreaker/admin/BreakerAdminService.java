@@ -30,7 +30,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,212 +88,258 @@ public final class BreakerAdminService implements BindableService {
     // Requests travel as bytes and are parsed inside the listener that MalformedRequests guards, so
     // bytes that are not the request message are answered INVALID_ARGUMENT, not UNKNOWN with a
     // stack trace per call.
-    ServerServiceDefinition bytes = ServerInterceptors.useMarshalledMessages(
-        ServerInterceptors.intercept(new Impl().bindService(), new CallerContext()), MalformedRequests.BYTES);
+    ServerServiceDefinition bytes =
+        ServerInterceptors.useMarshalledMessages(
+            ServerInterceptors.intercept(new Impl().bindService(), new CallerContext()),
+            MalformedRequests.BYTES);
     return ServerInterceptors.intercept(bytes, new MalformedRequests(refusals));
   }
 
   private final class Impl extends BreakerAdminGrpc.BreakerAdminImplBase {
 
-  @Override
-  public void getState(GetStateRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
-    if (!wellFormed(request, out)) {
-      return;
-    }
-    out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
-    out.onCompleted();
-  }
-
-  @Override
-  public void watchState(WatchStateRequest request, StreamObserver<StateUpdate> out) {
-    if (!wellFormed(request, out)) {
-      return;
-    }
-    StateWatcher.start(breaker, counters, cohortCounters, clock, out, watchBuffer);
-  }
-
-  @Override
-  public void getConfig(GetConfigRequest request, StreamObserver<ConfigSnapshot> out) {
-    if (!wellFormed(request, out)) {
-      return;
-    }
-    out.onNext(snapshot());
-    out.onCompleted();
-  }
-
-  private ConfigSnapshot snapshot() {
-    Admission snapshot = breaker.admission(); // one publication: the version, its config, the error
-    return ConfigSnapshot.newBuilder()
-        .setVersion(snapshot.status().configVersion())
-        .setConfig(ConfigMessages.toProto(snapshot.config()))
-        .putAllSources(sources(snapshot.config()))
-        .setLastConfigError(snapshot.lastConfigError())
-        .build();
-  }
-
-  /**
-   * Where each key's value comes from. With a config file: "admin" where the value in force is
-   * not the file's, else "file" where the file sets the key, else "default". Without one: "admin"
-   * where it changed since this service was built, else "code" where the breaker was built with
-   * something else than the default, else "default".
-   */
-  private Map<String, String> sources(BreakerConfig config) {
-    Map<String, String> now = config.values();
-    Map<String, String> defaults = BreakerConfig.defaults().values();
-    ConfigFile file = configFile == null ? null : configFile.get();
-    Map<String, String> fromFile = file == null ? null : file.breaker().values();
-    Map<String, String> sources = new java.util.LinkedHashMap<>();
-    now.forEach((key, value) -> {
-      String source;
-      if (fromFile != null) {
-        source = !value.equals(fromFile.get(key)) ? "admin" : file.breakerKeys().contains(key) ? "file" : "default";
-      } else {
-        source = !value.equals(atStart.get(key)) ? "admin" : !value.equals(defaults.get(key)) ? "code" : "default";
-      }
-      sources.put(key, source);
-    });
-    return sources;
-  }
-
-  @Override
-  public void updateConfig(UpdateConfigRequest request, StreamObserver<ConfigSnapshot> out) {
-    if (!authorized("UpdateConfig", out) || !wellFormed(request, out)) {
-      return;
-    }
-    String reason;
-    try {
-      reason = AdminInput.reason(request.getReason());
-      if (request.getChanges().getAllFields().isEmpty()) {
-        throw new IllegalArgumentException("changes is empty: set at least one field to change");
-      }
-    } catch (IllegalArgumentException e) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    }
-    long expected = request.getExpectedVersion();
-    // The changes apply to one snapshot's config and swap only if its version is still current, so
-    // two concurrent updates of different keys both stay. Without an expected version from the
-    // caller, a lost race is retried on the newer config (bounded: each retry means another update
-    // has landed).
-    for (int attempt = 0; ; attempt++) {
-      Admission snapshot = breaker.admission();
-      long current = snapshot.status().configVersion();
-      if (expected != 0 && expected != current) {
-        out.onError(Status.FAILED_PRECONDITION.withDescription("config version " + expected
-            + " is stale; the current version is " + current).asRuntimeException());
+    @Override
+    public void getState(
+        GetStateRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
+      if (!wellFormed(request, out)) {
         return;
       }
-      BreakerConfig before = snapshot.config();
-      BreakerConfig next;
+      out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
+      out.onCompleted();
+    }
+
+    @Override
+    public void watchState(WatchStateRequest request, StreamObserver<StateUpdate> out) {
+      if (!wellFormed(request, out)) {
+        return;
+      }
+      StateWatcher.start(breaker, counters, cohortCounters, clock, out, watchBuffer);
+    }
+
+    @Override
+    public void getConfig(GetConfigRequest request, StreamObserver<ConfigSnapshot> out) {
+      if (!wellFormed(request, out)) {
+        return;
+      }
+      out.onNext(snapshot());
+      out.onCompleted();
+    }
+
+    private ConfigSnapshot snapshot() {
+      Admission snapshot =
+          breaker.admission(); // one publication: the version, its config, the error
+      return ConfigSnapshot.newBuilder()
+          .setVersion(snapshot.status().configVersion())
+          .setConfig(ConfigMessages.toProto(snapshot.config()))
+          .putAllSources(sources(snapshot.config()))
+          .setLastConfigError(snapshot.lastConfigError())
+          .build();
+    }
+
+    /**
+     * Where each key's value comes from. With a config file: "admin" where the value in force is
+     * not the file's, else "file" where the file sets the key, else "default". Without one: "admin"
+     * where it changed since this service was built, else "code" where the breaker was built with
+     * something else than the default, else "default".
+     */
+    private Map<String, String> sources(BreakerConfig config) {
+      Map<String, String> now = config.values();
+      Map<String, String> defaults = BreakerConfig.defaults().values();
+      ConfigFile file = configFile == null ? null : configFile.get();
+      Map<String, String> fromFile = file == null ? null : file.breaker().values();
+      Map<String, String> sources = new java.util.LinkedHashMap<>();
+      now.forEach(
+          (key, value) -> {
+            String source;
+            if (fromFile != null) {
+              source =
+                  !value.equals(fromFile.get(key))
+                      ? "admin"
+                      : file.breakerKeys().contains(key) ? "file" : "default";
+            } else {
+              source =
+                  !value.equals(atStart.get(key))
+                      ? "admin"
+                      : !value.equals(defaults.get(key)) ? "code" : "default";
+            }
+            sources.put(key, source);
+          });
+      return sources;
+    }
+
+    @Override
+    public void updateConfig(UpdateConfigRequest request, StreamObserver<ConfigSnapshot> out) {
+      if (!authorized("UpdateConfig", out) || !wellFormed(request, out)) {
+        return;
+      }
+      String reason;
       try {
-        next = ConfigMessages.apply(before, request.getChanges());
+        reason = AdminInput.reason(request.getReason());
+        if (request.getChanges().getAllFields().isEmpty()) {
+          throw new IllegalArgumentException("changes is empty: set at least one field to change");
+        }
       } catch (IllegalArgumentException e) {
         out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         return;
       }
-      try {
-        long version = breaker.updateConfig(next, current);
-        AUDIT.log(System.Logger.Level.INFO,
-            "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
-            version, CallerContext.PEER.get(), reason, before, next);
-        break;
-      } catch (StaleConfigVersionException e) {
-        if (expected != 0 || attempt >= 100) {
-          out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+      long expected = request.getExpectedVersion();
+      // The changes apply to one snapshot's config and swap only if its version is still current,
+      // so
+      // two concurrent updates of different keys both stay. Without an expected version from the
+      // caller, a lost race is retried on the newer config (bounded: each retry means another
+      // update
+      // has landed).
+      for (int attempt = 0; ; attempt++) {
+        Admission snapshot = breaker.admission();
+        long current = snapshot.status().configVersion();
+        if (expected != 0 && expected != current) {
+          out.onError(
+              Status.FAILED_PRECONDITION
+                  .withDescription(
+                      "config version " + expected + " is stale; the current version is " + current)
+                  .asRuntimeException());
           return;
         }
+        BreakerConfig before = snapshot.config();
+        BreakerConfig next;
+        try {
+          next = ConfigMessages.apply(before, request.getChanges());
+        } catch (IllegalArgumentException e) {
+          out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+          return;
+        }
+        try {
+          long version = breaker.updateConfig(next, current);
+          AUDIT.log(
+              System.Logger.Level.INFO,
+              "membreaker audit: UpdateConfig to version {0} by {1}, reason \"{2}\": {3} -> {4}",
+              version,
+              CallerContext.PEER.get(),
+              reason,
+              before,
+              next);
+          break;
+        } catch (StaleConfigVersionException e) {
+          if (expected != 0 || attempt >= 100) {
+            out.onError(
+                Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+          }
+        }
       }
+      out.onNext(snapshot());
+      out.onCompleted();
     }
-    out.onNext(snapshot());
-    out.onCompleted();
-  }
 
-  @Override
-  public void setOverride(SetOverrideRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
-    if (!authorized("SetOverride", out) || !wellFormed(request, out)) {
-      return;
-    }
-    OverrideMode mode;
-    switch (request.getOverride()) {
-      case NONE: mode = OverrideMode.NONE; break;
-      case FORCED_OPEN: mode = OverrideMode.FORCED_OPEN; break;
-      case FORCED_CLOSED: mode = OverrideMode.FORCED_CLOSED; break;
-      case SHADOW: mode = OverrideMode.SHADOW; break;
-      default:
-        out.onError(Status.INVALID_ARGUMENT
-            .withDescription("override must be NONE, FORCED_OPEN, FORCED_CLOSED or SHADOW, was "
-                + request.getOverrideValue())
-            .asRuntimeException());
+    @Override
+    public void setOverride(
+        SetOverrideRequest request, StreamObserver<dev.membreaker.admin.v1.BreakerState> out) {
+      if (!authorized("SetOverride", out) || !wellFormed(request, out)) {
         return;
-    }
-    Duration ttl = null;
-    String reason;
-    try {
-      reason = AdminInput.reason(request.getReason());
-      if (request.hasExpiresAt()) {
-        ttl = AdminInput.overrideTtl(request.getExpiresAt(), clock.instant());
       }
-    } catch (IllegalArgumentException e) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
+      OverrideMode mode;
+      switch (request.getOverride()) {
+        case NONE:
+          mode = OverrideMode.NONE;
+          break;
+        case FORCED_OPEN:
+          mode = OverrideMode.FORCED_OPEN;
+          break;
+        case FORCED_CLOSED:
+          mode = OverrideMode.FORCED_CLOSED;
+          break;
+        case SHADOW:
+          mode = OverrideMode.SHADOW;
+          break;
+        default:
+          out.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription(
+                      "override must be NONE, FORCED_OPEN, FORCED_CLOSED or SHADOW, was "
+                          + request.getOverrideValue())
+                  .asRuntimeException());
+          return;
+      }
+      Duration ttl = null;
+      String reason;
+      try {
+        reason = AdminInput.reason(request.getReason());
+        if (request.hasExpiresAt()) {
+          ttl = AdminInput.overrideTtl(request.getExpiresAt(), clock.instant());
+        }
+      } catch (IllegalArgumentException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+      OverrideMode before = breaker.status().override();
+      breaker.setOverride(mode, reason, ttl);
+      AUDIT.log(
+          System.Logger.Level.INFO,
+          "membreaker audit: SetOverride by {0}, reason \"{1}\": {2} -> {3}{4}",
+          CallerContext.PEER.get(),
+          reason,
+          before,
+          mode,
+          ttl == null ? "" : " for " + ttl);
+      out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
+      out.onCompleted();
     }
-    OverrideMode before = breaker.status().override();
-    breaker.setOverride(mode, reason, ttl);
-    AUDIT.log(System.Logger.Level.INFO,
-        "membreaker audit: SetOverride by {0}, reason \"{1}\": {2} -> {3}{4}",
-        CallerContext.PEER.get(), reason, before, mode, ttl == null ? "" : " for " + ttl);
-    out.onNext(StateMessages.state(breaker, counters, cohortCounters, clock));
-    out.onCompleted();
-  }
 
-  @Override
-  public void listTransitions(ListTransitionsRequest request, StreamObserver<ListTransitionsResponse> out) {
-    if (!wellFormed(request, out)) {
-      return;
+    @Override
+    public void listTransitions(
+        ListTransitionsRequest request, StreamObserver<ListTransitionsResponse> out) {
+      if (!wellFormed(request, out)) {
+        return;
+      }
+      if (request.getLimit() < 0) {
+        out.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("limit must not be negative, was " + request.getLimit())
+                .asRuntimeException());
+        return;
+      }
+      List<TransitionEvent> all = breaker.recentTransitions();
+      int from = request.getLimit() == 0 ? 0 : Math.max(0, all.size() - request.getLimit());
+      ListTransitionsResponse.Builder b = ListTransitionsResponse.newBuilder();
+      for (TransitionEvent e : all.subList(from, all.size())) {
+        b.addTransitions(StateMessages.transition(e));
+      }
+      out.onNext(b.build());
+      out.onCompleted();
     }
-    if (request.getLimit() < 0) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("limit must not be negative, was " + request.getLimit())
-          .asRuntimeException());
-      return;
-    }
-    List<TransitionEvent> all = breaker.recentTransitions();
-    int from = request.getLimit() == 0 ? 0 : Math.max(0, all.size() - request.getLimit());
-    ListTransitionsResponse.Builder b = ListTransitionsResponse.newBuilder();
-    for (TransitionEvent e : all.subList(from, all.size())) {
-      b.addTransitions(StateMessages.transition(e));
-    }
-    out.onNext(b.build());
-    out.onCompleted();
-  }
 
-  @Override
-  public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
-    if (!wellFormed(request, out)) {
-      return;
+    @Override
+    public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
+      if (!wellFormed(request, out)) {
+        return;
+      }
+      BreakerConfig candidate;
+      try {
+        candidate = ConfigMessages.apply(breaker.config(), request.getCandidate());
+      } catch (IllegalArgumentException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+      Simulation sim = breaker.simulate(candidate);
+      SimulateResponse.Builder b =
+          SimulateResponse.newBuilder()
+              .setSamples(sim.samples())
+              .setSpan(ConfigMessages.proto(sim.span()))
+              .setShedShareCritical(sim.shedShare().get(Priority.CRITICAL))
+              .setShedShareDefault(sim.shedShare().get(Priority.DEFAULT))
+              .setShedShareSheddable(sim.shedShare().get(Priority.SHEDDABLE));
+      for (TransitionEvent e : sim.transitions()) {
+        b.addTransitions(StateMessages.transition(e));
+      }
+      sim.timeInState()
+          .forEach(
+              (state, time) ->
+                  b.addTimeInState(
+                      StateTime.newBuilder()
+                          .setState(StateMessages.state(state))
+                          .setTime(ConfigMessages.proto(time))));
+      out.onNext(b.build());
+      out.onCompleted();
     }
-    BreakerConfig candidate;
-    try {
-      candidate = ConfigMessages.apply(breaker.config(), request.getCandidate());
-    } catch (IllegalArgumentException e) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
-    }
-    Simulation sim = breaker.simulate(candidate);
-    SimulateResponse.Builder b = SimulateResponse.newBuilder()
-        .setSamples(sim.samples())
-        .setSpan(ConfigMessages.proto(sim.span()))
-        .setShedShareCritical(sim.shedShare().get(Priority.CRITICAL))
-        .setShedShareDefault(sim.shedShare().get(Priority.DEFAULT))
-        .setShedShareSheddable(sim.shedShare().get(Priority.SHEDDABLE));
-    for (TransitionEvent e : sim.transitions()) {
-      b.addTransitions(StateMessages.transition(e));
-    }
-    sim.timeInState().forEach((state, time) -> b.addTimeInState(
-        StateTime.newBuilder().setState(StateMessages.state(state)).setTime(ConfigMessages.proto(time))));
-    out.onNext(b.build());
-    out.onCompleted();
-  }
-
   }
 
   /** Refuses a request with fields the schema does not have, or of the wrong type. */
@@ -314,17 +359,23 @@ public final class BreakerAdminService implements BindableService {
         return true;
       }
       refusals.refused(rpc, CallerContext.PEER.get(), "no admin token is configured");
-      out.onError(Status.PERMISSION_DENIED
-          .withDescription("no admin token is configured, so changes are refused; set one (environment or"
-              + " file), or allow insecure local development explicitly")
-          .asRuntimeException());
+      out.onError(
+          Status.PERMISSION_DENIED
+              .withDescription(
+                  "no admin token is configured, so changes are refused; set one (environment or"
+                      + " file), or allow insecure local development explicitly")
+              .asRuntimeException());
       return false;
     }
     if (!token.matches(CallerContext.BEARER.get())) {
-      refusals.refused(rpc, CallerContext.PEER.get(),
+      refusals.refused(
+          rpc,
+          CallerContext.PEER.get(),
           CallerContext.BEARER.get() == null ? "no token" : "a wrong token");
-      out.onError(Status.UNAUTHENTICATED
-          .withDescription("this RPC needs 'authorization: Bearer <admin token>'").asRuntimeException());
+      out.onError(
+          Status.UNAUTHENTICATED
+              .withDescription("this RPC needs 'authorization: Bearer <admin token>'")
+              .asRuntimeException());
       return false;
     }
     return true;
@@ -370,7 +421,10 @@ public final class BreakerAdminService implements BindableService {
       return this;
     }
 
-    /** Updates a WatchState stream may fall behind by before it is cut off (1 to 10,000; default 64). */
+    /**
+     * Updates a WatchState stream may fall behind by before it is cut off (1 to 10,000; default
+     * 64).
+     */
     public Builder watchBuffer(int updates) {
       if (updates < 1 || updates > 10_000) {
         throw new IllegalArgumentException("watch_buffer must be in [1, 10000], was " + updates);

@@ -27,7 +27,8 @@ final class CallerContext implements ServerInterceptor {
     }
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     Context context =
-        Context.current().withValues(BEARER, bearer, PEER, peer == null ? "unknown" : peer.toString());
+        Context.current()
+            .withValues(BEARER, bearer, PEER, peer == null ? "unknown" : peer.toString());
     return Contexts.interceptCall(context, call, headers, next);
   }
 }

@@ -13,46 +13,50 @@ final class ConfigMessages {
   private ConfigMessages() {}
 
   static dev.membreaker.admin.v1.BreakerConfig toProto(BreakerConfig c) {
-    dev.membreaker.admin.v1.BreakerConfig.Builder m = dev.membreaker.admin.v1.BreakerConfig.newBuilder()
-        .setWarning(c.warning())
-        .setDegraded(c.degraded())
-        .setOpen(c.open())
-        .setRecover(c.recover())
-        .setEmergency(c.emergency())
-        .setEmergencyCollections(c.emergencyCollections())
-        .setCriticalCap(c.criticalCap())
-        .setSampleInterval(proto(c.sampleInterval()))
-        .setCgroupReadInterval(proto(c.cgroupReadInterval()))
-        .setStallIntervals(c.stallIntervals())
-        .setWindowSize(c.windowSize())
-        .setEwmaAlpha(c.ewmaAlpha())
-        .setGrowthBaselineWindow(proto(c.growthBaselineWindow()))
-        .setGrowthBaselineMinSamples(c.growthBaselineMinSamples())
-        .setOccupancyFloor(c.occupancyFloor())
-        .setGrowthWarningFactor(c.growthWarningFactor())
-        .setGrowthMinRate(c.growthMinRate())
-        .setGrowthOpenSamples(c.growthOpenSamples())
-        .setExhaustionWarningHorizon(proto(c.exhaustionWarningHorizon()))
-        .setExhaustionOpenHorizon(proto(c.exhaustionOpenHorizon()))
-        .setRecoverSamples(c.recoverSamples())
-        .setRecoverTime(proto(c.recoverTime()))
-        .setConfirmGc(c.confirmGc().id())
-        .setConfirmPauseBudget(c.confirmPauseBudget())
-        .setOpenMin(proto(c.openMin()))
-        .setOpenMax(proto(c.openMax()))
-        .setHalfOpenRamp(proto(c.halfOpenRamp()))
-        .setHalfOpenProbeShare(c.halfOpenProbeShare())
-        .setOutcomeWindow(c.outcomeWindow())
-        .setOutcomeMinCalls(c.outcomeMinCalls())
-        .setFailureRateThreshold(c.failureRateThreshold())
-        .setConsecutiveFailures(c.consecutiveFailures())
-        .setSlowCallThreshold(proto(c.slowCallThreshold()))
-        .setSlowCallRateThreshold(c.slowCallRateThreshold())
-        .setTransitionHistory(c.transitionHistory())
-        .setMaxQueuedBytesPerCall(c.maxQueuedBytesPerCall());
-    dev.membreaker.admin.v1.DimensionList.Builder dims = dev.membreaker.admin.v1.DimensionList.newBuilder();
+    dev.membreaker.admin.v1.BreakerConfig.Builder m =
+        dev.membreaker.admin.v1.BreakerConfig.newBuilder()
+            .setWarning(c.warning())
+            .setDegraded(c.degraded())
+            .setOpen(c.open())
+            .setRecover(c.recover())
+            .setEmergency(c.emergency())
+            .setEmergencyCollections(c.emergencyCollections())
+            .setCriticalCap(c.criticalCap())
+            .setSampleInterval(proto(c.sampleInterval()))
+            .setCgroupReadInterval(proto(c.cgroupReadInterval()))
+            .setStallIntervals(c.stallIntervals())
+            .setWindowSize(c.windowSize())
+            .setEwmaAlpha(c.ewmaAlpha())
+            .setGrowthBaselineWindow(proto(c.growthBaselineWindow()))
+            .setGrowthBaselineMinSamples(c.growthBaselineMinSamples())
+            .setOccupancyFloor(c.occupancyFloor())
+            .setGrowthWarningFactor(c.growthWarningFactor())
+            .setGrowthMinRate(c.growthMinRate())
+            .setGrowthOpenSamples(c.growthOpenSamples())
+            .setExhaustionWarningHorizon(proto(c.exhaustionWarningHorizon()))
+            .setExhaustionOpenHorizon(proto(c.exhaustionOpenHorizon()))
+            .setRecoverSamples(c.recoverSamples())
+            .setRecoverTime(proto(c.recoverTime()))
+            .setConfirmGc(c.confirmGc().id())
+            .setConfirmPauseBudget(c.confirmPauseBudget())
+            .setOpenMin(proto(c.openMin()))
+            .setOpenMax(proto(c.openMax()))
+            .setHalfOpenRamp(proto(c.halfOpenRamp()))
+            .setHalfOpenProbeShare(c.halfOpenProbeShare())
+            .setOutcomeWindow(c.outcomeWindow())
+            .setOutcomeMinCalls(c.outcomeMinCalls())
+            .setFailureRateThreshold(c.failureRateThreshold())
+            .setConsecutiveFailures(c.consecutiveFailures())
+            .setSlowCallThreshold(proto(c.slowCallThreshold()))
+            .setSlowCallRateThreshold(c.slowCallRateThreshold())
+            .setTransitionHistory(c.transitionHistory())
+            .setMaxQueuedBytesPerCall(c.maxQueuedBytesPerCall());
+    dev.membreaker.admin.v1.DimensionList.Builder dims =
+        dev.membreaker.admin.v1.DimensionList.newBuilder();
     c.dimensions().forEach(d -> dims.addNames(d.id()));
-    m.setDimensions(dims).setFailureCodes(dev.membreaker.admin.v1.CodeList.newBuilder().addAllCodes(c.failureCodes()));
+    m.setDimensions(dims)
+        .setFailureCodes(
+            dev.membreaker.admin.v1.CodeList.newBuilder().addAllCodes(c.failureCodes()));
     if (c.inFlightBudgetBytes() > 0) {
       m.setInFlightBudgetBytes(c.inFlightBudgetBytes());
     } else {
@@ -61,7 +65,9 @@ final class ConfigMessages {
     return m.build();
   }
 
-  /** {@code base} with the fields set in {@code changes}; IllegalArgumentException names a bad one. */
+  /**
+   * {@code base} with the fields set in {@code changes}; IllegalArgumentException names a bad one.
+   */
   static BreakerConfig apply(BreakerConfig base, dev.membreaker.admin.v1.BreakerConfig m) {
     BreakerConfig.Builder b = base.toBuilder();
     if (m.hasWarning()) b.warning(m.getWarning());
@@ -75,21 +81,28 @@ final class ConfigMessages {
     if (m.hasCgroupReadInterval()) {
       Duration wanted = duration("cgroup_read_interval", m.getCgroupReadInterval());
       if (!wanted.equals(base.cgroupReadInterval())) {
-        throw new IllegalArgumentException("cgroup_read_interval is read only when the breaker starts ("
-            + base.cgroupReadInterval() + " now): change it in the config file and restart");
+        throw new IllegalArgumentException(
+            "cgroup_read_interval is read only when the breaker starts ("
+                + base.cgroupReadInterval()
+                + " now): change it in the config file and restart");
       }
     }
     if (m.hasStallIntervals()) b.stallIntervals(m.getStallIntervals());
     if (m.hasWindowSize()) b.windowSize(m.getWindowSize());
     if (m.hasEwmaAlpha()) b.ewmaAlpha(m.getEwmaAlpha());
-    if (m.hasGrowthBaselineWindow()) b.growthBaselineWindow(duration("growth_baseline_window", m.getGrowthBaselineWindow()));
-    if (m.hasGrowthBaselineMinSamples()) b.growthBaselineMinSamples(m.getGrowthBaselineMinSamples());
+    if (m.hasGrowthBaselineWindow())
+      b.growthBaselineWindow(duration("growth_baseline_window", m.getGrowthBaselineWindow()));
+    if (m.hasGrowthBaselineMinSamples())
+      b.growthBaselineMinSamples(m.getGrowthBaselineMinSamples());
     if (m.hasOccupancyFloor()) b.occupancyFloor(m.getOccupancyFloor());
     if (m.hasGrowthWarningFactor()) b.growthWarningFactor(m.getGrowthWarningFactor());
     if (m.hasGrowthMinRate()) b.growthMinRate(m.getGrowthMinRate());
     if (m.hasGrowthOpenSamples()) b.growthOpenSamples(m.getGrowthOpenSamples());
-    if (m.hasExhaustionWarningHorizon()) b.exhaustionWarningHorizon(duration("exhaustion_warning_horizon", m.getExhaustionWarningHorizon()));
-    if (m.hasExhaustionOpenHorizon()) b.exhaustionOpenHorizon(duration("exhaustion_open_horizon", m.getExhaustionOpenHorizon()));
+    if (m.hasExhaustionWarningHorizon())
+      b.exhaustionWarningHorizon(
+          duration("exhaustion_warning_horizon", m.getExhaustionWarningHorizon()));
+    if (m.hasExhaustionOpenHorizon())
+      b.exhaustionOpenHorizon(duration("exhaustion_open_horizon", m.getExhaustionOpenHorizon()));
     if (m.hasRecoverSamples()) b.recoverSamples(m.getRecoverSamples());
     if (m.hasRecoverTime()) b.recoverTime(duration("recover_time", m.getRecoverTime()));
     if (m.hasConfirmGc()) b.confirmGc(dev.membreaker.breaker.ConfirmGc.parse(m.getConfirmGc()));
@@ -102,7 +115,8 @@ final class ConfigMessages {
     if (m.hasOutcomeMinCalls()) b.outcomeMinCalls(m.getOutcomeMinCalls());
     if (m.hasFailureRateThreshold()) b.failureRateThreshold(m.getFailureRateThreshold());
     if (m.hasConsecutiveFailures()) b.consecutiveFailures(m.getConsecutiveFailures());
-    if (m.hasSlowCallThreshold()) b.slowCallThreshold(duration("slow_call_threshold", m.getSlowCallThreshold()));
+    if (m.hasSlowCallThreshold())
+      b.slowCallThreshold(duration("slow_call_threshold", m.getSlowCallThreshold()));
     if (m.hasSlowCallRateThreshold()) b.slowCallRateThreshold(m.getSlowCallRateThreshold());
     if (m.hasTransitionHistory()) b.transitionHistory(m.getTransitionHistory());
     if (m.hasInFlightBudgetShare() && m.hasInFlightBudgetBytes()) {
@@ -113,7 +127,8 @@ final class ConfigMessages {
     if (m.hasInFlightBudgetBytes()) b.inFlightBudgetBytes(m.getInFlightBudgetBytes());
     if (m.hasMaxQueuedBytesPerCall()) b.maxQueuedBytesPerCall(m.getMaxQueuedBytesPerCall());
     if (m.hasDimensions()) {
-      java.util.Set<dev.membreaker.memory.Dimension> set = java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
+      java.util.Set<dev.membreaker.memory.Dimension> set =
+          java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
       for (String name : m.getDimensions().getNamesList()) {
         try {
           set.add(dev.membreaker.memory.Dimension.fromId(name));
@@ -123,12 +138,16 @@ final class ConfigMessages {
       }
       b.dimensions(set);
     }
-    if (m.hasFailureCodes()) b.failureCodes(java.util.Set.copyOf(m.getFailureCodes().getCodesList()));
+    if (m.hasFailureCodes())
+      b.failureCodes(java.util.Set.copyOf(m.getFailureCodes().getCodesList()));
     return b.build();
   }
 
   static com.google.protobuf.Duration proto(Duration d) {
-    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
   }
 
   /** The largest magnitude a google.protobuf.Duration may have: about 10,000 years. */
@@ -136,14 +155,18 @@ final class ConfigMessages {
 
   /**
    * A protobuf Duration as a Java one, or IllegalArgumentException naming {@code field} when it is
-   * not a valid Duration (seconds within ±10,000 years, nanos within ±999,999,999 of the same sign).
+   * not a valid Duration (seconds within ±10,000 years, nanos within ±999,999,999 of the same
+   * sign).
    */
   static Duration duration(String field, com.google.protobuf.Duration d) {
-    if (d.getSeconds() < -MAX_DURATION_SECONDS || d.getSeconds() > MAX_DURATION_SECONDS
-        || d.getNanos() <= -1_000_000_000 || d.getNanos() >= 1_000_000_000
-        || (d.getSeconds() > 0 && d.getNanos() < 0) || (d.getSeconds() < 0 && d.getNanos() > 0)) {
-      throw new IllegalArgumentException(field + " is not a valid duration (" + d.getSeconds() + " s, "
-          + d.getNanos() + " ns)");
+    if (d.getSeconds() < -MAX_DURATION_SECONDS
+        || d.getSeconds() > MAX_DURATION_SECONDS
+        || d.getNanos() <= -1_000_000_000
+        || d.getNanos() >= 1_000_000_000
+        || (d.getSeconds() > 0 && d.getNanos() < 0)
+        || (d.getSeconds() < 0 && d.getNanos() > 0)) {
+      throw new IllegalArgumentException(
+          field + " is not a valid duration (" + d.getSeconds() + " s, " + d.getNanos() + " ns)");
     }
     return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }

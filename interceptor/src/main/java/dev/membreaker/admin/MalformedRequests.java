@@ -23,21 +23,22 @@ import java.io.UncheckedIOException;
 final class MalformedRequests implements ServerInterceptor {
 
   /** Requests and responses as bytes, so the parse happens inside the listener guarded here. */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   private final RefusalLog log;
 
@@ -61,11 +62,18 @@ final class MalformedRequests implements ServerInterceptor {
         } catch (RuntimeException e) { // the request marshaller's parse failure
           refused = true;
           Object peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-          log.refused(call.getMethodDescriptor().getBareMethodName(), String.valueOf(peer),
-              "a request that is not a " + call.getMethodDescriptor().getBareMethodName() + " request message");
-          call.close(Status.INVALID_ARGUMENT.withDescription(
-              "the request is not a valid " + call.getMethodDescriptor().getFullMethodName()
-                  + " request message"), new Metadata());
+          log.refused(
+              call.getMethodDescriptor().getBareMethodName(),
+              String.valueOf(peer),
+              "a request that is not a "
+                  + call.getMethodDescriptor().getBareMethodName()
+                  + " request message");
+          call.close(
+              Status.INVALID_ARGUMENT.withDescription(
+                  "the request is not a valid "
+                      + call.getMethodDescriptor().getFullMethodName()
+                      + " request message"),
+              new Metadata());
         }
       }
 

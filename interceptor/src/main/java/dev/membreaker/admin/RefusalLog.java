@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Logs refused admin attempts (a missing or wrong token, no token configured) to the audit
- * logger, with the RPC and the caller's address: the first at once, then at most one line per
- * interval, which says how many more were refused since the last line, so a client hammering the
- * port cannot flood the log. Thread-safe.
+ * Logs refused admin attempts (a missing or wrong token, no token configured) to the audit logger,
+ * with the RPC and the caller's address: the first at once, then at most one line per interval,
+ * which says how many more were refused since the last line, so a client hammering the port cannot
+ * flood the log. Thread-safe.
  */
 final class RefusalLog {
 
@@ -37,8 +37,18 @@ final class RefusalLog {
       more = suppressed;
       suppressed = 0;
     }
-    log.log(System.Logger.Level.WARNING,
-        "membreaker audit: refused {0} from {1}: {2}{3}", rpc, peer, why,
-        more == 0 ? "" : " (" + more + " more refused in the last " + interval.toSeconds() + " s, not logged)");
+    log.log(
+        System.Logger.Level.WARNING,
+        "membreaker audit: refused {0} from {1}: {2}{3}",
+        rpc,
+        peer,
+        why,
+        more == 0
+            ? ""
+            : " ("
+                + more
+                + " more refused in the last "
+                + interval.toSeconds()
+                + " s, not logged)");
   }
 }

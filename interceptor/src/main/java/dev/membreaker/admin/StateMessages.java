@@ -26,8 +26,11 @@ final class StateMessages {
 
   private StateMessages() {}
 
-  static dev.membreaker.admin.v1.BreakerState state(MemoryBreaker breaker, ShedCounters counters,
-      java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock) {
+  static dev.membreaker.admin.v1.BreakerState state(
+      MemoryBreaker breaker,
+      ShedCounters counters,
+      java.util.function.IntFunction<ShedCounters> cohortCounters,
+      Clock clock) {
     Admission snapshot = breaker.admission(); // one publication: status, config and version agree
     BreakerStatus s = snapshot.status();
     BreakerConfig c = snapshot.config();
@@ -49,43 +52,52 @@ final class StateMessages {
     LiveSetEvidence e = s.liveSet();
     if (e != null) {
       long pause = e.lastConfirmationPauseNanos();
-      b.setLiveSet(dev.membreaker.admin.v1.LiveSet.newBuilder()
-          .setCollector(e.collector().displayName())
-          .setUpperBytes(e.upper())
-          .setUnseenBytes(e.unseen())
-          .setUpperLimitBytes(e.upperLimit())
-          .setConcurrentConfirmation(e.concurrentConfirmation())
-          .setAnchorBytes(e.anchor())
-          .setAnchors(e.anchorEpoch())
-          .setDeadShare(e.deadShare())
-          .setConfirmations(e.confirmations())
-          .setLastConfirmationPause(com.google.protobuf.Duration.newBuilder()
-              .setSeconds(pause / 1_000_000_000L).setNanos((int) (pause % 1_000_000_000L)))
-          .setCanConfirm(e.canConfirm()));
+      b.setLiveSet(
+          dev.membreaker.admin.v1.LiveSet.newBuilder()
+              .setCollector(e.collector().displayName())
+              .setUpperBytes(e.upper())
+              .setUnseenBytes(e.unseen())
+              .setUpperLimitBytes(e.upperLimit())
+              .setConcurrentConfirmation(e.concurrentConfirmation())
+              .setAnchorBytes(e.anchor())
+              .setAnchors(e.anchorEpoch())
+              .setDeadShare(e.deadShare())
+              .setConfirmations(e.confirmations())
+              .setLastConfirmationPause(
+                  com.google.protobuf.Duration.newBuilder()
+                      .setSeconds(pause / 1_000_000_000L)
+                      .setNanos((int) (pause % 1_000_000_000L)))
+              .setCanConfirm(e.canConfirm()));
     }
     if (s.overrideExpiresAtNanos() != 0) {
       long left = s.overrideExpiresAtNanos() - breaker.ticker().read();
       b.setOverrideExpiresAt(timestamp(clock.instant().plusNanos(Math.max(0, left))));
     }
     for (SignalReading r : s.signals()) {
-      b.addDimensions(dev.membreaker.admin.v1.Dimension.newBuilder()
-          .setName(r.dimension().id())
-          .setAvailable(r.available())
-          .setUsed(r.used())
-          .setLimit(r.limit())
-          .setPressure(r.pressure())
-          .setEwma(r.smoothedPressure())
-          .setGrowthBytesPerSecond(r.growthBytesPerSecond())
-          .setGrowthP95(r.growthP95())
-          .setGrowthP99(r.growthP99())
-          .setSecondsToExhaustion(Double.isInfinite(r.secondsToExhaustion()) ? -1 : r.secondsToExhaustion()));
+      b.addDimensions(
+          dev.membreaker.admin.v1.Dimension.newBuilder()
+              .setName(r.dimension().id())
+              .setAvailable(r.available())
+              .setUsed(r.used())
+              .setLimit(r.limit())
+              .setPressure(r.pressure())
+              .setEwma(r.smoothedPressure())
+              .setGrowthBytesPerSecond(r.growthBytesPerSecond())
+              .setGrowthP95(r.growthP95())
+              .setGrowthP99(r.growthP99())
+              .setSecondsToExhaustion(
+                  Double.isInfinite(r.secondsToExhaustion()) ? -1 : r.secondsToExhaustion()));
     }
     for (int i = 1; i <= breaker.cohorts().size(); i++) {
       dev.membreaker.breaker.Cohort cohort = breaker.cohorts().get(i - 1);
       BreakerStatus cs = snapshot.cohort(i).status();
-      dev.membreaker.admin.v1.CohortState.Builder cb = dev.membreaker.admin.v1.CohortState.newBuilder()
-          .setName(cohort.name()).setShare(cohort.share()).setState(state(cs.state()))
-          .setPressure(cs.pressure()).setWatermarks(watermarks(cohort.config()));
+      dev.membreaker.admin.v1.CohortState.Builder cb =
+          dev.membreaker.admin.v1.CohortState.newBuilder()
+              .setName(cohort.name())
+              .setShare(cohort.share())
+              .setState(state(cs.state()))
+              .setPressure(cs.pressure())
+              .setWatermarks(watermarks(cohort.config()));
       if (cohortCounters != null) {
         addCalls(cohortCounters.apply(i), cb::addCalls);
       }
@@ -105,8 +117,14 @@ final class StateMessages {
           long shed = counters.count(ShedCounters.Kind.SHED, st, p);
           long wouldShed = counters.count(ShedCounters.Kind.WOULD_SHED, st, p);
           if (admitted + shed + wouldShed > 0) {
-            add.accept(CallCount.newBuilder().setState(state(st)).setPriority(priority(p))
-                .setAdmitted(admitted).setShed(shed).setWouldShed(wouldShed).build());
+            add.accept(
+                CallCount.newBuilder()
+                    .setState(state(st))
+                    .setPriority(priority(p))
+                    .setAdmitted(admitted)
+                    .setShed(shed)
+                    .setWouldShed(wouldShed)
+                    .build());
           }
         }
       }
@@ -114,15 +132,16 @@ final class StateMessages {
   }
 
   static Transition transition(TransitionEvent e) {
-    Transition.Builder b = Transition.newBuilder()
-        .setFrom(state(e.from()))
-        .setTo(state(e.to()))
-        .setCause(e.cause().name())
-        .setAt(timestamp(e.at()))
-        .setDrivingDimension(e.drivingDimension() == null ? "" : e.drivingDimension().id())
-        .setPressure(e.pressure())
-        .setOverride(override(e.override()))
-        .setWatermarks(watermarks(e.thresholds()));
+    Transition.Builder b =
+        Transition.newBuilder()
+            .setFrom(state(e.from()))
+            .setTo(state(e.to()))
+            .setCause(e.cause().name())
+            .setAt(timestamp(e.at()))
+            .setDrivingDimension(e.drivingDimension() == null ? "" : e.drivingDimension().id())
+            .setPressure(e.pressure())
+            .setOverride(override(e.override()))
+            .setWatermarks(watermarks(e.thresholds()));
     for (SignalReading r : e.signals()) {
       if (r.available()) {
         b.putPressures(r.dimension().id(), r.pressure());
@@ -132,8 +151,14 @@ final class StateMessages {
   }
 
   static Watermarks watermarks(BreakerConfig c) {
-    return Watermarks.newBuilder().setWarning(c.warning()).setDegraded(c.degraded()).setOpen(c.open())
-        .setRecover(c.recover()).setEmergency(c.emergency()).setCriticalCap(c.criticalCap()).build();
+    return Watermarks.newBuilder()
+        .setWarning(c.warning())
+        .setDegraded(c.degraded())
+        .setOpen(c.open())
+        .setRecover(c.recover())
+        .setEmergency(c.emergency())
+        .setCriticalCap(c.criticalCap())
+        .build();
   }
 
   static State state(BreakerState s) {

@@ -13,8 +13,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * One WatchState stream. The breaker's listener thread only offers updates to a bounded queue,
- * never waits; updates go out while the stream is ready (HTTP/2 flow control), and the rest when
- * it becomes ready again. A watcher whose queue overflows gets one final "overflow" message and its
+ * never waits; updates go out while the stream is ready (HTTP/2 flow control), and the rest when it
+ * becomes ready again. A watcher whose queue overflows gets one final "overflow" message and its
  * stream ends, so a slow client never slows the breaker nor grows our memory.
  */
 final class StateWatcher implements TransitionListener {
@@ -29,8 +29,12 @@ final class StateWatcher implements TransitionListener {
   private volatile boolean done;
 
   private StateWatcher(
-      MemoryBreaker breaker, ShedCounters counters, java.util.function.IntFunction<ShedCounters> cohortCounters,
-      Clock clock, ServerCallStreamObserver<StateUpdate> call, int buffer) {
+      MemoryBreaker breaker,
+      ShedCounters counters,
+      java.util.function.IntFunction<ShedCounters> cohortCounters,
+      Clock clock,
+      ServerCallStreamObserver<StateUpdate> call,
+      int buffer) {
     this.breaker = breaker;
     this.counters = counters;
     this.cohortCounters = cohortCounters;
@@ -40,9 +44,13 @@ final class StateWatcher implements TransitionListener {
     this.buffer = buffer;
   }
 
-  static void start(MemoryBreaker breaker, ShedCounters counters,
-      java.util.function.IntFunction<ShedCounters> cohortCounters, Clock clock,
-      StreamObserver<StateUpdate> out, int buffer) {
+  static void start(
+      MemoryBreaker breaker,
+      ShedCounters counters,
+      java.util.function.IntFunction<ShedCounters> cohortCounters,
+      Clock clock,
+      StreamObserver<StateUpdate> out,
+      int buffer) {
     ServerCallStreamObserver<StateUpdate> call = (ServerCallStreamObserver<StateUpdate>) out;
     StateWatcher watcher = new StateWatcher(breaker, counters, cohortCounters, clock, call, buffer);
     call.setOnCancelHandler(watcher::stop);
@@ -56,7 +64,9 @@ final class StateWatcher implements TransitionListener {
   }
 
   private StateUpdate currentState() {
-    return StateUpdate.newBuilder().setCurrent(StateMessages.state(breaker, counters, cohortCounters, clock)).build();
+    return StateUpdate.newBuilder()
+        .setCurrent(StateMessages.state(breaker, counters, cohortCounters, clock))
+        .build();
   }
 
   @Override
@@ -93,10 +103,13 @@ final class StateWatcher implements TransitionListener {
     }
     stop();
     queue.clear();
-    call.onNext(StateUpdate.newBuilder()
-        .setOverflow("this watcher fell more than " + buffer
-            + " updates behind; the stream ends here. Call WatchState again, or GetState.")
-        .build());
+    call.onNext(
+        StateUpdate.newBuilder()
+            .setOverflow(
+                "this watcher fell more than "
+                    + buffer
+                    + " updates behind; the stream ends here. Call WatchState again, or GetState.")
+            .build());
     call.onCompleted();
   }
 

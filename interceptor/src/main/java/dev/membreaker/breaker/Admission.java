@@ -5,8 +5,8 @@ import dev.membreaker.policy.Priority;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The breaker's published decision table: for each {@link Priority}, the probability that a call
- * is admitted, precomputed on the sampler thread from the state, pressure, override and slow-start
+ * The breaker's published decision table: for each {@link Priority}, the probability that a call is
+ * admitted, precomputed on the sampler thread from the state, pressure, override and slow-start
  * share. Deciding a call is a field read and, only when the probability is strictly between 0 and
  * 1, one draw from {@link ThreadLocalRandom}: no lock, no allocation, no clock read. Immutable and
  * thread-safe; a new one is published (one volatile write) at each sample.
@@ -37,8 +37,15 @@ public final class Admission {
   private final boolean shadow;
   private final boolean admitsAll;
 
-  private Admission(BreakerStatus status, BreakerConfig config, Admission[] cohorts,
-      String configError, double critical, double normal, double sheddable, boolean shadow) {
+  private Admission(
+      BreakerStatus status,
+      BreakerConfig config,
+      Admission[] cohorts,
+      String configError,
+      double critical,
+      double normal,
+      double sheddable,
+      boolean shadow) {
     this.status = status;
     this.config = config;
     this.cohorts = cohorts;
@@ -96,20 +103,23 @@ public final class Admission {
 
   /** This snapshot with another override, sampler health or config, as the next publication. */
   Admission republished(
-      OverrideState override, SamplerHealth health, BreakerConfig nextConfig, long configVersion,
+      OverrideState override,
+      SamplerHealth health,
+      BreakerConfig nextConfig,
+      long configVersion,
       String nextConfigError) {
-    BreakerStatus next =
-        status.republished(override, health, configVersion, status.sequence() + 1);
+    BreakerStatus next = status.republished(override, health, configVersion, status.sequence() + 1);
     return of(next, nextConfig, cohorts, nextConfigError);
   }
 
   /**
-   * The table a call of cohort {@code index} is decided by (0: the default profile, this one),
-   * from this same publication. Overrides and a stalled sampler apply to every cohort at once:
-   * they live in this table.
+   * The table a call of cohort {@code index} is decided by (0: the default profile, this one), from
+   * this same publication. Overrides and a stalled sampler apply to every cohort at once: they live
+   * in this table.
    */
   public Admission cohort(int index) {
-    if (index == 0 || status.override() != OverrideMode.NONE
+    if (index == 0
+        || status.override() != OverrideMode.NONE
         || status.samplerHealth() == SamplerHealth.STALLED) {
       return this;
     }
@@ -159,7 +169,9 @@ public final class Admission {
 
   /** The probability that a call of this priority is admitted (before any SHADOW override). */
   public double admitProbability(Priority priority) {
-    return priority == Priority.CRITICAL ? critical : priority == Priority.DEFAULT ? normal : sheddable;
+    return priority == Priority.CRITICAL
+        ? critical
+        : priority == Priority.DEFAULT ? normal : sheddable;
   }
 
   /** Whether the SHADOW override is in force (nothing is shed). */
@@ -174,7 +186,16 @@ public final class Admission {
 
   @Override
   public String toString() {
-    return "Admission{" + status.state() + ", override=" + status.override() + ", critical="
-        + critical + ", default=" + normal + ", sheddable=" + sheddable + "}";
+    return "Admission{"
+        + status.state()
+        + ", override="
+        + status.override()
+        + ", critical="
+        + critical
+        + ", default="
+        + normal
+        + ", sheddable="
+        + sheddable
+        + "}";
   }
 }

@@ -18,7 +18,10 @@ import java.util.TreeSet;
  */
 public final class BreakerConfig {
 
-  /** gRPC status codes counted as failures by default: UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE. */
+  /**
+   * gRPC status codes counted as failures by default: UNKNOWN, DEADLINE_EXCEEDED, INTERNAL,
+   * UNAVAILABLE.
+   */
   public static final Set<Integer> DEFAULT_FAILURE_CODES = Set.of(2, 4, 13, 14);
 
   private static final BreakerConfig DEFAULTS = new Builder().build();
@@ -182,9 +185,9 @@ public final class BreakerConfig {
   }
 
   /**
-   * How often the sampler samples while anything is near a watermark or the breaker is not
-   * HEALTHY; while calm it samples every ten intervals (at most a second), and a GC notification
-   * near a watermark wakes it at once.
+   * How often the sampler samples while anything is near a watermark or the breaker is not HEALTHY;
+   * while calm it samples every ten intervals (at most a second), and a GC notification near a
+   * watermark wakes it at once.
    */
   public Duration sampleInterval() {
     return sampleInterval;
@@ -242,7 +245,9 @@ public final class BreakerConfig {
     return growthMinRate;
   }
 
-  /** Samples in a row that growth ≥ P99 (or a projection under the open horizon) must last to open. */
+  /**
+   * Samples in a row that growth ≥ P99 (or a projection under the open horizon) must last to open.
+   */
   public int growthOpenSamples() {
     return growthOpenSamples;
   }
@@ -364,12 +369,14 @@ public final class BreakerConfig {
 
   /** The in-flight budget in bytes, given the maximum direct memory. */
   public long inFlightBudget(long maxDirectMemory) {
-    return inFlightBudgetBytes > 0 ? inFlightBudgetBytes : (long) (inFlightBudgetShare * maxDirectMemory);
+    return inFlightBudgetBytes > 0
+        ? inFlightBudgetBytes
+        : (long) (inFlightBudgetShare * maxDirectMemory);
   }
 
   /**
-   * Response bytes one call may have queued for a client that does not read them before the call
-   * is ended with RESOURCE_EXHAUSTED, as configured: {@link #QUEUE_LIMIT_AUTO}, {@link
+   * Response bytes one call may have queued for a client that does not read them before the call is
+   * ended with RESOURCE_EXHAUSTED, as configured: {@link #QUEUE_LIMIT_AUTO}, {@link
    * #QUEUE_LIMIT_OFF} or a number of bytes.
    */
   public long maxQueuedBytesPerCall() {
@@ -381,7 +388,9 @@ public final class BreakerConfig {
    * {@link #QUEUE_LIMIT_AUTO}, a sixteenth of the budget; 0 when off.
    */
   public long maxQueuedBytesPerCall(long budget) {
-    return maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? Math.max(1, budget / 16) : maxQueuedBytesPerCall;
+    return maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO
+        ? Math.max(1, budget / 16)
+        : maxQueuedBytesPerCall;
   }
 
   @Override
@@ -397,7 +406,10 @@ public final class BreakerConfig {
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("BreakerConfig{");
-    values().forEach((key, value) -> b.append(b.length() > 14 ? ", " : "").append(key).append('=').append(value));
+    values()
+        .forEach(
+            (key, value) ->
+                b.append(b.length() > 14 ? ", " : "").append(key).append('=').append(value));
     return b.append('}').toString();
   }
 
@@ -445,9 +457,16 @@ public final class BreakerConfig {
     v.put("slow_call_rate_threshold", Double.toString(slowCallRateThreshold));
     v.put("failure_codes", failureCodes.toString());
     v.put("transition_history", Integer.toString(transitionHistory));
-    v.put("in_flight_budget", inFlightBudgetBytes > 0 ? inFlightBudgetBytes + "B" : Double.toString(inFlightBudgetShare));
-    v.put("max_queued_bytes_per_call", maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO ? "auto"
-        : maxQueuedBytesPerCall == QUEUE_LIMIT_OFF ? "off" : Long.toString(maxQueuedBytesPerCall));
+    v.put(
+        "in_flight_budget",
+        inFlightBudgetBytes > 0 ? inFlightBudgetBytes + "B" : Double.toString(inFlightBudgetShare));
+    v.put(
+        "max_queued_bytes_per_call",
+        maxQueuedBytesPerCall == QUEUE_LIMIT_AUTO
+            ? "auto"
+            : maxQueuedBytesPerCall == QUEUE_LIMIT_OFF
+                ? "off"
+                : Long.toString(maxQueuedBytesPerCall));
     java.util.List<String> ids = new java.util.ArrayList<>();
     dimensions.forEach(d -> ids.add(d.id()));
     v.put("dimensions", ids.toString());
@@ -455,13 +474,13 @@ public final class BreakerConfig {
   }
 
   /** The keys read only when the breaker is built: a change needs a restart. */
-  public static final java.util.Set<String> START_ONLY_KEYS = java.util.Set.of("cgroup_read_interval");
-
+  public static final java.util.Set<String> START_ONLY_KEYS =
+      java.util.Set.of("cgroup_read_interval");
 
   /**
    * Builds a {@link BreakerConfig}. Each setter refuses a bad value at once with an {@link
-   * IllegalArgumentException} naming the field and value; {@link #build()} checks the rules
-   * between fields. Not thread-safe.
+   * IllegalArgumentException} naming the field and value; {@link #build()} checks the rules between
+   * fields. Not thread-safe.
    */
   public static final class Builder {
 
@@ -604,7 +623,8 @@ public final class BreakerConfig {
 
     /** Interval of cgroup file reads, 5 ms to 60 s (default 500 ms). */
     public Builder cgroupReadInterval(Duration v) {
-      cgroupReadInterval = duration("cgroup_read_interval", v, MIN_INTERVAL, Duration.ofSeconds(60));
+      cgroupReadInterval =
+          duration("cgroup_read_interval", v, MIN_INTERVAL, Duration.ofSeconds(60));
       return this;
     }
 
@@ -651,7 +671,9 @@ public final class BreakerConfig {
       return this;
     }
 
-    /** Fraction of the limit per second, in [0, 1], below which growth never alarms (default 0.01). */
+    /**
+     * Fraction of the limit per second, in [0, 1], below which growth never alarms (default 0.01).
+     */
     public Builder growthMinRate(double v) {
       growthMinRate = check("growth_min_rate", v, v >= 0 && v <= 1, "in [0, 1]");
       return this;
@@ -696,7 +718,8 @@ public final class BreakerConfig {
     /** When confirming collections may run (default auto). */
     public Builder confirmGc(ConfirmGc v) {
       if (v == null) {
-        throw new IllegalArgumentException("confirm_gc must be auto, concurrent-only or off, not null");
+        throw new IllegalArgumentException(
+            "confirm_gc must be auto, concurrent-only or off, not null");
       }
       confirmGc = v;
       return this;
@@ -707,7 +730,8 @@ public final class BreakerConfig {
      * take, in [0, 0.5] (default 0.01). 0: none at all (concurrent ones still run).
      */
     public Builder confirmPauseBudget(double v) {
-      confirmPauseBudget = check("confirm_pause_budget", v, v >= 0 && v <= 0.5, "a share of time in [0, 0.5]");
+      confirmPauseBudget =
+          check("confirm_pause_budget", v, v >= 0 && v <= 0.5, "a share of time in [0, 0.5]");
       return this;
     }
 
@@ -741,7 +765,8 @@ public final class BreakerConfig {
       if (v.stream().noneMatch(Dimension::drivesLevels)) {
         throw new IllegalArgumentException(
             "dimensions must include one that drives levels (heap_live, direct, container,"
-                + " metaspace, container_psi, in_flight), was " + v);
+                + " metaspace, container_psi, in_flight), was "
+                + v);
       }
       dimensions = EnumSet.copyOf(v);
       return this;
@@ -806,9 +831,9 @@ public final class BreakerConfig {
     }
 
     /**
-     * The budget of bytes in flight (request bytes received and not yet handed to the
-     * application, response bytes queued for clients) as a share in (0, 1] of the maximum direct
-     * memory (default 0.25). Clears a budget in bytes.
+     * The budget of bytes in flight (request bytes received and not yet handed to the application,
+     * response bytes queued for clients) as a share in (0, 1] of the maximum direct memory (default
+     * 0.25). Clears a budget in bytes.
      */
     public Builder inFlightBudgetShare(double v) {
       inFlightBudgetShare = fraction("in_flight_budget", v);
@@ -823,13 +848,15 @@ public final class BreakerConfig {
     }
 
     /**
-     * Response bytes one call may have queued for a client that does not read them before the
-     * call is ended with RESOURCE_EXHAUSTED: 64 KiB to 1 TiB, {@link #QUEUE_LIMIT_OFF} or {@link
+     * Response bytes one call may have queued for a client that does not read them before the call
+     * is ended with RESOURCE_EXHAUSTED: 64 KiB to 1 TiB, {@link #QUEUE_LIMIT_OFF} or {@link
      * #QUEUE_LIMIT_AUTO} (the default: a sixteenth of the in-flight budget).
      */
     public Builder maxQueuedBytesPerCall(long v) {
-      maxQueuedBytesPerCall = v == QUEUE_LIMIT_OFF || v == QUEUE_LIMIT_AUTO ? v
-          : bytes("max_queued_bytes_per_call", v, 64 << 10, 1L << 40);
+      maxQueuedBytesPerCall =
+          v == QUEUE_LIMIT_OFF || v == QUEUE_LIMIT_AUTO
+              ? v
+              : bytes("max_queued_bytes_per_call", v, 64 << 10, 1L << 40);
       return this;
     }
 
@@ -837,8 +864,15 @@ public final class BreakerConfig {
     public BreakerConfig build() {
       if (!(recover < warning && warning < degraded && degraded < open)) {
         throw new IllegalArgumentException(
-            "watermarks must rise: recover (" + recover + ") < warning (" + warning
-                + ") < degraded (" + degraded + ") < open (" + open + ")");
+            "watermarks must rise: recover ("
+                + recover
+                + ") < warning ("
+                + warning
+                + ") < degraded ("
+                + degraded
+                + ") < open ("
+                + open
+                + ")");
       }
       if (criticalCap < open) {
         throw new IllegalArgumentException(
@@ -856,19 +890,27 @@ public final class BreakerConfig {
           && !exhaustionWarningHorizon.isZero()
           && exhaustionOpenHorizon.compareTo(exhaustionWarningHorizon) >= 0) {
         throw new IllegalArgumentException(
-            "exhaustion_open_horizon (" + exhaustionOpenHorizon
+            "exhaustion_open_horizon ("
+                + exhaustionOpenHorizon
                 + ") must be shorter than exhaustion_warning_horizon ("
-                + exhaustionWarningHorizon + ")");
+                + exhaustionWarningHorizon
+                + ")");
       }
       if (outcomeMinCalls > outcomeWindow) {
         throw new IllegalArgumentException(
-            "outcome_min_calls (" + outcomeMinCalls + ") must not exceed outcome_window ("
-                + outcomeWindow + ")");
+            "outcome_min_calls ("
+                + outcomeMinCalls
+                + ") must not exceed outcome_window ("
+                + outcomeWindow
+                + ")");
       }
       if (growthBaselineWindow.compareTo(Duration.ofSeconds(growthBaselineMinSamples)) < 0) {
         throw new IllegalArgumentException(
-            "growth_baseline_window (" + growthBaselineWindow + ") must hold at least"
-                + " growth_baseline_min_samples (" + growthBaselineMinSamples
+            "growth_baseline_window ("
+                + growthBaselineWindow
+                + ") must hold at least"
+                + " growth_baseline_min_samples ("
+                + growthBaselineMinSamples
                 + ") one-second observations");
       }
       return new BreakerConfig(this);

@@ -1,8 +1,8 @@
 package dev.membreaker.breaker;
 
 /**
- * The five states of the breaker (see docs/breaker.md for the full table). The order of the
- * first four is their severity; HALF_OPEN is the slow start that follows OPEN.
+ * The five states of the breaker (see docs/breaker.md for the full table). The order of the first
+ * four is their severity; HALF_OPEN is the slow start that follows OPEN.
  */
 public enum BreakerState {
   /** Pressure below the warning watermark: everything is admitted. */

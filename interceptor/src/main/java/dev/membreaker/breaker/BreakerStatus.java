@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the breaker knows at one moment: its state and why, the override in force, the pressure
- * and which dimension drives it, every dimension's signals, and the sampler's health. Immutable;
- * one is built per sample on the sampler thread and published with the {@link Admission}.
+ * What the breaker knows at one moment: its state and why, the override in force, the pressure and
+ * which dimension drives it, every dimension's signals, and the sampler's health. Immutable; one is
+ * built per sample on the sampler thread and published with the {@link Admission}.
  *
  * @param state the state machine's state
  * @param cause why the breaker entered {@code state} (null before the first transition)
@@ -27,9 +27,9 @@ import java.util.List;
  * @param openUntilNanos ticker time OPEN ends (meaningful in OPEN)
  * @param halfOpenShare the share of non-critical calls HALF_OPEN admits now (1 elsewhere)
  * @param configVersion the version of the config published with this status
- * @param sequence the breaker's publication number: every change the breaker publishes (a
- *     sample, an override, a config, a stalled sampler) gets the next one, so a reader that sees a
- *     higher sequence sees a newer status, and never a lower one after a higher one
+ * @param sequence the breaker's publication number: every change the breaker publishes (a sample,
+ *     an override, a config, a stalled sampler) gets the next one, so a reader that sees a higher
+ *     sequence sees a newer status, and never a lower one after a higher one
  * @param liveSet what the live-set estimate rests on (the collector, the anchor, the upper bound,
  *     confirming collections), or null when the live set's source gives no evidence
  */
@@ -73,9 +73,24 @@ public record BreakerStatus(
       long sequence) {
     Grade g = j.grade();
     return new BreakerStatus(
-        j.state(), j.cause(), j.enteredAtNanos(), j.since(), o.mode(), o.reason(),
-        o.expiresAtNanos(), g.driving(), g.pressure(), g.signals(), health, sampledAtNanos,
-        j.transitions(), j.openUntilNanos(), j.halfOpenShare(), configVersion, sequence, g.liveSet());
+        j.state(),
+        j.cause(),
+        j.enteredAtNanos(),
+        j.since(),
+        o.mode(),
+        o.reason(),
+        o.expiresAtNanos(),
+        g.driving(),
+        g.pressure(),
+        g.signals(),
+        health,
+        sampledAtNanos,
+        j.transitions(),
+        j.openUntilNanos(),
+        j.halfOpenShare(),
+        configVersion,
+        sequence,
+        g.liveSet());
   }
 
   /** The override in force, as one value. */
@@ -85,11 +100,29 @@ public record BreakerStatus(
         : new OverrideState(override, overrideReason, overrideExpiresAtNanos);
   }
 
-  /** This status with another override, sampler health or config version, as publication {@code seq}. */
+  /**
+   * This status with another override, sampler health or config version, as publication {@code
+   * seq}.
+   */
   BreakerStatus republished(OverrideState o, SamplerHealth health, long version, long seq) {
     return new BreakerStatus(
-        state, cause, sinceNanos, since, o.mode(), o.reason(), o.expiresAtNanos(),
-        drivingDimension, pressure, signals, health, sampledAtNanos, transitions, openUntilNanos,
-        halfOpenShare, version, seq, liveSet);
+        state,
+        cause,
+        sinceNanos,
+        since,
+        o.mode(),
+        o.reason(),
+        o.expiresAtNanos(),
+        drivingDimension,
+        pressure,
+        signals,
+        health,
+        sampledAtNanos,
+        transitions,
+        openUntilNanos,
+        halfOpenShare,
+        version,
+        seq,
+        liveSet);
   }
 }

@@ -4,23 +4,22 @@ import dev.membreaker.memory.Dimension;
 import dev.membreaker.signal.SignalReading;
 
 /**
- * How often the sampler polls: slowly when calm, at {@code sample_interval} when anything is near
- * a watermark.
+ * How often the sampler polls: slowly when calm, at {@code sample_interval} when anything is near a
+ * watermark.
  *
  * <p>Why. The live set changes only at a collection, and every GC notification wakes the sampler,
- * so polling at 50 ms while every dimension is far below its watermarks buys nothing but
- * wake-ups, and on a virtual machine a wake-up costs more than the sample itself. Calm means: every
- * profile HEALTHY, every level dimension's raw and smoothed pressure under the <em>calm
- * ceiling</em> (0.05 under the lowest of {@code recover} and, for the live set, {@code
- * occupancy_floor}, where growth and the projection start to count; for the live set, when more
- * than 2 % of the heap was allocated straight into the old generation since the last collection,
- * its upper bound with those bytes too, since they bring no collection and so no notification as
- * they fill the heap), raw heap used under the
- * emergency watermark, and the outcome window far from tripping. Then the sampler polls every
- * {@link #calmIntervalNanos} (ten intervals, at most a second, never less than one interval), and
- * a GC notification wakes it only when the new live set reaches the calm ceiling; anything else
- * polls at the full rate and every notification is graded at once. An override's expiry always
- * cuts a wait short.
+ * so polling at 50 ms while every dimension is far below its watermarks buys nothing but wake-ups,
+ * and on a virtual machine a wake-up costs more than the sample itself. Calm means: every profile
+ * HEALTHY, every level dimension's raw and smoothed pressure under the <em>calm ceiling</em> (0.05
+ * under the lowest of {@code recover} and, for the live set, {@code occupancy_floor}, where growth
+ * and the projection start to count; for the live set, when more than 2 % of the heap was allocated
+ * straight into the old generation since the last collection, its upper bound with those bytes too,
+ * since they bring no collection and so no notification as they fill the heap), raw heap used under
+ * the emergency watermark, and the outcome window far from tripping. Then the sampler polls every
+ * {@link #calmIntervalNanos} (ten intervals, at most a second, never less than one interval), and a
+ * GC notification wakes it only when the new live set reaches the calm ceiling; anything else polls
+ * at the full rate and every notification is graded at once. An override's expiry always cuts a
+ * wait short.
  *
  * <p>Stateless; every method is a pure function of the published snapshot.
  */
@@ -39,7 +38,8 @@ final class Cadence {
 
   /** The pressure at which a reading of {@code d} is near enough to a watermark to poll fast. */
   static double ceiling(BreakerConfig c, Dimension d) {
-    double near = d == Dimension.HEAP_LIVE ? Math.min(c.recover(), c.occupancyFloor()) : c.recover();
+    double near =
+        d == Dimension.HEAP_LIVE ? Math.min(c.recover(), c.occupancyFloor()) : c.recover();
     return Math.max(0, near - MARGIN);
   }
 
@@ -74,7 +74,9 @@ final class Cadence {
           && Math.max(r.pressure(), r.smoothedPressure()) >= ceiling(c, d)) {
         return false;
       }
-      if (d == Dimension.HEAP_LIVE && s.liveSet() != null && s.liveSet().unseenReach(ceiling(c, d), r.limit())) {
+      if (d == Dimension.HEAP_LIVE
+          && s.liveSet() != null
+          && s.liveSet().unseenReach(ceiling(c, d), r.limit())) {
         return false; // bytes no collection has seen, which bring none as they fill the heap
       }
     }

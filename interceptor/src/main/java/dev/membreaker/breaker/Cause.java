@@ -18,7 +18,9 @@ public enum Cause {
   OUTCOME_SLOW_CALLS,
   /** OPEN's time was up: slow start begins. */
   OPEN_TIME_ELAPSED,
-  /** Pressure or outcomes went bad again during HALF_OPEN: back to OPEN with the open time doubled. */
+  /**
+   * Pressure or outcomes went bad again during HALF_OPEN: back to OPEN with the open time doubled.
+   */
   RELAPSE,
   /** The ramp finished with pressure not yet below recover. */
   RAMP_COMPLETE,

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * When the breaker may run a confirming collection ({@code System.gc()} on a thread of its own) to
- * measure the live set before it sheds, or to refresh a stale figure while it sheds. The config
- * key {@code confirm_gc}.
+ * measure the live set before it sheds, or to refresh a stale figure while it sheds. The config key
+ * {@code confirm_gc}.
  */
 public enum ConfirmGc {
   /** Whenever the rules call for one (the default). */

@@ -7,8 +7,8 @@ package dev.membreaker.breaker;
  * <p>The rates now are exponentially weighted moving averages over time (not over samples, so a
  * late sample weighs as much as the time it covers), with a time constant of {@link #SHORT_NANOS}:
  * short enough that the end of a surge shows within a second. The history holds the last {@link
- * #HISTORY} samples, at least 25 s at the fastest sample interval the config allows to be the
- * usual one (50 ms); a window older than that is read from the oldest sample kept.
+ * #HISTORY} samples, at least 25 s at the fastest sample interval the config allows to be the usual
+ * one (50 ms); a window older than that is read from the oldest sample kept.
  *
  * <p>Not thread-safe: owned by the engine, which samples on one thread at a time. Sampling
  * allocates one small record.
@@ -17,6 +17,7 @@ final class DemandMeter {
 
   /** The time constant of the rates that say what arrives now. */
   static final long SHORT_NANOS = 500_000_000L;
+
   static final int HISTORY = 512;
 
   private final CallDemand demand;
@@ -45,8 +46,10 @@ final class DemandMeter {
       double weight = 1 - Math.exp(-(double) elapsed / SHORT_NANOS);
       double a = (admitted - admittedAt[last]) / seconds;
       double r = (refused - lastRefused) / seconds;
-      rates = new DemandRates(rates.admitted() + weight * (a - rates.admitted()),
-          rates.refused() + weight * (r - rates.refused()));
+      rates =
+          new DemandRates(
+              rates.admitted() + weight * (a - rates.admitted()),
+              rates.refused() + weight * (r - rates.refused()));
     }
     at[next] = now;
     admittedAt[next] = admitted;

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one sample does, start to end: read the sources the config watches, record the readings
- * for simulations, update the signals once per set of signal settings, and let each profile (the
+ * What one sample does, start to end: read the sources the config watches, record the readings for
+ * simulations, update the signals once per set of signal settings, and let each profile (the
  * default one, then each cohort) grade them and move its state machine. Returns the result as an
  * immutable {@link Evaluation}; publishing it is the breaker's business.
  *
  * <p>Not thread-safe: the breaker calls {@link #evaluate} from one thread at a time (the sampler
- * thread, or a test's). The outcome window is the exception: calls record into it from any
- * thread, lock-free, and the engine replaces it whole on a reset.
+ * thread, or a test's). The outcome window is the exception: calls record into it from any thread,
+ * lock-free, and the engine replaces it whole on a reset.
  */
 final class Engine {
 
@@ -28,7 +28,9 @@ final class Engine {
 
   private static final System.Logger LOG = System.getLogger(MemoryBreaker.class.getName());
 
-  /** How old an anchor may be while the breaker is not HEALTHY before a confirmation refreshes it. */
+  /**
+   * How old an anchor may be while the breaker is not HEALTHY before a confirmation refreshes it.
+   */
   static final long STALE_ANCHOR_NANOS = 500_000_000L;
 
   private final List<MemorySource> sources;
@@ -44,8 +46,14 @@ final class Engine {
   private volatile OutcomeWindow outcomes;
   private final DemandMeter demand;
 
-  Engine(List<MemorySource> sources, BreakerConfig config, List<Cohort> cohortProfiles,
-      SampleHistory history, CallDemand calls, long now, Instant wallNow) {
+  Engine(
+      List<MemorySource> sources,
+      BreakerConfig config,
+      List<Cohort> cohortProfiles,
+      SampleHistory history,
+      CallDemand calls,
+      long now,
+      Instant wallNow) {
     this.demand = new DemandMeter(calls);
     this.sources = sources;
     this.sourceFailed = new boolean[sources.size()];
@@ -103,7 +111,8 @@ final class Engine {
     }
     List<Judgement> cohortJudgements = new ArrayList<>(cohorts.size());
     for (Profile cohort : cohorts) {
-      cohortJudgements.add(cohort.evaluate(now, wallNow, signalsOf(cohort.config()), evidence, null));
+      cohortJudgements.add(
+          cohort.evaluate(now, wallNow, signalsOf(cohort.config()), evidence, null));
     }
     confirmIfNeeded(now, config, judged, cohortJudgements);
     return new Evaluation(now, config, judged, cohortJudgements);
@@ -136,11 +145,13 @@ final class Engine {
    * than {@link #STALE_ANCHOR_NANOS}: after a surge, with little allocated, no collection comes by
    * itself, and leaving OPEN or HALF_OPEN needs a figure measured since OPEN began. An OPEN held
    * for want of a confirmation, or bytes allocated straight into the old generation that reach the
-   * warning watermark, ask for an urgent one. The source paces all three; asking costs
-   * nothing when it declines.
+   * warning watermark, ask for an urgent one. The source paces all three; asking costs nothing when
+   * it declines.
    */
-  private void confirmIfNeeded(long now, BreakerConfig config, Judgement judged, List<Judgement> cohortJudgements) {
-    if (liveSet == null || judged.grade().liveSet() == null
+  private void confirmIfNeeded(
+      long now, BreakerConfig config, Judgement judged, List<Judgement> cohortJudgements) {
+    if (liveSet == null
+        || judged.grade().liveSet() == null
         || !Grader.confirmable(config, judged.grade().liveSet())) {
       return;
     }
@@ -213,8 +224,12 @@ final class Engine {
     } catch (RuntimeException e) {
       if (!sourceFailed[index]) {
         sourceFailed[index] = true;
-        LOG.log(System.Logger.Level.WARNING, "membreaker: memory source " + source.dimension().id()
-            + " failed; it counts as unavailable while it keeps failing", e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "membreaker: memory source "
+                + source.dimension().id()
+                + " failed; it counts as unavailable while it keeps failing",
+            e);
       }
       return MemoryReading.unavailable();
     }

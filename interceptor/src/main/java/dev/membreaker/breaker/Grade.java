@@ -15,8 +15,8 @@ import java.util.List;
  * @param driving the dimension of that pressure, or null when none is readable
  * @param signals the profile's signals for the dimensions it watches
  * @param recovered whether the recover condition has held for {@code recover_samples} samples
- * @param liveEpoch the live set's freshness at this sample: its anchor count where the source
- *     gives evidence, else its collection count (0 when it is not read)
+ * @param liveEpoch the live set's freshness at this sample: its anchor count where the source gives
+ *     evidence, else its collection count (0 when it is not read)
  * @param confirmLiveSet whether a shedding level was held at WARNING because it rested on
  *     unconfirmed live-set bytes: a confirming collection should measure them
  * @param confirmUrgently whether a measurement should come now, not when its usual pacing allows:
@@ -45,8 +45,8 @@ record Grade(
     boolean liveFresh) {
 
   /**
-   * Whether the live set is read but not measured since the floor: its figure may be waived
-   * ({@link #liveKnown()} true where no refresh can come), but it measures nothing.
+   * Whether the live set is read but not measured since the floor: its figure may be waived ({@link
+   * #liveKnown()} true where no refresh can come), but it measures nothing.
    */
   boolean liveStale() {
     return !liveFresh && measuredLiveBytes() >= 0;
@@ -81,8 +81,8 @@ record Grade(
 
   /**
    * What the latest measurement of the live set found, in bytes: the anchor where the source gives
-   * evidence and can confirm, else its reading (where no anchor can be asked for, each
-   * collection's figure is the measurement); -1 when the live set is not read.
+   * evidence and can confirm, else its reading (where no anchor can be asked for, each collection's
+   * figure is the measurement); -1 when the live set is not read.
    */
   long measuredLiveBytes() {
     for (SignalReading s : signals) {
@@ -104,6 +104,18 @@ record Grade(
   }
 
   /** The grade before any sample: nothing read yet. */
-  static final Grade NONE = new Grade(BreakerState.HEALTHY, null, 0, null, List.of(), false, 0, false, false, null, true,
-      false);
+  static final Grade NONE =
+      new Grade(
+          BreakerState.HEALTHY,
+          null,
+          0,
+          null,
+          List.of(),
+          false,
+          0,
+          false,
+          false,
+          null,
+          true,
+          false);
 }

@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * limit where it tracks its buffers, the JDK's {@code -XX:MaxDirectMemorySize} otherwise) or a
  * number of bytes. New calls are refused by priority against the same watermarks as every other
  * dimension: SHEDDABLE from {@code degraded} × budget, DEFAULT from {@code open} × budget; a
- * CRITICAL call is never refused for its start, which adds next to nothing. A request message
- * still arriving stops being read at the same limits, and for CRITICAL calls at {@code
- * critical_cap} × budget. The account is also the {@link Dimension#IN_FLIGHT}
- * dimension the state machine grades (see {@link #source()}); crossing {@code warning} × budget
- * wakes the sampler, so the state follows without waiting for its next sample. With {@code
- * in_flight} not among the config's {@code dimensions}, nothing is refused on its account.
+ * CRITICAL call is never refused for its start, which adds next to nothing. A request message still
+ * arriving stops being read at the same limits, and for CRITICAL calls at {@code critical_cap} ×
+ * budget. The account is also the {@link Dimension#IN_FLIGHT} dimension the state machine grades
+ * (see {@link #source()}); crossing {@code warning} × budget wakes the sampler, so the state
+ * follows without waiting for its next sample. With {@code in_flight} not among the config's {@code
+ * dimensions}, nothing is refused on its account.
  *
  * <p>Thread-safe and lock-free: one atomic add per change; deciding a call is two volatile reads
  * and a compare. The limits follow the breaker's config (the default profile's; cohorts share the
@@ -65,7 +65,8 @@ public final class InFlightBytes {
    */
   public InFlightBytes(long maxDirectMemory, BreakerConfig config) {
     if (maxDirectMemory <= 0) {
-      throw new IllegalArgumentException("maxDirectMemory must be positive, was " + maxDirectMemory);
+      throw new IllegalArgumentException(
+          "maxDirectMemory must be positive, was " + maxDirectMemory);
     }
     this.maxDirectMemory = maxDirectMemory;
     this.limits = new Limits(config, maxDirectMemory);
@@ -76,7 +77,10 @@ public final class InFlightBytes {
     limits(config);
   }
 
-  /** Runs {@code callback} (briefly, on the thread that added) whenever the bytes rise past {@code warning} × budget. */
+  /**
+   * Runs {@code callback} (briefly, on the thread that added) whenever the bytes rise past {@code
+   * warning} × budget.
+   */
   void onRise(Runnable callback) {
     onRise = callback;
   }

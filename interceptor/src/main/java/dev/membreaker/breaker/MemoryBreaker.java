@@ -19,24 +19,23 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * The shared memory-watermark breaker: one per JVM, consulted by every server that protects
- * itself with it.
+ * The shared memory-watermark breaker: one per JVM, consulted by every server that protects itself
+ * with it.
  *
- * <p>Design. Every call reads one immutable snapshot, the published {@link Admission}: one
- * volatile read, no lock, no allocation, no clock or MXBean read. The snapshot carries everything
- * a reader may want at once (state, override, config and its version, cohorts' tables, a sequence
- * number), and it changes only by one compare-and-set in one method ({@link #publish}), whose
- * change function derives the next snapshot from the current one and has no side effects; only
- * the thread whose swap wins announces what changed. So a sample, an override, a config update and
- * a stalled sampler can never publish over one another: the sequence only goes up, and an
- * override or config, once its call has returned, is in every later snapshot until changed.
+ * <p>Design. Every call reads one immutable snapshot, the published {@link Admission}: one volatile
+ * read, no lock, no allocation, no clock or MXBean read. The snapshot carries everything a reader
+ * may want at once (state, override, config and its version, cohorts' tables, a sequence number),
+ * and it changes only by one compare-and-set in one method ({@link #publish}), whose change
+ * function derives the next snapshot from the current one and has no side effects; only the thread
+ * whose swap wins announces what changed. So a sample, an override, a config update and a stalled
+ * sampler can never publish over one another: the sequence only goes up, and an override or config,
+ * once its call has returned, is in every later snapshot until changed.
  *
  * <p>The work is done by named parts, all package-private: the {@link Sampler} (the threads and
  * their cadence), the {@link Engine} (one sample: sources, signals, each profile's {@link Grader}
  * and {@link StateMachine}), the {@link TransitionBus} (listeners), the {@link TransitionLog} and
- * {@link SampleHistory}. Only the engine's own state is single-writer by a lock held while a
- * sample is taken: the sampler thread is its writer, or a test that drives the breaker without
- * threads.
+ * {@link SampleHistory}. Only the engine's own state is single-writer by a lock held while a sample
+ * is taken: the sampler thread is its writer, or a test that drives the breaker without threads.
  *
  * <p>Thread-safe. Tests drive it without threads: build it with fake sources and a fake ticker, do
  * not call {@link #start()}, and call {@link #evaluateNow()} and {@link #checkSamplerNow()}.
@@ -48,7 +47,8 @@ public final class MemoryBreaker implements AutoCloseable {
 
   static {
     try {
-      CURRENT = MethodHandles.lookup().findVarHandle(MemoryBreaker.class, "current", Admission.class);
+      CURRENT =
+          MethodHandles.lookup().findVarHandle(MemoryBreaker.class, "current", Admission.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -64,7 +64,8 @@ public final class MemoryBreaker implements AutoCloseable {
   private final Ticker ticker;
   private final Clock clock;
   private final List<Cohort> cohorts;
-  private final int[] cohortBuckets; // bucket (0..99) -> cohort index + 1, 0 for the default profile
+  private final int[]
+      cohortBuckets; // bucket (0..99) -> cohort index + 1, 0 for the default profile
   private final ReentrantLock sampleLock = new ReentrantLock();
   private final Engine engine; // guarded by sampleLock
   private final SampleHistory history;
@@ -82,10 +83,14 @@ public final class MemoryBreaker implements AutoCloseable {
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.startCgroupReadInterval = b.config.cgroupReadInterval();
-    this.inFlight = new InFlightBytes(
-        b.maxDirectMemory > 0 ? b.maxDirectMemory : MemorySources.maxDirectMemory(), b.config);
+    this.inFlight =
+        new InFlightBytes(
+            b.maxDirectMemory > 0 ? b.maxDirectMemory : MemorySources.maxDirectMemory(), b.config);
     List<MemorySource> given =
-        new ArrayList<>(b.sources != null ? b.sources : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
+        new ArrayList<>(
+            b.sources != null
+                ? b.sources
+                : MemorySources.jvm(b.ticker, b.config.cgroupReadInterval()));
     if (given.stream().noneMatch(s -> s.dimension() == Dimension.IN_FLIGHT)) {
       given.add(inFlight.source());
     }
@@ -103,8 +108,17 @@ public final class MemoryBreaker implements AutoCloseable {
     long now = ticker.read();
     Instant wallNow = clock.instant();
     this.engine = new Engine(sources, b.config, cohorts, history, demand, now, wallNow);
-    this.current = snapshot(Judgement.initial(now, wallNow), engine.latestCohorts(), b.config,
-        OverrideState.NONE, SamplerHealth.NOT_STARTED, now, 1, "", 0);
+    this.current =
+        snapshot(
+            Judgement.initial(now, wallNow),
+            engine.latestCohorts(),
+            b.config,
+            OverrideState.NONE,
+            SamplerHealth.NOT_STARTED,
+            now,
+            1,
+            "",
+            0);
     this.sampler = new Sampler(this, ticker, b.config);
     for (MemorySource source : sources) {
       sampler.watch(source);
@@ -132,7 +146,9 @@ public final class MemoryBreaker implements AutoCloseable {
     return cohortBuckets[bucket];
   }
 
-  /** The decision table of cohort {@code index} (0: the default profile, as {@link #admission()}). */
+  /**
+   * The decision table of cohort {@code index} (0: the default profile, as {@link #admission()}).
+   */
   public Admission admission(int cohortIndex) {
     return current.cohort(cohortIndex);
   }
@@ -171,7 +187,10 @@ public final class MemoryBreaker implements AutoCloseable {
     return demand;
   }
 
-  /** The published snapshot: the decision table in force and the status behind it (one volatile read). */
+  /**
+   * The published snapshot: the decision table in force and the status behind it (one volatile
+   * read).
+   */
   public Admission admission() {
     return current;
   }
@@ -186,7 +205,9 @@ public final class MemoryBreaker implements AutoCloseable {
   public void recordOutcome(int grpcStatusCode, long latencyNanos) {
     BreakerConfig c = current.config();
     long slowNanos = c.slowCallThresholdNanos();
-    engine.outcomes().record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
+    engine
+        .outcomes()
+        .record(c.isFailureCode(grpcStatusCode), slowNanos > 0 && latencyNanos >= slowNanos);
   }
 
   // ---------------------------------------------------------------- what operators see and steer
@@ -196,7 +217,9 @@ public final class MemoryBreaker implements AutoCloseable {
     return current.status();
   }
 
-  /** The time source the breaker's timestamps ({@link BreakerStatus#openUntilNanos()}) come from. */
+  /**
+   * The time source the breaker's timestamps ({@link BreakerStatus#openUntilNanos()}) come from.
+   */
   public Ticker ticker() {
     return ticker;
   }
@@ -206,7 +229,9 @@ public final class MemoryBreaker implements AutoCloseable {
     return current.config();
   }
 
-  /** Replaces the config as a whole; the next sample evaluates under it. Returns the new version. */
+  /**
+   * Replaces the config as a whole; the next sample evaluates under it. Returns the new version.
+   */
   public long updateConfig(BreakerConfig next) {
     return updateConfig(next, 0);
   }
@@ -221,8 +246,10 @@ public final class MemoryBreaker implements AutoCloseable {
   public long updateConfig(BreakerConfig next, long expectedVersion) {
     Objects.requireNonNull(next, "config");
     if (!next.cgroupReadInterval().equals(startCgroupReadInterval)) {
-      throw new IllegalArgumentException("cgroup_read_interval is read only when the breaker starts ("
-          + startCgroupReadInterval + " now): it changes with a restart");
+      throw new IllegalArgumentException(
+          "cgroup_read_interval is read only when the breaker starts ("
+              + startCgroupReadInterval
+              + " now): it changes with a restart");
     }
     return update(next, expectedVersion, null);
   }
@@ -238,25 +265,38 @@ public final class MemoryBreaker implements AutoCloseable {
     if (!next.cgroupReadInterval().equals(startCgroupReadInterval)) {
       // Start-only: the rest applies, this key waits for a restart, and GetConfig keeps showing
       // the value in force.
-      note = "cgroup_read_interval " + next.cgroupReadInterval() + " in the config file takes effect at the"
-          + " next start; " + startCgroupReadInterval + " stays in force until then";
+      note =
+          "cgroup_read_interval "
+              + next.cgroupReadInterval()
+              + " in the config file takes effect at the"
+              + " next start; "
+              + startCgroupReadInterval
+              + " stays in force until then";
       next = next.toBuilder().cgroupReadInterval(startCgroupReadInterval).build();
       LOG.log(System.Logger.Level.WARNING, "membreaker: {0}", note);
     }
     return update(next, 0, note);
   }
 
-  /** @param fileError the file's error to show from now on; null keeps the one shown */
+  /**
+   * @param fileError the file's error to show from now on; null keeps the one shown
+   */
   private long update(BreakerConfig next, long expectedVersion, String fileError) {
     Objects.requireNonNull(next, "config");
-    Swap swap = publish(a -> {
-      long version = a.status().configVersion();
-      if (expectedVersion != 0 && expectedVersion != version) {
-        throw new StaleConfigVersionException(expectedVersion, version);
-      }
-      return a.republished(a.status().overrideState(), a.status().samplerHealth(), next, version + 1,
-          fileError != null ? fileError : a.lastConfigError());
-    });
+    Swap swap =
+        publish(
+            a -> {
+              long version = a.status().configVersion();
+              if (expectedVersion != 0 && expectedVersion != version) {
+                throw new StaleConfigVersionException(expectedVersion, version);
+              }
+              return a.republished(
+                  a.status().overrideState(),
+                  a.status().samplerHealth(),
+                  next,
+                  version + 1,
+                  fileError != null ? fileError : a.lastConfigError());
+            });
     long version = swap.after().status().configVersion();
     inFlight.apply(next);
     bus.announce(new ConfigChange(swap.before().config(), next, version, clock.instant()));
@@ -275,18 +315,36 @@ public final class MemoryBreaker implements AutoCloseable {
    */
   public void reportConfigError(String message) {
     Objects.requireNonNull(message, "message");
-    publish(a -> a.republished(a.status().overrideState(), a.status().samplerHealth(), a.config(),
-        a.status().configVersion(), message));
-    LOG.log(System.Logger.Level.WARNING, "membreaker: config refused, the last good one stays: {0}", message);
+    publish(
+        a ->
+            a.republished(
+                a.status().overrideState(),
+                a.status().samplerHealth(),
+                a.config(),
+                a.status().configVersion(),
+                message));
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "membreaker: config refused, the last good one stays: {0}",
+        message);
   }
 
-  /** Clears {@link #lastConfigError()}: the file in force is whole again (same config, same version). */
+  /**
+   * Clears {@link #lastConfigError()}: the file in force is whole again (same config, same
+   * version).
+   */
   public void clearConfigError() {
     if (current.lastConfigError().isEmpty()) {
       return;
     }
-    publish(a -> a.republished(a.status().overrideState(), a.status().samplerHealth(), a.config(),
-        a.status().configVersion(), ""));
+    publish(
+        a ->
+            a.republished(
+                a.status().overrideState(),
+                a.status().samplerHealth(),
+                a.config(),
+                a.status().configVersion(),
+                ""));
   }
 
   /** The last refused config file's error, or "" since the last good one. */
@@ -305,8 +363,8 @@ public final class MemoryBreaker implements AutoCloseable {
   }
 
   /**
-   * Sets an override, which wins over the breaker's own judgement at once: when this returns, it
-   * is in every snapshot published after, until it is changed or expires.
+   * Sets an override, which wins over the breaker's own judgement at once: when this returns, it is
+   * in every snapshot published after, until it is changed or expires.
    *
    * @param mode the override ({@link OverrideMode#NONE} clears it)
    * @param reason why, for the audit trail
@@ -319,8 +377,11 @@ public final class MemoryBreaker implements AutoCloseable {
       throw new IllegalArgumentException("override ttl must be positive, was " + ttl);
     }
     if (ttl != null && ttl.compareTo(MAX_OVERRIDE_TTL) > 0) {
-      throw new IllegalArgumentException("override ttl must be at most " + MAX_OVERRIDE_TTL.toDays()
-          + " days (null: no expiry), was " + ttl);
+      throw new IllegalArgumentException(
+          "override ttl must be at most "
+              + MAX_OVERRIDE_TTL.toDays()
+              + " days (null: no expiry), was "
+              + ttl);
     }
     long expires = 0;
     if (ttl != null && mode != OverrideMode.NONE) {
@@ -329,11 +390,20 @@ public final class MemoryBreaker implements AutoCloseable {
         expires = 1;
       }
     }
-    OverrideState next = mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
-    Swap swap = publish(a -> a.republished(next, a.status().samplerHealth(), a.config(),
-        a.status().configVersion(), a.lastConfigError()));
+    OverrideState next =
+        mode == OverrideMode.NONE ? OverrideState.NONE : new OverrideState(mode, reason, expires);
+    Swap swap =
+        publish(
+            a ->
+                a.republished(
+                    next,
+                    a.status().samplerHealth(),
+                    a.config(),
+                    a.status().configVersion(),
+                    a.lastConfigError()));
     OverrideMode before = swap.before().status().override();
-    LOG.log(System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before, mode, reason);
+    LOG.log(
+        System.Logger.Level.INFO, "membreaker: override {0} -> {1} ({2})", before, mode, reason);
     bus.announce(new OverrideChange(before, mode, reason, expires, clock.instant()));
     if (expires != 0) {
       sampler.wake(); // so that its wait ends at the expiry
@@ -388,14 +458,24 @@ public final class MemoryBreaker implements AutoCloseable {
       long now = ticker.read();
       Instant wallNow = clock.instant();
       Engine.Evaluation e = engine.evaluate(now, wallNow, current.config());
-      Swap swap = publish(a -> {
-        OverrideState o = a.status().overrideState();
-        if (o.expiresAtNanos() != 0 && now - o.expiresAtNanos() >= 0) {
-          o = OverrideState.NONE;
-        }
-        return snapshot(e.main(), e.cohorts(), a.config(), o, SamplerHealth.RUNNING, now,
-            a.status().configVersion(), a.lastConfigError(), a.status().sequence() + 1);
-      });
+      Swap swap =
+          publish(
+              a -> {
+                OverrideState o = a.status().overrideState();
+                if (o.expiresAtNanos() != 0 && now - o.expiresAtNanos() >= 0) {
+                  o = OverrideState.NONE;
+                }
+                return snapshot(
+                    e.main(),
+                    e.cohorts(),
+                    a.config(),
+                    o,
+                    SamplerHealth.RUNNING,
+                    now,
+                    a.status().configVersion(),
+                    a.lastConfigError(),
+                    a.status().sequence() + 1);
+              });
       announceSample(swap, e);
       sampler.sampled(now, swap.after(), engine.outcomes());
       return swap.after();
@@ -409,7 +489,8 @@ public final class MemoryBreaker implements AutoCloseable {
     BreakerStatus after = swap.after().status();
     if (before.override() != OverrideMode.NONE && after.override() == OverrideMode.NONE) {
       LOG.log(System.Logger.Level.INFO, "membreaker: override {0} expired", before.override());
-      bus.announce(new OverrideChange(before.override(), OverrideMode.NONE, "expired", 0, clock.instant()));
+      bus.announce(
+          new OverrideChange(before.override(), OverrideMode.NONE, "expired", 0, clock.instant()));
     }
     if (before.samplerHealth() == SamplerHealth.STALLED) {
       stallLogged = false;
@@ -417,9 +498,19 @@ public final class MemoryBreaker implements AutoCloseable {
     }
     Judgement.Step step = e.main().step();
     if (step != null) {
-      TransitionEvent event = new TransitionEvent(step.from(), step.to(), step.cause(),
-          after.override(), after.drivingDimension(), after.pressure(), after.signals(), e.config(),
-          e.nanos(), e.main().since(), after.liveSet());
+      TransitionEvent event =
+          new TransitionEvent(
+              step.from(),
+              step.to(),
+              step.cause(),
+              after.override(),
+              after.drivingDimension(),
+              after.pressure(),
+              after.signals(),
+              e.config(),
+              e.nanos(),
+              e.main().since(),
+              after.liveSet());
       transitions.add(event, e.config().transitionHistory());
       LOG.log(System.Logger.Level.INFO, "membreaker: {0}", event);
       bus.announce(event);
@@ -436,12 +527,21 @@ public final class MemoryBreaker implements AutoCloseable {
     if (quiet <= sampler.stallNanos(current.config())) {
       return;
     }
-    Swap swap = publish(a -> a.status().samplerHealth() == SamplerHealth.STALLED ? a
-        : a.republished(a.status().overrideState(), SamplerHealth.STALLED, a.config(),
-            a.status().configVersion(), a.lastConfigError()));
+    Swap swap =
+        publish(
+            a ->
+                a.status().samplerHealth() == SamplerHealth.STALLED
+                    ? a
+                    : a.republished(
+                        a.status().overrideState(),
+                        SamplerHealth.STALLED,
+                        a.config(),
+                        a.status().configVersion(),
+                        a.lastConfigError()));
     if (swap.before() != swap.after() && !stallLogged) {
       stallLogged = true;
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "membreaker: no memory sample for {0} ms; admitting every call until sampling resumes",
           quiet / 1_000_000);
     }
@@ -449,8 +549,8 @@ public final class MemoryBreaker implements AutoCloseable {
 
   /**
    * The one place the snapshot changes: {@code change} derives the next snapshot from the current
-   * one (it must have no side effects: it may run more than once), and the swap is retried until
-   * no other writer came in between. Returning the current snapshot itself publishes nothing.
+   * one (it must have no side effects: it may run more than once), and the swap is retried until no
+   * other writer came in between. Returning the current snapshot itself publishes nothing.
    */
   private Swap publish(UnaryOperator<Admission> change) {
     while (true) {
@@ -462,16 +562,34 @@ public final class MemoryBreaker implements AutoCloseable {
     }
   }
 
-  private Admission snapshot(Judgement main, List<Judgement> cohortJudgements, BreakerConfig config,
-      OverrideState override, SamplerHealth health, long now, long configVersion, String configError,
+  private Admission snapshot(
+      Judgement main,
+      List<Judgement> cohortJudgements,
+      BreakerConfig config,
+      OverrideState override,
+      SamplerHealth health,
+      long now,
+      long configVersion,
+      String configError,
       long sequence) {
     Admission[] tables = new Admission[cohortJudgements.size()];
     for (int i = 0; i < tables.length; i++) {
-      tables[i] = Admission.of(BreakerStatus.of(cohortJudgements.get(i), OverrideState.NONE, health,
-          now, configVersion, sequence), cohorts.get(i).config());
+      tables[i] =
+          Admission.of(
+              BreakerStatus.of(
+                  cohortJudgements.get(i),
+                  OverrideState.NONE,
+                  health,
+                  now,
+                  configVersion,
+                  sequence),
+              cohorts.get(i).config());
     }
-    return Admission.of(BreakerStatus.of(main, override, health, now, configVersion, sequence),
-        config, tables, configError);
+    return Admission.of(
+        BreakerStatus.of(main, override, health, now, configVersion, sequence),
+        config,
+        tables,
+        configError);
   }
 
   /** Stops the threads and releases the sources (GC listeners, open cgroup files). */
@@ -512,7 +630,9 @@ public final class MemoryBreaker implements AutoCloseable {
 
     private Builder() {}
 
-    /** Samples kept for {@link MemoryBreaker#simulate} (1 to 100,000; default 2400, 2 min at 50 ms). */
+    /**
+     * Samples kept for {@link MemoryBreaker#simulate} (1 to 100,000; default 2400, 2 min at 50 ms).
+     */
     public Builder sampleHistory(int samples) {
       if (samples < 1 || samples > 100_000) {
         throw new IllegalArgumentException("sample_history must be in [1, 100000], was " + samples);
@@ -582,11 +702,13 @@ public final class MemoryBreaker implements AutoCloseable {
       for (Cohort c : cohorts) {
         total += c.share();
         if (!names.add(c.name())) {
-          throw new IllegalArgumentException("cohort names must differ; '" + c.name() + "' appears twice");
+          throw new IllegalArgumentException(
+              "cohort names must differ; '" + c.name() + "' appears twice");
         }
       }
       if (total > 100) {
-        throw new IllegalArgumentException("cohort shares must add up to at most 100, were " + total);
+        throw new IllegalArgumentException(
+            "cohort shares must add up to at most 100, were " + total);
       }
       this.cohorts.clear();
       this.cohorts.addAll(cohorts);

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The last N call outcomes, recorded lock-free by any number of threads and judged by the sampler
  * (gobreaker semantics: failure rate over the window once it holds a minimum of calls, failures in
- * a row, slow-call ratio). Each record claims the next slot with one {@code getAndIncrement},
- * swaps its outcome in, and adjusts the running counts by the difference between the new and the
- * evicted outcome, so the counts always equal the slots' contents once recorders are quiet.
- * Recording allocates nothing. A reset replaces the whole window (see {@code MemoryBreaker}).
+ * a row, slow-call ratio). Each record claims the next slot with one {@code getAndIncrement}, swaps
+ * its outcome in, and adjusts the running counts by the difference between the new and the evicted
+ * outcome, so the counts always equal the slots' contents once recorders are quiet. Recording
+ * allocates nothing. A reset replaces the whole window (see {@code MemoryBreaker}).
  */
 final class OutcomeWindow {
 
@@ -106,8 +106,9 @@ final class OutcomeWindow {
       return true;
     }
     boolean failing = 2.0 * failures.get() / n >= config.failureRateThreshold();
-    boolean slowing = !config.slowCallThreshold().isZero()
-        && 2.0 * slow.get() / n >= config.slowCallRateThreshold();
+    boolean slowing =
+        !config.slowCallThreshold().isZero()
+            && 2.0 * slow.get() / n >= config.slowCallRateThreshold();
     return !failing && !slowing;
   }
 }

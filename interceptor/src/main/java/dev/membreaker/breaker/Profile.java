@@ -4,9 +4,9 @@ import dev.membreaker.memory.LiveSetEvidence;
 import java.time.Instant;
 
 /**
- * One threshold profile's judge: a {@link Grader} and a {@link StateMachine} under one config.
- * The default profile and each cohort have one; {@link Replay} builds its own. Not thread-safe:
- * owned by the engine, which runs on one thread at a time.
+ * One threshold profile's judge: a {@link Grader} and a {@link StateMachine} under one config. The
+ * default profile and each cohort have one; {@link Replay} builds its own. Not thread-safe: owned
+ * by the engine, which runs on one thread at a time.
  */
 final class Profile {
 
@@ -15,7 +15,9 @@ final class Profile {
   private BreakerConfig config;
   private Judgement latest;
 
-  /** @param demand the rates of the calls the breaker could refuse, or null when none are counted */
+  /**
+   * @param demand the rates of the calls the breaker could refuse, or null when none are counted
+   */
   Profile(BreakerConfig config, long now, Instant wallNow, DemandMeter demand) {
     this.config = config;
     this.machine = new StateMachine(config, now, wallNow, demand);
@@ -42,8 +44,8 @@ final class Profile {
   }
 
   /** Grades {@code signals} and moves the state machine: one sample. */
-  Judgement evaluate(long now, Instant wallNow, Signals signals, LiveSetEvidence evidence,
-      Cause outcomeVerdict) {
+  Judgement evaluate(
+      long now, Instant wallNow, Signals signals, LiveSetEvidence evidence, Cause outcomeVerdict) {
     Grade grade = grader.grade(config, signals.latest(), machine.liveEpochFloor(), evidence);
     latest = machine.step(config, now, wallNow, grade, outcomeVerdict);
     return latest;

@@ -5,23 +5,23 @@ import java.util.Locale;
 
 /**
  * Whether the calls the breaker refuses would refill memory if it let them through: the share of
- * them that HALF_OPEN may admit, so that a reading made low by shedding is not taken for a
- * recovery while the surge that caused it is still on.
+ * them that HALF_OPEN may admit, so that a reading made low by shedding is not taken for a recovery
+ * while the surge that caused it is still on.
  *
- * <p>What it learns from OPEN's drain. Shedding lets the calls admitted before OPEN finish and
- * free what they held: the live set falls from its peak and then stops falling. When it has
- * stopped (no measurement {@link #STILL} of the limit under the latest fall's for {@link
- * #MIN_WINDOW_NANOS}, or it is as low as it was over the 10 to 20 s before OPEN) after falling at
- * least {@link #MIN_DRAIN} of the limit, or after {@link #MAX_HOLD_NANOS} in any case, the drain is
- * complete: it took about as long as a call holds its bytes (the hold time), and the calls that
- * held the dropped bytes were admitted within that time before OPEN. The drop divided by their
- * rate is what a call a second holds: {@code bytesPerRate}, the product of a call's bytes and its
- * hold time. A drop under {@link #MIN_DRAIN} of the limit, or an admitted rate under {@link
- * #MIN_RATE}, teaches nothing: the pressure was not made of calls this breaker refuses, and nothing
- * is held back on their account. Until the drain is complete, OPEN does not end early: a reading
- * that is still falling says what the calls freed, not what the load is. A fall of {@link #STILL}
- * or more after the drain seemed complete (a pause, or a spike of other bytes that left at once)
- * extends the hold time, and in OPEN reopens the drain.
+ * <p>What it learns from OPEN's drain. Shedding lets the calls admitted before OPEN finish and free
+ * what they held: the live set falls from its peak and then stops falling. When it has stopped (no
+ * measurement {@link #STILL} of the limit under the latest fall's for {@link #MIN_WINDOW_NANOS}, or
+ * it is as low as it was over the 10 to 20 s before OPEN) after falling at least {@link #MIN_DRAIN}
+ * of the limit, or after {@link #MAX_HOLD_NANOS} in any case, the drain is complete: it took about
+ * as long as a call holds its bytes (the hold time), and the calls that held the dropped bytes were
+ * admitted within that time before OPEN. The drop divided by their rate is what a call a second
+ * holds: {@code bytesPerRate}, the product of a call's bytes and its hold time. A drop under {@link
+ * #MIN_DRAIN} of the limit, or an admitted rate under {@link #MIN_RATE}, teaches nothing: the
+ * pressure was not made of calls this breaker refuses, and nothing is held back on their account.
+ * Until the drain is complete, OPEN does not end early: a reading that is still falling says what
+ * the calls freed, not what the load is. A fall of {@link #STILL} or more after the drain seemed
+ * complete (a pause, or a spike of other bytes that left at once) extends the hold time, and in
+ * OPEN reopens the drain.
  *
  * <p>What it allows. Let through, the calls offered now (admitted and refused) would hold {@code
  * offered × bytesPerRate}; the headroom is the warning watermark less the low. Their ratio, capped
@@ -33,11 +33,12 @@ import java.util.Locale;
  * traffic of now: the calls that filled memory may have come with others that hold nothing, which
  * shedding refused alike. So each measurement while HALF_OPEN admits its share shows what the calls
  * admitted since the low hold: {@code n} calls admitted within the hold time hold {@code n ×
- * bytesPerRate / hold time}. A figure seen above the learned one replaces it at once; one under half
- * of it, once a whole hold time was seen (the drain's tail can hide what the probes add before), or
- * sooner one under a quarter of it when a third less is offered than when OPEN began (the surge
- * ended; what is left may hold next to nothing). Once seen, the share it gives may close HALF_OPEN without waiting for the live set to
- * hold still. It takes {@link #MIN_CALLS} admitted calls and {@link #MIN_WINDOW_NANOS}.
+ * bytesPerRate / hold time}. A figure seen above the learned one replaces it at once; one under
+ * half of it, once a whole hold time was seen (the drain's tail can hide what the probes add
+ * before), or sooner one under a quarter of it when a third less is offered than when OPEN began
+ * (the surge ended; what is left may hold next to nothing). Once seen, the share it gives may close
+ * HALF_OPEN without waiting for the live set to hold still. It takes {@link #MIN_CALLS} admitted
+ * calls and {@link #MIN_WINDOW_NANOS}.
  *
  * <p>Not thread-safe: owned by one {@link StateMachine}.
  */
@@ -48,14 +49,19 @@ final class RefillGuard {
 
   /** A drop smaller than this share of the limit teaches nothing. */
   static final double MIN_DRAIN = 0.05;
+
   /** A fall smaller than this share of the limit is no fall: the drain has stopped. */
   static final double STILL = 0.01;
+
   /** Calls a second: an admitted rate under this teaches nothing. */
   static final double MIN_RATE = 1.0;
+
   /** The shortest hold time assumed, and the shortest time a probe's measurement spans. */
   static final long MIN_WINDOW_NANOS = 500_000_000L;
+
   /** The longest hold time assumed: a drain still going after it is taken as complete. */
   static final long MAX_HOLD_NANOS = 5_000_000_000L;
+
   /** The fewest calls admitted while HALF_OPEN that what they hold is seen from. */
   static final int MIN_CALLS = 5;
 
@@ -103,7 +109,9 @@ final class RefillGuard {
     }
   }
 
-  /** @param meter the demand's rates, or null when no calls are counted */
+  /**
+   * @param meter the demand's rates, or null when no calls are counted
+   */
   RefillGuard(DemandMeter meter) {
     this.meter = meter;
   }
@@ -115,8 +123,10 @@ final class RefillGuard {
    * drain to learn from, and nothing is held back.
    */
   void opened(long now, Grade grade) {
-    active = meter != null && grade.driving() == Dimension.HEAP_LIVE
-        && meter.admittedRate(now - MAX_HOLD_NANOS, now) >= MIN_RATE;
+    active =
+        meter != null
+            && grade.driving() == Dimension.HEAP_LIVE
+            && meter.admittedRate(now - MAX_HOLD_NANOS, now) >= MIN_RATE;
     halfOpen = false;
     openedAt = now;
     epoch = grade.liveEpoch();
@@ -187,10 +197,13 @@ final class RefillGuard {
       }
       low = low < 0 ? bytes : Math.min(low, bytes);
       long before = floor.lowest();
-      boolean atFloor = before != Long.MAX_VALUE && low - before < STILL * limit; // as low as before the load came
+      boolean atFloor =
+          before != Long.MAX_VALUE
+              && low - before < STILL * limit; // as low as before the load came
       // A pause before a twentieth of the heap has drained is no end: the drain has hardly begun.
       boolean drainedSome = peak - low >= MIN_DRAIN * limit;
-      if (drainedSome && (atFloor || now - fellAt >= MIN_WINDOW_NANOS) || now - openedAt >= MAX_HOLD_NANOS) {
+      if (drainedSome && (atFloor || now - fellAt >= MIN_WINDOW_NANOS)
+          || now - openedAt >= MAX_HOLD_NANOS) {
         drained = true;
         settleFrom = now;
         learnFromDrain(limit);
@@ -221,9 +234,15 @@ final class RefillGuard {
       return;
     }
     holdNanos = hold;
-    learned(drop / fillRate, String.format(Locale.ROOT,
-        "the live set fell %.1f MiB in %.1f s of shedding, after %.1f calls/s were admitted", drop / MIB,
-        hold / 1e9, fillRate), limit);
+    learned(
+        drop / fillRate,
+        String.format(
+            Locale.ROOT,
+            "the live set fell %.1f MiB in %.1f s of shedding, after %.1f calls/s were admitted",
+            drop / MIB,
+            hold / 1e9,
+            fillRate),
+        limit);
   }
 
   /**
@@ -247,9 +266,18 @@ final class RefillGuard {
     // nothing (a quarter of the figure or less).
     boolean full = now - settleFrom >= holdNanos;
     boolean changed = meter.rates().offered() <= offeredAtOpen * 2 / 3;
-    if (figure > bytesPerRate || full && figure < bytesPerRate / 2 || changed && figure < bytesPerRate / 4) {
-      learned(figure, String.format(Locale.ROOT, "the %.0f calls HALF_OPEN admitted in %.1f s hold %.1f MiB",
-          calls, window / 1e9, held / MIB), limit);
+    if (figure > bytesPerRate
+        || full && figure < bytesPerRate / 2
+        || changed && figure < bytesPerRate / 4) {
+      learned(
+          figure,
+          String.format(
+              Locale.ROOT,
+              "the %.0f calls HALF_OPEN admitted in %.1f s hold %.1f MiB",
+              calls,
+              window / 1e9,
+              held / MIB),
+          limit);
     }
   }
 
@@ -258,10 +286,18 @@ final class RefillGuard {
     known = true;
     if (LOG.isLoggable(System.Logger.Level.INFO)) {
       double offered = meter.rates().offered();
-      LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
-          "membreaker: a call a second holds about %.2f MiB (%s): the %.0f calls/s offered would hold"
-              + " %.1f MiB, against %.1f MiB of headroom under the warning watermark",
-          next / MIB, why, offered, offered * next / MIB, Math.max(0, warning * limit - (low >= 0 ? low : peak)) / MIB));
+      LOG.log(
+          System.Logger.Level.INFO,
+          String.format(
+              Locale.ROOT,
+              "membreaker: a call a second holds about %.2f MiB (%s): the %.0f calls/s offered"
+                  + " would hold %.1f MiB, against %.1f MiB of headroom under the warning"
+                  + " watermark",
+              next / MIB,
+              why,
+              offered,
+              offered * next / MIB,
+              Math.max(0, warning * limit - (low >= 0 ? low : peak)) / MIB));
     }
   }
 

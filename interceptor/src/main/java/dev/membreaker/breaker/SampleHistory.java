@@ -4,8 +4,8 @@ import dev.membreaker.memory.MemoryReading;
 
 /**
  * The most recent samples' readings, for {@link MemoryBreaker#simulate}: a ring written by the
- * engine at each sample and copied out whole by a simulation. Thread-safe (one short lock, never
- * on the call path).
+ * engine at each sample and copied out whole by a simulation. Thread-safe (one short lock, never on
+ * the call path).
  */
 final class SampleHistory {
 

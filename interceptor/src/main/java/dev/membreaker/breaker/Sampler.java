@@ -8,16 +8,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Owns the sampler's cadence and its two threads.
  *
- * <p>The sampler thread takes a sample ({@link MemoryBreaker#sampleNow}), asks {@link Cadence}
- * how long to wait, and parks; a GC notification that needs grading now (see {@link
+ * <p>The sampler thread takes a sample ({@link MemoryBreaker#sampleNow}), asks {@link Cadence} how
+ * long to wait, and parks; a GC notification that needs grading now (see {@link
  * Cadence#wakeAbove}), a config update and {@link #wake} unpark it early. The watchdog thread is
  * what makes a hung or dead sampler visible: it parks until the moment the sampler would be
  * overdue, and only then checks ({@link MemoryBreaker#checkSamplerNow}); while samples arrive it
- * wakes about once per stall period (one to two times a second by default), not at every
- * interval, because on a virtual machine each wake-up costs more than the check.
+ * wakes about once per stall period (one to two times a second by default), not at every interval,
+ * because on a virtual machine each wake-up costs more than the check.
  *
- * <p>The sampler is overdue when no sample came for {@code stall_intervals × sample_interval},
- * or for two of its own waits if it chose a longer one while calm. Thread-safe.
+ * <p>The sampler is overdue when no sample came for {@code stall_intervals × sample_interval}, or
+ * for two of its own waits if it chose a longer one while calm. Thread-safe.
  */
 final class Sampler {
 
@@ -39,13 +39,16 @@ final class Sampler {
     this.waitNanos = config.sampleInterval().toNanos();
   }
 
-  /** Runs {@code source}'s change callback: wakes the sampler if the new reading needs grading now. */
+  /**
+   * Runs {@code source}'s change callback: wakes the sampler if the new reading needs grading now.
+   */
   void watch(MemorySource source) {
-    source.onChange(() -> {
-      if (needsGradingNow(source.read())) {
-        wake();
-      }
-    });
+    source.onChange(
+        () -> {
+          if (needsGradingNow(source.read())) {
+            wake();
+          }
+        });
   }
 
   /** Whether a reading a source announced must be graded at once rather than at the next poll. */

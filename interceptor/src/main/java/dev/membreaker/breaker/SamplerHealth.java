@@ -6,6 +6,8 @@ public enum SamplerHealth {
   NOT_STARTED,
   /** Samples arrive on time. */
   RUNNING,
-  /** No sample for the configured number of intervals: the breaker admits everything (fails open). */
+  /**
+   * No sample for the configured number of intervals: the breaker admits everything (fails open).
+   */
   STALLED
 }

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The signals of every dimension under one set of signal settings (window, EWMA, baseline),
- * updated once per sample and shared by every profile (the default one and the cohorts) whose
- * settings are the same, so a cohort does not recompute what the default profile already has.
- * Not thread-safe: owned by the engine, which runs on one thread at a time.
+ * The signals of every dimension under one set of signal settings (window, EWMA, baseline), updated
+ * once per sample and shared by every profile (the default one and the cohorts) whose settings are
+ * the same, so a cohort does not recompute what the default profile already has. Not thread-safe:
+ * owned by the engine, which runs on one thread at a time.
  */
 final class Signals {
 
@@ -63,8 +63,13 @@ final class Signals {
   private DimensionSignal signal(Dimension d) {
     DimensionSignal s = byDimension.get(d);
     if (s == null) {
-      s = new DimensionSignal(d, settings.windowSize(), settings.ewmaAlpha(),
-          settings.baselineWindowNanos(), BASELINE_RECORD_NANOS);
+      s =
+          new DimensionSignal(
+              d,
+              settings.windowSize(),
+              settings.ewmaAlpha(),
+              settings.baselineWindowNanos(),
+              BASELINE_RECORD_NANOS);
       byDimension.put(d, s);
     }
     return s;

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Delivers transitions, override changes and config changes to the listeners, after the state has
- * changed, on an executor of its own (by default one daemon thread with a bounded queue), so a
- * slow or failing listener never blocks or breaks the breaker. A listener that throws is logged
- * and counted, and the others still run; events beyond the queue are dropped and counted. Nothing
- * is queued while nobody listens. Thread-safe.
+ * changed, on an executor of its own (by default one daemon thread with a bounded queue), so a slow
+ * or failing listener never blocks or breaks the breaker. A listener that throws is logged and
+ * counted, and the others still run; events beyond the queue are dropped and counted. Nothing is
+ * queued while nobody listens. Thread-safe.
  */
 final class TransitionBus {
 
@@ -28,15 +28,23 @@ final class TransitionBus {
   private final Executor executor;
   private final ExecutorService owned;
 
-  /** @param executor where listeners run, or null for a daemon thread of the bus's own */
+  /**
+   * @param executor where listeners run, or null for a daemon thread of the bus's own
+   */
   TransitionBus(Executor executor, List<TransitionListener> initial) {
     if (executor != null) {
       this.executor = executor;
       this.owned = null;
     } else {
-      ThreadPoolExecutor own = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(QUEUE), r -> Sampler.daemon(r, "membreaker-listeners"),
-          (r, e) -> dropped.increment());
+      ThreadPoolExecutor own =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(QUEUE),
+              r -> Sampler.daemon(r, "membreaker-listeners"),
+              (r, e) -> dropped.increment());
       this.executor = own;
       this.owned = own;
     }

@@ -3,7 +3,9 @@ package dev.membreaker.breaker;
 import java.util.ArrayDeque;
 import java.util.List;
 
-/** The most recent transitions, oldest first, bounded by {@code transition_history}. Thread-safe. */
+/**
+ * The most recent transitions, oldest first, bounded by {@code transition_history}. Thread-safe.
+ */
 final class TransitionLog {
 
   private final ArrayDeque<TransitionEvent> events = new ArrayDeque<>();

@@ -12,16 +12,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The legal transitions, as data. Pressure may jump past a level between two samples, so the
- * levels below OPEN may rise to any higher one; they fall only all the way to HEALTHY (leaving a
- * level needs the pressure below the recover watermark, which is below every other). OPEN leaves
- * only to HALF_OPEN; HALF_OPEN relapses to OPEN or, when its ramp is done, goes to HEALTHY if
- * recovered, or to WARNING if the pressure is still at or above recover. Anything else is a bug,
- * and {@link #check} throws.
+ * The legal transitions, as data. Pressure may jump past a level between two samples, so the levels
+ * below OPEN may rise to any higher one; they fall only all the way to HEALTHY (leaving a level
+ * needs the pressure below the recover watermark, which is below every other). OPEN leaves only to
+ * HALF_OPEN; HALF_OPEN relapses to OPEN or, when its ramp is done, goes to HEALTHY if recovered, or
+ * to WARNING if the pressure is still at or above recover. Anything else is a bug, and {@link
+ * #check} throws.
  */
 public final class TransitionTable {
 
-  private static final Map<BreakerState, Set<BreakerState>> LEGAL = new EnumMap<>(BreakerState.class);
+  private static final Map<BreakerState, Set<BreakerState>> LEGAL =
+      new EnumMap<>(BreakerState.class);
 
   static {
     LEGAL.put(HEALTHY, EnumSet.of(WARNING, DEGRADED, OPEN));

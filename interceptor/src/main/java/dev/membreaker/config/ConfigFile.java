@@ -30,15 +30,20 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
 
-  private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
-      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
-      .build();
+  private static final ObjectMapper YAML =
+      JsonMapper.builder(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .withCoercionConfigDefaults(
+              c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+          .withCoercionConfig(
+              LogicalType.Textual,
+              c ->
+                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+          .build();
 
   private final BreakerConfig breaker;
   private final InterceptorSettings interceptor;
@@ -46,7 +51,11 @@ public final class ConfigFile {
   private final CohortSettings cohorts;
   private final java.util.Set<String> breakerKeys;
 
-  private ConfigFile(BreakerConfig breaker, InterceptorSettings interceptor, AdminSettings admin, CohortSettings cohorts,
+  private ConfigFile(
+      BreakerConfig breaker,
+      InterceptorSettings interceptor,
+      AdminSettings admin,
+      CohortSettings cohorts,
       java.util.Set<String> breakerKeys) {
     this.breaker = breaker;
     this.interceptor = interceptor;
@@ -70,13 +79,18 @@ public final class ConfigFile {
    * cohort; each profile takes {@code share} of 100 buckets and overlays its breaker keys on the
    * {@code breaker} section.
    */
-  public record CohortSettings(String header, java.util.List<dev.membreaker.breaker.Cohort> profiles) {
+  public record CohortSettings(
+      String header, java.util.List<dev.membreaker.breaker.Cohort> profiles) {
     static final CohortSettings NONE = new CohortSettings(null, java.util.List.of());
   }
 
   /** Everything at its default: what a server runs with when there is no file. */
   public static ConfigFile defaults() {
-    return new ConfigFile(BreakerConfig.defaults(), InterceptorSettings.DEFAULTS, AdminSettings.DEFAULTS, CohortSettings.NONE,
+    return new ConfigFile(
+        BreakerConfig.defaults(),
+        InterceptorSettings.DEFAULTS,
+        AdminSettings.DEFAULTS,
+        CohortSettings.NONE,
         java.util.Set.of());
   }
 
@@ -115,17 +129,28 @@ public final class ConfigFile {
       }
       // The YAML parser's own problem and where it found it (Jackson's location is the token
       // before, and its message the parser's context: "while scanning for the next token").
-      org.yaml.snakeyaml.error.Mark mark = syntax.getProblemMark() != null ? syntax.getProblemMark() : syntax.getContextMark();
-      throw new ConfigException(source + (mark == null ? "" : " line " + (mark.getLine() + 1) + ", column "
-          + (mark.getColumn() + 1)) + ": not valid YAML: " + syntax.getProblem()
-          + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"), e);
+      org.yaml.snakeyaml.error.Mark mark =
+          syntax.getProblemMark() != null ? syntax.getProblemMark() : syntax.getContextMark();
+      throw new ConfigException(
+          source
+              + (mark == null
+                  ? ""
+                  : " line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
+              + ": not valid YAML: "
+              + syntax.getProblem()
+              + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"),
+          e);
     }
     if (raw == null) {
       throw new ConfigException(source + ": the file holds no settings");
     }
     try {
-      BreakerConfig breaker = raw.breaker == null ? BreakerConfig.defaults() : raw.breaker.toConfig(BreakerConfig.builder());
-      return new ConfigFile(breaker,
+      BreakerConfig breaker =
+          raw.breaker == null
+              ? BreakerConfig.defaults()
+              : raw.breaker.toConfig(BreakerConfig.builder());
+      return new ConfigFile(
+          breaker,
           raw.interceptor == null ? InterceptorSettings.DEFAULTS : raw.interceptor.toSettings(),
           raw.admin == null ? AdminSettings.DEFAULTS : raw.admin.toSettings(),
           raw.cohorts == null ? CohortSettings.NONE : raw.cohorts.toSettings(breaker),
@@ -149,22 +174,39 @@ public final class ConfigFile {
   private static ConfigException refused(String source, JsonProcessingException failure) {
     if (failure instanceof UnrecognizedPropertyException) {
       UnrecognizedPropertyException e = (UnrecognizedPropertyException) failure;
-      return new ConfigException(source + where(e.getLocation()) + ": unknown key " + path(e)
-          + " (known here: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-              .collect(Collectors.joining(", ")) + ")", e);
+      return new ConfigException(
+          source
+              + where(e.getLocation())
+              + ": unknown key "
+              + path(e)
+              + " (known here: "
+              + e.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", "))
+              + ")",
+          e);
     }
     if (failure instanceof JsonMappingException) {
       JsonMappingException e = (JsonMappingException) failure;
-      String cause = e.getCause() instanceof IllegalArgumentException
-          ? e.getCause().getMessage() : e.getOriginalMessage().split("\n")[0];
-      return new ConfigException(source + where(e.getLocation()) + ": " + path(e) + ": " + cause, e);
+      String cause =
+          e.getCause() instanceof IllegalArgumentException
+              ? e.getCause().getMessage()
+              : e.getOriginalMessage().split("\n")[0];
+      return new ConfigException(
+          source + where(e.getLocation()) + ": " + path(e) + ": " + cause, e);
     }
-    return new ConfigException(source + where(failure.getLocation()) + ": not valid YAML: "
-        + failure.getOriginalMessage().split("\n")[0], failure);
+    return new ConfigException(
+        source
+            + where(failure.getLocation())
+            + ": not valid YAML: "
+            + failure.getOriginalMessage().split("\n")[0],
+        failure);
   }
 
   private static String where(JsonLocation location) {
-    return location == null || location.getLineNr() < 0 ? ""
+    return location == null || location.getLineNr() < 0
+        ? ""
         : " line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
@@ -184,30 +226,49 @@ public final class ConfigFile {
       long maxRequestBytes,
       Duration pushback) {
     static final InterceptorSettings DEFAULTS =
-        new InterceptorSettings(Map.of(), Priority.DEFAULT, "membreaker-priority", false, 0, 0, Duration.ofMillis(250));
+        new InterceptorSettings(
+            Map.of(), Priority.DEFAULT, "membreaker-priority", false, 0, 0, Duration.ofMillis(250));
   }
 
   /** The admin service's settings. */
-  public record AdminSettings(String host, int port, String tokenEnv, String tokenFile, boolean insecureLocalDev, int watchBuffer) {
-    static final AdminSettings DEFAULTS = new AdminSettings("127.0.0.1", 50052, "MEMBREAKER_ADMIN_TOKEN", null, false, 64);
+  public record AdminSettings(
+      String host,
+      int port,
+      String tokenEnv,
+      String tokenFile,
+      boolean insecureLocalDev,
+      int watchBuffer) {
+    static final AdminSettings DEFAULTS =
+        new AdminSettings("127.0.0.1", 50052, "MEMBREAKER_ADMIN_TOKEN", null, false, 64);
   }
 
   // ------------------------------------------------------------------ the file as written
 
   static final class Raw {
-    @JsonProperty("breaker") RawBreaker breaker;
-    @JsonProperty("interceptor") RawInterceptor interceptor;
-    @JsonProperty("admin") RawAdmin admin;
-    @JsonProperty("cohorts") RawCohorts cohorts;
+    @JsonProperty("breaker")
+    RawBreaker breaker;
+
+    @JsonProperty("interceptor")
+    RawInterceptor interceptor;
+
+    @JsonProperty("admin")
+    RawAdmin admin;
+
+    @JsonProperty("cohorts")
+    RawCohorts cohorts;
   }
 
   static final class RawCohorts {
-    @JsonProperty("header") String header;
-    @JsonProperty("profiles") LinkedHashMap<String, RawProfile> profiles;
+    @JsonProperty("header")
+    String header;
+
+    @JsonProperty("profiles")
+    LinkedHashMap<String, RawProfile> profiles;
 
     CohortSettings toSettings(BreakerConfig base) {
       if (header == null || header.isBlank()) {
-        throw new IllegalArgumentException("cohorts.header must name the request header that picks a call's cohort");
+        throw new IllegalArgumentException(
+            "cohorts.header must name the request header that picks a call's cohort");
       }
       java.util.List<dev.membreaker.breaker.Cohort> list = new java.util.ArrayList<>();
       int total = 0;
@@ -215,25 +276,31 @@ public final class ConfigFile {
         for (Map.Entry<String, RawProfile> e : profiles.entrySet()) {
           RawProfile p = e.getValue();
           if (p == null || p.share == null) {
-            throw new IllegalArgumentException("cohorts.profiles." + e.getKey() + ".share must be set (0 to 100)");
+            throw new IllegalArgumentException(
+                "cohorts.profiles." + e.getKey() + ".share must be set (0 to 100)");
           }
           try {
-            list.add(new dev.membreaker.breaker.Cohort(e.getKey(), p.share, p.toConfig(base.toBuilder())));
+            list.add(
+                new dev.membreaker.breaker.Cohort(
+                    e.getKey(), p.share, p.toConfig(base.toBuilder())));
           } catch (IllegalArgumentException x) {
-            throw new IllegalArgumentException("cohorts.profiles." + e.getKey() + ": " + x.getMessage());
+            throw new IllegalArgumentException(
+                "cohorts.profiles." + e.getKey() + ": " + x.getMessage());
           }
           total += p.share;
         }
       }
       if (total > 100) {
-        throw new IllegalArgumentException("cohorts.profiles: the shares add up to " + total + ", more than 100");
+        throw new IllegalArgumentException(
+            "cohorts.profiles: the shares add up to " + total + ", more than 100");
       }
       return new CohortSettings(header, java.util.List.copyOf(list));
     }
   }
 
   static final class RawProfile extends RawBreaker {
-    @JsonProperty("share") Integer share;
+    @JsonProperty("share")
+    Integer share;
   }
 
   /** A duration written as text: "250ms", "5s". */
@@ -271,8 +338,8 @@ public final class ConfigFile {
   }
 
   /**
-   * The in-flight budget: a share of the maximum direct memory (a number in (0, 1], or a
-   * percentage such as "50%") or a size ("48MiB").
+   * The in-flight budget: a share of the maximum direct memory (a number in (0, 1], or a percentage
+   * such as "50%") or a size ("48MiB").
    */
   static final class Budget {
     final double share;
@@ -310,9 +377,12 @@ public final class ConfigFile {
     @JsonCreator
     QueueLimit(String text) {
       String t = text.trim();
-      this.value = "auto".equals(t) ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_AUTO
-          : "off".equals(t) ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_OFF
-          : Units.size(t);
+      this.value =
+          "auto".equals(t)
+              ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_AUTO
+              : "off".equals(t)
+                  ? dev.membreaker.breaker.BreakerConfig.QUEUE_LIMIT_OFF
+                  : Units.size(t);
     }
 
     @JsonCreator
@@ -331,45 +401,122 @@ public final class ConfigFile {
   }
 
   static class RawBreaker {
-    @JsonProperty("warning") Double warning;
-    @JsonProperty("degraded") Double degraded;
-    @JsonProperty("open") Double open;
-    @JsonProperty("recover") Double recover;
-    @JsonProperty("emergency") Double emergency;
-    @JsonProperty("emergency_collections") Integer emergencyCollections;
-    @JsonProperty("critical_cap") Double criticalCap;
-    @JsonProperty("sample_interval") Dur sampleInterval;
-    @JsonProperty("cgroup_read_interval") Dur cgroupReadInterval;
-    @JsonProperty("stall_intervals") Integer stallIntervals;
-    @JsonProperty("window_size") Integer windowSize;
-    @JsonProperty("ewma_alpha") Double ewmaAlpha;
-    @JsonProperty("growth_baseline_window") Dur growthBaselineWindow;
-    @JsonProperty("growth_baseline_min_samples") Integer growthBaselineMinSamples;
-    @JsonProperty("occupancy_floor") Double occupancyFloor;
-    @JsonProperty("growth_warning_factor") Double growthWarningFactor;
-    @JsonProperty("growth_min_rate") Double growthMinRate;
-    @JsonProperty("growth_open_samples") Integer growthOpenSamples;
-    @JsonProperty("exhaustion_warning_horizon") Dur exhaustionWarningHorizon;
-    @JsonProperty("exhaustion_open_horizon") Dur exhaustionOpenHorizon;
-    @JsonProperty("recover_samples") Integer recoverSamples;
-    @JsonProperty("recover_time") Dur recoverTime;
-    @JsonProperty("confirm_gc") String confirmGc;
-    @JsonProperty("confirm_pause_budget") Double confirmPauseBudget;
-    @JsonProperty("open_min") Dur openMin;
-    @JsonProperty("open_max") Dur openMax;
-    @JsonProperty("half_open_ramp") Dur halfOpenRamp;
-    @JsonProperty("half_open_probe_share") Double halfOpenProbeShare;
-    @JsonProperty("outcome_window") Integer outcomeWindow;
-    @JsonProperty("outcome_min_calls") Integer outcomeMinCalls;
-    @JsonProperty("failure_rate_threshold") Double failureRateThreshold;
-    @JsonProperty("consecutive_failures") Integer consecutiveFailures;
-    @JsonProperty("slow_call_threshold") Dur slowCallThreshold;
-    @JsonProperty("slow_call_rate_threshold") Double slowCallRateThreshold;
-    @JsonProperty("failure_codes") java.util.List<Integer> failureCodes;
-    @JsonProperty("transition_history") Integer transitionHistory;
-    @JsonProperty("dimensions") java.util.List<String> dimensions;
-    @JsonProperty("in_flight_budget") Budget inFlightBudget;
-    @JsonProperty("max_queued_bytes_per_call") QueueLimit maxQueuedBytesPerCall;
+    @JsonProperty("warning")
+    Double warning;
+
+    @JsonProperty("degraded")
+    Double degraded;
+
+    @JsonProperty("open")
+    Double open;
+
+    @JsonProperty("recover")
+    Double recover;
+
+    @JsonProperty("emergency")
+    Double emergency;
+
+    @JsonProperty("emergency_collections")
+    Integer emergencyCollections;
+
+    @JsonProperty("critical_cap")
+    Double criticalCap;
+
+    @JsonProperty("sample_interval")
+    Dur sampleInterval;
+
+    @JsonProperty("cgroup_read_interval")
+    Dur cgroupReadInterval;
+
+    @JsonProperty("stall_intervals")
+    Integer stallIntervals;
+
+    @JsonProperty("window_size")
+    Integer windowSize;
+
+    @JsonProperty("ewma_alpha")
+    Double ewmaAlpha;
+
+    @JsonProperty("growth_baseline_window")
+    Dur growthBaselineWindow;
+
+    @JsonProperty("growth_baseline_min_samples")
+    Integer growthBaselineMinSamples;
+
+    @JsonProperty("occupancy_floor")
+    Double occupancyFloor;
+
+    @JsonProperty("growth_warning_factor")
+    Double growthWarningFactor;
+
+    @JsonProperty("growth_min_rate")
+    Double growthMinRate;
+
+    @JsonProperty("growth_open_samples")
+    Integer growthOpenSamples;
+
+    @JsonProperty("exhaustion_warning_horizon")
+    Dur exhaustionWarningHorizon;
+
+    @JsonProperty("exhaustion_open_horizon")
+    Dur exhaustionOpenHorizon;
+
+    @JsonProperty("recover_samples")
+    Integer recoverSamples;
+
+    @JsonProperty("recover_time")
+    Dur recoverTime;
+
+    @JsonProperty("confirm_gc")
+    String confirmGc;
+
+    @JsonProperty("confirm_pause_budget")
+    Double confirmPauseBudget;
+
+    @JsonProperty("open_min")
+    Dur openMin;
+
+    @JsonProperty("open_max")
+    Dur openMax;
+
+    @JsonProperty("half_open_ramp")
+    Dur halfOpenRamp;
+
+    @JsonProperty("half_open_probe_share")
+    Double halfOpenProbeShare;
+
+    @JsonProperty("outcome_window")
+    Integer outcomeWindow;
+
+    @JsonProperty("outcome_min_calls")
+    Integer outcomeMinCalls;
+
+    @JsonProperty("failure_rate_threshold")
+    Double failureRateThreshold;
+
+    @JsonProperty("consecutive_failures")
+    Integer consecutiveFailures;
+
+    @JsonProperty("slow_call_threshold")
+    Dur slowCallThreshold;
+
+    @JsonProperty("slow_call_rate_threshold")
+    Double slowCallRateThreshold;
+
+    @JsonProperty("failure_codes")
+    java.util.List<Integer> failureCodes;
+
+    @JsonProperty("transition_history")
+    Integer transitionHistory;
+
+    @JsonProperty("dimensions")
+    java.util.List<String> dimensions;
+
+    @JsonProperty("in_flight_budget")
+    Budget inFlightBudget;
+
+    @JsonProperty("max_queued_bytes_per_call")
+    QueueLimit maxQueuedBytesPerCall;
 
     /** The keys this section sets: its non-null fields, by their YAML names. */
     java.util.Set<String> keysSet() {
@@ -406,7 +553,8 @@ public final class ConfigFile {
       if (growthWarningFactor != null) b.growthWarningFactor(growthWarningFactor);
       if (growthMinRate != null) b.growthMinRate(growthMinRate);
       if (growthOpenSamples != null) b.growthOpenSamples(growthOpenSamples);
-      if (exhaustionWarningHorizon != null) b.exhaustionWarningHorizon(exhaustionWarningHorizon.value);
+      if (exhaustionWarningHorizon != null)
+        b.exhaustionWarningHorizon(exhaustionWarningHorizon.value);
       if (exhaustionOpenHorizon != null) b.exhaustionOpenHorizon(exhaustionOpenHorizon.value);
       if (recoverSamples != null) b.recoverSamples(recoverSamples);
       if (recoverTime != null) b.recoverTime(recoverTime.value);
@@ -433,7 +581,8 @@ public final class ConfigFile {
       }
       if (maxQueuedBytesPerCall != null) b.maxQueuedBytesPerCall(maxQueuedBytesPerCall.value);
       if (dimensions != null) {
-        java.util.Set<dev.membreaker.memory.Dimension> set = java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
+        java.util.Set<dev.membreaker.memory.Dimension> set =
+            java.util.EnumSet.noneOf(dev.membreaker.memory.Dimension.class);
         for (String d : dimensions) {
           set.add(dev.membreaker.memory.Dimension.fromId(d));
         }
@@ -444,25 +593,45 @@ public final class ConfigFile {
   }
 
   static final class RawInterceptor {
-    @JsonProperty("priorities") Map<String, String> priorities;
-    @JsonProperty("default_priority") String defaultPriority;
-    @JsonProperty("priority_header") String priorityHeader;
-    @JsonProperty("allow_priority_raise") Boolean allowPriorityRaise;
-    @JsonProperty("max_concurrent_calls") Integer maxConcurrentCalls;
-    @JsonProperty("max_request_bytes") Size maxRequestBytes;
-    @JsonProperty("pushback") Dur pushback;
+    @JsonProperty("priorities")
+    Map<String, String> priorities;
+
+    @JsonProperty("default_priority")
+    String defaultPriority;
+
+    @JsonProperty("priority_header")
+    String priorityHeader;
+
+    @JsonProperty("allow_priority_raise")
+    Boolean allowPriorityRaise;
+
+    @JsonProperty("max_concurrent_calls")
+    Integer maxConcurrentCalls;
+
+    @JsonProperty("max_request_bytes")
+    Size maxRequestBytes;
+
+    @JsonProperty("pushback")
+    Dur pushback;
 
     InterceptorSettings toSettings() {
       InterceptorSettings d = InterceptorSettings.DEFAULTS;
       Map<String, Priority> p = new LinkedHashMap<>();
       if (priorities != null) {
-        priorities.forEach((method, priority) -> p.put(method, parsePriority("interceptor.priorities." + method, priority)));
+        priorities.forEach(
+            (method, priority) ->
+                p.put(method, parsePriority("interceptor.priorities." + method, priority)));
       }
       if (maxConcurrentCalls != null && maxConcurrentCalls < 0) {
-        throw new IllegalArgumentException("interceptor.max_concurrent_calls must be 0 (off) or positive, was " + maxConcurrentCalls);
+        throw new IllegalArgumentException(
+            "interceptor.max_concurrent_calls must be 0 (off) or positive, was "
+                + maxConcurrentCalls);
       }
-      return new InterceptorSettings(Map.copyOf(p),
-          defaultPriority == null ? d.defaultPriority() : parsePriority("interceptor.default_priority", defaultPriority),
+      return new InterceptorSettings(
+          Map.copyOf(p),
+          defaultPriority == null
+              ? d.defaultPriority()
+              : parsePriority("interceptor.default_priority", defaultPriority),
           priorityHeader == null ? d.priorityHeader() : priorityHeader,
           allowPriorityRaise == null ? d.allowPriorityRaise() : allowPriorityRaise,
           maxConcurrentCalls == null ? d.maxConcurrentCalls() : maxConcurrentCalls,
@@ -480,12 +649,23 @@ public final class ConfigFile {
   }
 
   static final class RawAdmin {
-    @JsonProperty("host") String host;
-    @JsonProperty("port") Integer port;
-    @JsonProperty("token_env") String tokenEnv;
-    @JsonProperty("token_file") String tokenFile;
-    @JsonProperty("insecure_local_dev") Boolean insecureLocalDev;
-    @JsonProperty("watch_buffer") Integer watchBuffer;
+    @JsonProperty("host")
+    String host;
+
+    @JsonProperty("port")
+    Integer port;
+
+    @JsonProperty("token_env")
+    String tokenEnv;
+
+    @JsonProperty("token_file")
+    String tokenFile;
+
+    @JsonProperty("insecure_local_dev")
+    Boolean insecureLocalDev;
+
+    @JsonProperty("watch_buffer")
+    Integer watchBuffer;
 
     AdminSettings toSettings() {
       AdminSettings d = AdminSettings.DEFAULTS;
@@ -493,10 +673,14 @@ public final class ConfigFile {
         throw new IllegalArgumentException("admin.port must be in [0, 65535], was " + port);
       }
       if (watchBuffer != null && (watchBuffer < 1 || watchBuffer > 10_000)) {
-        throw new IllegalArgumentException("admin.watch_buffer must be in [1, 10000], was " + watchBuffer);
+        throw new IllegalArgumentException(
+            "admin.watch_buffer must be in [1, 10000], was " + watchBuffer);
       }
-      return new AdminSettings(host == null ? d.host() : host, port == null ? d.port() : port,
-          tokenEnv == null ? d.tokenEnv() : tokenEnv, tokenFile == null ? d.tokenFile() : tokenFile,
+      return new AdminSettings(
+          host == null ? d.host() : host,
+          port == null ? d.port() : port,
+          tokenEnv == null ? d.tokenEnv() : tokenEnv,
+          tokenFile == null ? d.tokenFile() : tokenFile,
           insecureLocalDev == null ? d.insecureLocalDev() : insecureLocalDev,
           watchBuffer == null ? d.watchBuffer() : watchBuffer);
     }

@@ -31,13 +31,13 @@ import java.util.function.Consumer;
  * single event naming it; and also editors that save by rename, and a file deleted and recreated.
  * Reading follows the symlinks. A slow poll (every {@code pollInterval}) re-reads too, as a safety
  * net for missed events and for {@code subPath} mounts, which never change in place. A re-read
- * applies only when the content's SHA-256 differs from the last one seen, so the many events of
- * one update apply it once, and a bad file is reported once.
+ * applies only when the content's SHA-256 differs from the last one seen, so the many events of one
+ * update apply it once, and a bad file is reported once.
  *
  * <p>A valid new file replaces the breaker's config as a whole (admin changes made since the last
- * file are then gone: the file is the source of truth, and the admin service the fast path until
- * it changes). An invalid file is refused whole: the last good config stays, the error is logged
- * once, counted in {@link #errors()}, and shown by the admin {@code GetState} ({@link
+ * file are then gone: the file is the source of truth, and the admin service the fast path until it
+ * changes). An invalid file is refused whole: the last good config stays, the error is logged once,
+ * counted in {@link #errors()}, and shown by the admin {@code GetState} ({@link
  * MemoryBreaker#lastConfigError()}) until a good file arrives. A missing file leaves the last
  * config in force. Thread-safe; one daemon thread.
  */
@@ -61,14 +61,19 @@ public final class ConfigWatcher implements AutoCloseable {
   private boolean missingReported; // guarded by this
   private volatile boolean running = true;
 
-  private ConfigWatcher(Path file, MemoryBreaker breaker, Duration poll, Consumer<ConfigFile> onApply) throws IOException {
+  private ConfigWatcher(
+      Path file, MemoryBreaker breaker, Duration poll, Consumer<ConfigFile> onApply)
+      throws IOException {
     this.file = file.toAbsolutePath().normalize();
     this.dir = this.file.getParent();
     this.breaker = breaker;
     this.onApply = onApply;
     this.pollNanos = poll.toNanos();
     this.watch = dir.getFileSystem().newWatchService();
-    dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+    dir.register(
+        watch,
+        StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_DELETE,
         StandardWatchEventKinds.ENTRY_MODIFY);
     this.thread = new Thread(this::run, "membreaker-config-watcher");
     this.thread.setDaemon(true);
@@ -81,11 +86,13 @@ public final class ConfigWatcher implements AutoCloseable {
    * @param poll the safety-net re-read interval (e.g. 1 s)
    * @param onApply told of each applied file (may be a no-op)
    */
-  public static ConfigWatcher start(Path file, MemoryBreaker breaker, Duration poll, Consumer<ConfigFile> onApply)
+  public static ConfigWatcher start(
+      Path file, MemoryBreaker breaker, Duration poll, Consumer<ConfigFile> onApply)
       throws IOException {
     Objects.requireNonNull(breaker, "breaker");
     ConfigWatcher w = new ConfigWatcher(file, breaker, poll, onApply);
-    ConfigFile first = ConfigFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    ConfigFile first =
+        ConfigFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
     synchronized (w) {
       w.lastHash = sha256(Files.readAllBytes(file));
       w.appliedHash = w.lastHash;
@@ -118,8 +125,10 @@ public final class ConfigWatcher implements AutoCloseable {
         if (key != null) {
           key.pollEvents(); // which event does not matter: the content hash decides
           if (!key.reset()) {
-            LOG.log(System.Logger.Level.WARNING,
-                "membreaker: the config directory {0} can no longer be watched; polling only", dir);
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "membreaker: the config directory {0} can no longer be watched; polling only",
+                dir);
           }
         }
         reloadIfChanged();
@@ -150,11 +159,13 @@ public final class ConfigWatcher implements AutoCloseable {
         missingReported = true;
         lastHash = null; // whatever comes back is read anew
         errors.increment();
-        breaker.reportConfigError("the config file " + file + " is gone; the last config stays in force");
+        breaker.reportConfigError(
+            "the config file " + file + " is gone; the last config stays in force");
       }
       return;
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "membreaker: can't read {0} yet: {1}", file, e.getMessage());
+      LOG.log(
+          System.Logger.Level.DEBUG, "membreaker: can't read {0} yet: {1}", file, e.getMessage());
       return;
     }
     byte[] hash = sha256(bytes);
@@ -166,14 +177,18 @@ public final class ConfigWatcher implements AutoCloseable {
       // The file in force, back after a broken or missing moment (a file rewritten in place is
       // read empty first): nothing changed, so admin changes stay and the version does not move.
       if (missingReported || !breaker.lastConfigError().isEmpty()) {
-        LOG.log(System.Logger.Level.INFO, "membreaker: the config file {0} is whole again, as in force", file);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "membreaker: the config file {0} is whole again, as in force",
+            file);
       }
       missingReported = false;
       breaker.clearConfigError();
       return;
     }
     try {
-      ConfigFile next = ConfigFile.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+      ConfigFile next =
+          ConfigFile.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
       breaker.applyConfigFile(next.breaker());
       appliedHash = hash;
       missingReported = false;

@@ -1,2 +1,5 @@
-/** The YAML configuration file, its embedded defaults, and hot reload that survives ConfigMap updates. */
+/**
+ * The YAML configuration file, its embedded defaults, and hot reload that survives ConfigMap
+ * updates.
+ */
 package dev.membreaker.config;

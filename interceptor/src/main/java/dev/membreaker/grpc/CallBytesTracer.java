@@ -19,11 +19,11 @@ import java.lang.invoke.VarHandle;
  *       #inboundWireSize}) until the message is handed to the application ({@link #handed}, from
  *       the listener's {@code onMessage});
  *   <li>response bytes from the moment a message is framed ({@link #outboundWireSize}) until the
- *       transport says the call is ready again ({@link #drained}: gRPC's {@code onReady}, or
- *       {@code isReady()} before the next message), which it is only once what was queued is
- *       under its 32 KiB threshold;
- *   <li>whatever is left when the stream closes ({@link #streamClosed}), on every path: normal
- *       end, cancel, deadline, transport error, shed.
+ *       transport says the call is ready again ({@link #drained}: gRPC's {@code onReady}, or {@code
+ *       isReady()} before the next message), which it is only once what was queued is under its 32
+ *       KiB threshold;
+ *   <li>whatever is left when the stream closes ({@link #streamClosed}), on every path: normal end,
+ *       cancel, deadline, transport error, shed.
  * </ul>
  *
  * <p>Every byte added is removed exactly once: each of the two counters only moves by atomic
@@ -35,10 +35,11 @@ import java.lang.invoke.VarHandle;
  * interceptor does not guard are not, so nothing they hold can swell the account.
  *
  * <p>For a call whose client sends one message (unary, server streaming), the interceptor also
- * watches the request: a request message still arriving, with at least {@link
- * #LARGE_REQUEST_BYTES} read, while the account is at its priority's limit is refused there and then, before the rest of its bytes are read, instead of after the whole of
- * it filled memory. The handler has not started then (it starts at half-close), so closing the
- * call from the transport's thread races with nothing.
+ * watches the request: a request message still arriving, with at least {@link #LARGE_REQUEST_BYTES}
+ * read, while the account is at its priority's limit is refused there and then, before the rest of
+ * its bytes are read, instead of after the whole of it filled memory. The handler has not started
+ * then (it starts at half-close), so closing the call from the transport's thread races with
+ * nothing.
  */
 final class CallBytesTracer extends ServerStreamTracer {
 
@@ -100,7 +101,10 @@ final class CallBytesTracer extends ServerStreamTracer {
       return;
     }
     ServerCall<?, ?> call = watchedCall;
-    if (call != null && !cut && inbound >= LARGE_REQUEST_BYTES && account.overLimit(watchedPriority)) {
+    if (call != null
+        && !cut
+        && inbound >= LARGE_REQUEST_BYTES
+        && account.overLimit(watchedPriority)) {
       cut = true;
       watchedCall = null;
       owner.refuseInFlight(call, account.bytes());
@@ -132,19 +136,23 @@ final class CallBytesTracer extends ServerStreamTracer {
     closed = true;
     // A counter read as 0 needs no atomic take: a byte added after this read sees closed and
     // takes itself out.
-    long left = (inbound == 0 ? 0 : (long) INBOUND.getAndSet(this, 0L))
-        + (outbound == 0 ? 0 : (long) OUTBOUND.getAndSet(this, 0L));
+    long left =
+        (inbound == 0 ? 0 : (long) INBOUND.getAndSet(this, 0L))
+            + (outbound == 0 ? 0 : (long) OUTBOUND.getAndSet(this, 0L));
     if (left > 0) {
       account.release(left);
     }
   }
 
   /**
-   * Counts this admitted call's bytes from now on. With {@code watchRequest} (only for calls
-   * whose client sends one message), its request is refused while it is still arriving if the
-   * account reaches the limit of its {@code priority}.
+   * Counts this admitted call's bytes from now on. With {@code watchRequest} (only for calls whose
+   * client sends one message), its request is refused while it is still arriving if the account
+   * reaches the limit of its {@code priority}.
    */
-  void attach(ServerCall<?, ?> call, Priority priority, MemoryBreakerServerInterceptor owner,
+  void attach(
+      ServerCall<?, ?> call,
+      Priority priority,
+      MemoryBreakerServerInterceptor owner,
       boolean watchRequest) {
     if (watchRequest) {
       this.owner = owner;

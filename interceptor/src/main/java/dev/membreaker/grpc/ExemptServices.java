@@ -8,8 +8,8 @@ import java.util.function.Predicate;
  * The services the breaker never sheds, named in one place: gRPC health checking (so readiness
  * probes and load balancers see the truth), server reflection (so grpcurl and ghz keep working),
  * the breaker's own admin service (so operators can steer it while it sheds) and the out-of-band
- * ORCA load-report stream (so clients keep hearing about the pressure exactly while it is high). Users add their
- * own with {@link #plus(Predicate)}. Immutable and thread-safe.
+ * ORCA load-report stream (so clients keep hearing about the pressure exactly while it is high).
+ * Users add their own with {@link #plus(Predicate)}. Immutable and thread-safe.
  */
 public final class ExemptServices {
 
@@ -44,6 +44,7 @@ public final class ExemptServices {
 
   /** Whether calls to this service (full name, e.g. {@code grpc.health.v1.Health}) are exempt. */
   public boolean isExempt(String fullServiceName) {
-    return fullServiceName != null && (ALWAYS.contains(fullServiceName) || extra.test(fullServiceName));
+    return fullServiceName != null
+        && (ALWAYS.contains(fullServiceName) || extra.test(fullServiceName));
   }
 }

@@ -6,20 +6,20 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The listener side of an admitted call, used only when a feature needs it: it tells the call's
- * byte tracer when messages reach the application and when the transport is ready again (so
- * their bytes leave the in-flight account), drops what follows a request refused while it
- * arrived, releases the call's in-flight slot exactly once (on completion or cancellation),
- * refuses an inbound message over the size limit while the breaker restricts (before the handler
- * sees it), and lets a throttled stream go when it ends.
+ * byte tracer when messages reach the application and when the transport is ready again (so their
+ * bytes leave the in-flight account), drops what follows a request refused while it arrived,
+ * releases the call's in-flight slot exactly once (on completion or cancellation), refuses an
+ * inbound message over the size limit while the breaker restricts (before the handler sees it), and
+ * lets a throttled stream go when it ends.
  */
 final class GuardedListener<ReqT, RespT> extends SimpleForwardingServerCallListener<ReqT> {
 
-  private static final AtomicIntegerFieldUpdater<GuardedListener<?, ?>> DONE =
-      newUpdater();
+  private static final AtomicIntegerFieldUpdater<GuardedListener<?, ?>> DONE = newUpdater();
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static AtomicIntegerFieldUpdater<GuardedListener<?, ?>> newUpdater() {
-    return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(GuardedListener.class, "done");
+    return (AtomicIntegerFieldUpdater)
+        AtomicIntegerFieldUpdater.newUpdater(GuardedListener.class, "done");
   }
 
   private final MemoryBreakerServerInterceptor owner;

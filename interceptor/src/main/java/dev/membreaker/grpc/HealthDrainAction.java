@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Opt-in readiness drain: when the breaker has been OPEN for a dwell time (plus a random jitter),
  * the configured services go NOT_SERVING in {@code grpc.health.v1}, so Kubernetes readiness and
  * load balancers send this replica nothing; when the breaker leaves OPEN they go SERVING again
- * (HALF_OPEN's slow start then lets traffic back gradually). The dwell and jitter keep a fleet
- * that meets a surge together from draining all at once, which would be an outage. Needs
- * grpc-services on the class path.
+ * (HALF_OPEN's slow start then lets traffic back gradually). The dwell and jitter keep a fleet that
+ * meets a surge together from draining all at once, which would be an outage. Needs grpc-services
+ * on the class path.
  */
 public final class HealthDrainAction implements DegradationAction {
 
@@ -73,7 +73,9 @@ public final class HealthDrainAction implements DegradationAction {
   public synchronized void onLevelChange(BreakerState from, BreakerState to, BreakerStatus status) {
     if (to == BreakerState.OPEN) {
       long epoch = ++openedEpoch;
-      long delay = dwellNanos + (jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos + 1) : 0);
+      long delay =
+          dwellNanos
+              + (jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos + 1) : 0);
       scheduler.schedule(() -> drainIfStillOpen(epoch), delay, TimeUnit.NANOSECONDS);
     } else if (from == BreakerState.OPEN) {
       openedEpoch++;

@@ -24,14 +24,15 @@ import java.util.concurrent.atomic.LongAdder;
  * keep the client's view of the server fresh: the first answer without the trailer (the server is
  * HEALTHY or WARNING again) lets SHEDDABLE calls through at once.
  *
- * <p>The view is kept per channel authority, so a channel to one server holds calls for that
- * server only. On a load-balanced channel the authority names the whole service: a DEGRADED
- * answer from any replica then holds SHEDDABLE calls to all of them for the pushback time; pair it
- * with {@code weighted_round_robin} and ORCA reports (membreaker-interceptor-orca), which move
- * traffic away from the one replica.
+ * <p>The view is kept per channel authority, so a channel to one server holds calls for that server
+ * only. On a load-balanced channel the authority names the whole service: a DEGRADED answer from
+ * any replica then holds SHEDDABLE calls to all of them for the pushback time; pair it with {@code
+ * weighted_round_robin} and ORCA reports (membreaker-interceptor-orca), which move traffic away
+ * from the one replica.
  *
  * <p>The hold lasts the {@code grpc-retry-pushback-ms} of the last refusal, or {@link
- * Builder#defaultHold} after an admitted call that said DEGRADED, capped at {@link Builder#maxHold}.
+ * Builder#defaultHold} after an admitted call that said DEGRADED, capped at {@link
+ * Builder#maxHold}.
  */
 public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
 
@@ -46,7 +47,10 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
 
   private MemoryBreakerClientInterceptor(Builder b) {
     this.priorities = b.priorities;
-    this.priorityHeader = b.priorityHeader == null ? null : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
+    this.priorityHeader =
+        b.priorityHeader == null
+            ? null
+            : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
     this.allowRaise = b.allowRaise;
     this.defaultHoldNanos = b.defaultHold.toNanos();
     this.maxHoldNanos = b.maxHold.toNanos();
@@ -77,13 +81,15 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
   private boolean sheddable(MethodDescriptor<?, ?> method, Metadata headers) {
     Priority configured = priorities.of(method.getFullMethodName());
     String asked = priorityHeader == null ? null : headers.get(priorityHeader);
-    return Priority.effective(configured, asked, allowRaise) == Priority.SHEDDABLE; // the server's rule
+    return Priority.effective(configured, asked, allowRaise)
+        == Priority.SHEDDABLE; // the server's rule
   }
 
   private void learn(String authority, Status status, Metadata trailers) {
     String state = trailers.get(MemoryBreakerServerInterceptor.STATE_KEY);
     if (state == null || "HEALTHY".equals(state) || "WARNING".equals(state)) {
-      if (status.getCode() != Status.Code.UNAVAILABLE) { // an answer from a server that is not shedding
+      if (status.getCode()
+          != Status.Code.UNAVAILABLE) { // an answer from a server that is not shedding
         AtomicLong until = holdUntil.get(authority);
         if (until != null) {
           until.set(ticker.read()); // over
@@ -101,7 +107,9 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
       }
     }
     long until = ticker.read() + Math.min(hold, maxHoldNanos);
-    holdUntil.computeIfAbsent(authority, a -> new AtomicLong()).accumulateAndGet(until, (a, b) -> b - a > 0 ? b : a);
+    holdUntil
+        .computeIfAbsent(authority, a -> new AtomicLong())
+        .accumulateAndGet(until, (a, b) -> b - a > 0 ? b : a);
   }
 
   /** A call that is either sent as usual or failed at start, never half of each. */
@@ -122,18 +130,22 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
       String authority = next.authority();
       if (holding(authority) && sheddable(method, headers)) {
         held.increment();
-        listener.onClose(Status.RESOURCE_EXHAUSTED.withDescription(
-            "membreaker client: " + authority + " is shedding; SHEDDABLE call held locally"), new Metadata());
+        listener.onClose(
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                "membreaker client: " + authority + " is shedding; SHEDDABLE call held locally"),
+            new Metadata());
         return;
       }
       delegate = next.newCall(method, options);
-      delegate.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          learn(authority, status, trailers);
-          super.onClose(status, trailers);
-        }
-      }, headers);
+      delegate.start(
+          new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              learn(authority, status, trailers);
+              super.onClose(status, trailers);
+            }
+          },
+          headers);
     }
 
     @Override
@@ -193,7 +205,10 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
 
     private Builder() {}
 
-    /** The time source holds are measured by (default {@link Ticker#system()}; tests give a fake one). */
+    /**
+     * The time source holds are measured by (default {@link Ticker#system()}; tests give a fake
+     * one).
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -205,7 +220,9 @@ public final class MemoryBreakerClientInterceptor implements ClientInterceptor {
       return this;
     }
 
-    /** The request header that lowers a call's priority, as on the server; null to ignore headers. */
+    /**
+     * The request header that lowers a call's priority, as on the server; null to ignore headers.
+     */
     public Builder priorityHeader(String header) {
       this.priorityHeader = header;
       return this;

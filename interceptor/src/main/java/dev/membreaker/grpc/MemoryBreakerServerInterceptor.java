@@ -2,8 +2,8 @@ package dev.membreaker.grpc;
 
 import dev.membreaker.breaker.Admission;
 import dev.membreaker.breaker.BreakerState;
-import dev.membreaker.breaker.CallDemand;
 import dev.membreaker.breaker.BreakerStatus;
+import dev.membreaker.breaker.CallDemand;
 import dev.membreaker.breaker.InFlightBytes;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.breaker.OverrideMode;
@@ -37,24 +37,24 @@ import java.util.concurrent.atomic.LongAdder;
  * MemoryBreaker} about every call before any handler runs, and sheds with {@code
  * RESOURCE_EXHAUSTED}.
  *
- * <p>One line attaches it: {@code serverBuilder.intercept(MemoryBreakerServerInterceptor.of(breaker))},
- * or {@link #wrap} for one service. Several servers in one JVM may share one breaker, and one
- * interceptor.
+ * <p>One line attaches it: {@code
+ * serverBuilder.intercept(MemoryBreakerServerInterceptor.of(breaker))}, or {@link #wrap} for one
+ * service. Several servers in one JVM may share one breaker, and one interceptor.
  *
  * <p>Admission. Exempt services (health, reflection, admin, and the user's own) pass untouched.
  * Every other call gets its method's {@link Priority}, which an optional request header ({@code
  * membreaker-priority} by default) may lower but not raise unless the builder allows it; then one
- * volatile read of the breaker's published {@link Admission} decides. A shed call is closed at
- * once with RESOURCE_EXHAUSTED, a description naming state, driving dimension and pressure, the
- * {@code grpc-retry-pushback-ms} trailer (gRPC A6: in OPEN the time left until HALF_OPEN, else a
- * jittered back-off) and a {@code membreaker-state} trailer; the handler is never started, no
- * message is requested or parsed, and the returned listener ignores everything. An admitted call
- * is wrapped once ({@link OutcomeRecordingCall}) so its status and latency reach the outcome
- * breaker; the breaker's own rejections are never recorded. Optional features add a listener
- * wrapper only to the calls that need it: a cap on calls in flight, size-aware shedding (a
- * request message over the limit while DEGRADED or worse is refused before the handler sees it;
- * needs {@link #streamTracerFactory()} on the server builder) and, for SHEDDABLE client and
- * bidi streams, withholding {@code request(n)} while DEGRADED or worse.
+ * volatile read of the breaker's published {@link Admission} decides. A shed call is closed at once
+ * with RESOURCE_EXHAUSTED, a description naming state, driving dimension and pressure, the {@code
+ * grpc-retry-pushback-ms} trailer (gRPC A6: in OPEN the time left until HALF_OPEN, else a jittered
+ * back-off) and a {@code membreaker-state} trailer; the handler is never started, no message is
+ * requested or parsed, and the returned listener ignores everything. An admitted call is wrapped
+ * once ({@link OutcomeRecordingCall}) so its status and latency reach the outcome breaker; the
+ * breaker's own rejections are never recorded. Optional features add a listener wrapper only to the
+ * calls that need it: a cap on calls in flight, size-aware shedding (a request message over the
+ * limit while DEGRADED or worse is refused before the handler sees it; needs {@link
+ * #streamTracerFactory()} on the server builder) and, for SHEDDABLE client and bidi streams,
+ * withholding {@code request(n)} while DEGRADED or worse.
  *
  * <p>Thread-safe.
  */
@@ -114,7 +114,11 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     final Fallback<?, ?> fallback;
     final ShedCounters.MethodCounts counts = new ShedCounters.MethodCounts();
 
-    MethodPolicy(boolean exempt, Priority priority, boolean clientStreams, boolean serverStreams,
+    MethodPolicy(
+        boolean exempt,
+        Priority priority,
+        boolean clientStreams,
+        boolean serverStreams,
         Fallback<?, ?> fallback) {
       this.exempt = exempt;
       this.priority = priority;
@@ -130,7 +134,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     priorities = b.priorities;
     exempt = b.exempt;
     priorityHeader =
-        b.priorityHeader == null ? null : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
+        b.priorityHeader == null
+            ? null
+            : Metadata.Key.of(b.priorityHeader, Metadata.ASCII_STRING_MARSHALLER);
     allowRaise = b.allowRaise;
     maxConcurrentCalls = b.maxConcurrentCalls;
     maxRequestBytes = b.maxRequestBytes;
@@ -139,8 +145,10 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     gate = new FlowGate(breaker);
     bytesInFlight = breaker.inFlight();
     demand = breaker.demand();
-    cohortHeader = b.cohortHeader == null || breaker.cohorts().isEmpty()
-        ? null : Metadata.Key.of(b.cohortHeader, Metadata.ASCII_STRING_MARSHALLER);
+    cohortHeader =
+        b.cohortHeader == null || breaker.cohorts().isEmpty()
+            ? null
+            : Metadata.Key.of(b.cohortHeader, Metadata.ASCII_STRING_MARSHALLER);
     cohortCounters = new ShedCounters[breaker.cohorts().size() + 1];
     cohortCounters[0] = counters;
     for (int i = 1; i < cohortCounters.length; i++) {
@@ -179,7 +187,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     return new CallBytesTracer.Factory(bytesInFlight);
   }
 
-  /** Request messages refused while they arrived because the bytes in flight were at their limit. */
+  /**
+   * Request messages refused while they arrived because the bytes in flight were at their limit.
+   */
   public long requestsCut() {
     return requestsCut.sum();
   }
@@ -197,11 +207,12 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   /** Counts by full method name (exempt methods are not counted), for metrics. */
   public Map<String, ShedCounters.MethodCounts> methodCounts() {
     Map<String, ShedCounters.MethodCounts> all = new HashMap<>();
-    policies.forEach((name, policy) -> {
-      if (!policy.exempt) {
-        all.put(name, policy.counts);
-      }
-    });
+    policies.forEach(
+        (name, policy) -> {
+          if (!policy.exempt) {
+            all.put(name, policy.counts);
+          }
+        });
     return all;
   }
 
@@ -233,18 +244,26 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       return shedCounted(call, headers, admission, policy, counters, priority, null);
     }
     CallBytesTracer tracer = CallBytesTracer.KEY.get();
-    if (tracer != null && admission.status().override() != OverrideMode.FORCED_CLOSED
+    if (tracer != null
+        && admission.status().override() != OverrideMode.FORCED_CLOSED
         && bytesInFlight.refuses(priority)) {
       if (admission.shadow()) {
         decision = Decision.WOULD_SHED;
       } else {
-        return shedCounted(call, headers, admission, policy, counters, priority, inFlightReason(priority));
+        return shedCounted(
+            call, headers, admission, policy, counters, priority, inFlightReason(priority));
       }
     }
     boolean holdsSlot = maxConcurrentCalls > 0;
     if (holdsSlot && inFlight.incrementAndGet() > maxConcurrentCalls) {
       inFlight.decrementAndGet();
-      return shedCounted(call, headers, admission, policy, counters, priority,
+      return shedCounted(
+          call,
+          headers,
+          admission,
+          policy,
+          counters,
+          priority,
           "max_concurrent_calls (" + maxConcurrentCalls + ") reached");
     }
     ShedCounters.Kind kind =
@@ -292,8 +311,14 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
 
   /** Counts a refusal (by state and priority; by method) and sheds the call. */
   @SuppressWarnings("unchecked")
-  private <ReqT, RespT> ServerCall.Listener<ReqT> shedCounted(ServerCall<ReqT, RespT> call, Metadata headers,
-      Admission admission, MethodPolicy policy, ShedCounters counters, Priority priority, String reason) {
+  private <ReqT, RespT> ServerCall.Listener<ReqT> shedCounted(
+      ServerCall<ReqT, RespT> call,
+      Metadata headers,
+      Admission admission,
+      MethodPolicy policy,
+      ShedCounters counters,
+      Priority priority,
+      String reason) {
     counters.increment(ShedCounters.Kind.SHED, admission.status().state(), priority);
     policy.counts.increment(ShedCounters.Kind.SHED, priority);
     if (priority != Priority.CRITICAL) {
@@ -339,13 +364,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     return Math.floorMod(h, 100);
   }
 
-  /** The counters of cohort {@code index} (0: the default profile, the same as {@link #counters()}). */
+  /**
+   * The counters of cohort {@code index} (0: the default profile, the same as {@link #counters()}).
+   */
   public ShedCounters cohortCounters(int index) {
     return cohortCounters[index];
   }
 
   private Priority priority(Priority configured, Metadata headers) {
-    return priorityHeader == null ? configured : Priority.effective(configured, headers.get(priorityHeader), allowRaise);
+    return priorityHeader == null
+        ? configured
+        : Priority.effective(configured, headers.get(priorityHeader), allowRaise);
   }
 
   private <ReqT, RespT> ServerCall.Listener<ReqT> shed(
@@ -357,7 +386,8 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     BreakerStatus status = admission.status();
     Metadata trailers = shedTrailers(status);
     Status shed = Status.RESOURCE_EXHAUSTED.withDescription(describe(status, reason));
-    if (fallback != null && call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
+    if (fallback != null
+        && call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
       return new FallbackListener<>(call, headers, fallback, shed, trailers);
     }
     call.close(shed, trailers);
@@ -400,7 +430,8 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       s.append(", override ").append(status.override());
     }
     if (status.drivingDimension() != null) {
-      s.append(", ").append(status.drivingDimension().id())
+      s.append(", ")
+          .append(status.drivingDimension().id())
           .append(String.format(Locale.ROOT, " pressure %.3f", status.pressure()));
     }
     return s.toString();
@@ -412,7 +443,8 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
    */
   void addStateTrailer(Metadata trailers) {
     BreakerStatus status = breaker.admission().status();
-    BreakerState state = status.override() == OverrideMode.NONE ? status.state() : decidingState(status);
+    BreakerState state =
+        status.override() == OverrideMode.NONE ? status.state() : decidingState(status);
     if (state.severity() >= BreakerState.DEGRADED.severity() && !trailers.containsKey(STATE_KEY)) {
       trailers.put(STATE_KEY, state.name());
       if (status.override() != OverrideMode.NONE) {
@@ -442,8 +474,15 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   }
 
   private String inFlightReason(Priority priority) {
-    return "bytes in flight " + bytesInFlight.bytes() + " at the limit for " + priority + " calls ("
-        + bytesInFlight.limit(priority) + " of an in_flight_budget of " + bytesInFlight.budget() + ")";
+    return "bytes in flight "
+        + bytesInFlight.bytes()
+        + " at the limit for "
+        + priority
+        + " calls ("
+        + bytesInFlight.limit(priority)
+        + " of an in_flight_budget of "
+        + bytesInFlight.budget()
+        + ")";
   }
 
   /**
@@ -454,9 +493,17 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   void refuseInFlight(ServerCall<?, ?> call, long bytes) {
     requestsCut.increment();
     BreakerStatus status = breaker.status();
-    call.close(Status.RESOURCE_EXHAUSTED.withDescription(describe(status,
-        "request refused while it arrived: bytes in flight " + bytes + " reached the limit for its"
-            + " priority (in_flight_budget " + bytesInFlight.budget() + ")")), shedTrailers(status));
+    call.close(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            describe(
+                status,
+                "request refused while it arrived: bytes in flight "
+                    + bytes
+                    + " reached the limit for its"
+                    + " priority (in_flight_budget "
+                    + bytesInFlight.budget()
+                    + ")")),
+        shedTrailers(status));
   }
 
   /** The limit of response bytes one call may leave queued (0: none). */
@@ -472,13 +519,21 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
   void endSlowReader(ServerCall<?, ?> call, long queued, long limit) {
     slowReadersEnded.increment();
     BreakerStatus status = breaker.status();
-    call.close(Status.RESOURCE_EXHAUSTED.withDescription("membreaker ended the call: " + queued
-        + " response bytes queued for a client that is not reading them, over max_queued_bytes_per_call ("
-        + limit + ")"), shedTrailers(status));
+    call.close(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "membreaker ended the call: "
+                + queued
+                + " response bytes queued for a client that is not reading them, over"
+                + " max_queued_bytes_per_call ("
+                + limit
+                + ")"),
+        shedTrailers(status));
   }
 
   boolean refusesSize(long wireSize) {
-    return maxRequestBytes > 0 && wireSize > maxRequestBytes && FlowGate.restricts(breaker.admission());
+    return maxRequestBytes > 0
+        && wireSize > maxRequestBytes
+        && FlowGate.restricts(breaker.admission());
   }
 
   <ReqT, RespT> void refuseLarge(ServerCall<ReqT, RespT> call, long wireSize) {
@@ -486,8 +541,13 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     Metadata trailers = shedTrailers(status);
     call.close(
         Status.RESOURCE_EXHAUSTED.withDescription(
-            describe(status, "request message of " + wireSize + " bytes is over max_request_bytes ("
-                + maxRequestBytes + ")")),
+            describe(
+                status,
+                "request message of "
+                    + wireSize
+                    + " bytes is over max_request_bytes ("
+                    + maxRequestBytes
+                    + ")")),
         trailers);
   }
 
@@ -524,16 +584,21 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
       return this;
     }
 
-    /** The request header that may lower a call's priority, or null for none (default {@code membreaker-priority}). */
+    /**
+     * The request header that may lower a call's priority, or null for none (default {@code
+     * membreaker-priority}).
+     */
     public Builder priorityHeader(String name) {
-      if (name != null && (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.endsWith("-bin"))) {
+      if (name != null
+          && (name.isEmpty()
+              || !name.equals(name.toLowerCase(Locale.ROOT))
+              || name.endsWith("-bin"))) {
         throw new IllegalArgumentException(
             "priority_header must be a lower-case ASCII header name, was '" + name + "'");
       }
       this.priorityHeader = name;
       return this;
     }
-
 
     /** Whether the priority header may also raise a call's priority (default false). */
     public Builder allowPriorityRaise(boolean allow) {
@@ -544,19 +609,21 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
     /** A cap on admitted calls in flight, 0 for none (default 0). */
     public Builder maxConcurrentCalls(int max) {
       if (max < 0) {
-        throw new IllegalArgumentException("max_concurrent_calls must be 0 (off) or positive, was " + max);
+        throw new IllegalArgumentException(
+            "max_concurrent_calls must be 0 (off) or positive, was " + max);
       }
       this.maxConcurrentCalls = max;
       return this;
     }
 
     /**
-     * While DEGRADED or worse, refuse request messages over this wire size, 0 for no limit
-     * (default 0). Needs {@link #streamTracerFactory()} on the server builder.
+     * While DEGRADED or worse, refuse request messages over this wire size, 0 for no limit (default
+     * 0). Needs {@link #streamTracerFactory()} on the server builder.
      */
     public Builder maxRequestBytes(long max) {
       if (max < 0) {
-        throw new IllegalArgumentException("max_request_bytes must be 0 (off) or positive, was " + max);
+        throw new IllegalArgumentException(
+            "max_request_bytes must be 0 (off) or positive, was " + max);
       }
       this.maxRequestBytes = max;
       return this;
@@ -564,7 +631,9 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
 
     /** The base of the jittered retry pushback outside OPEN, 1 ms to 1 min (default 250 ms). */
     public Builder pushback(Duration base) {
-      if (base == null || base.compareTo(Duration.ofMillis(1)) < 0 || base.compareTo(Duration.ofMinutes(1)) > 0) {
+      if (base == null
+          || base.compareTo(Duration.ofMillis(1)) < 0
+          || base.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("pushback must be in [PT0.001S, PT1M], was " + base);
       }
       this.pushback = base;
@@ -576,18 +645,26 @@ public final class MemoryBreakerServerInterceptor implements ServerInterceptor {
      * breaker's {@link MemoryBreaker#cohorts() cohorts}; calls without it use the default profile.
      */
     public Builder cohortHeader(String name) {
-      if (name != null && (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.endsWith("-bin"))) {
-        throw new IllegalArgumentException("cohort_header must be a lower-case ASCII header name, was '" + name + "'");
+      if (name != null
+          && (name.isEmpty()
+              || !name.equals(name.toLowerCase(Locale.ROOT))
+              || name.endsWith("-bin"))) {
+        throw new IllegalArgumentException(
+            "cohort_header must be a lower-case ASCII header name, was '" + name + "'");
       }
       this.cohortHeader = name;
       return this;
     }
 
     /** An answer for shed calls of one unary method, instead of RESOURCE_EXHAUSTED. */
-    public <ReqT, RespT> Builder fallback(MethodDescriptor<ReqT, RespT> method, Fallback<ReqT, RespT> fallback) {
+    public <ReqT, RespT> Builder fallback(
+        MethodDescriptor<ReqT, RespT> method, Fallback<ReqT, RespT> fallback) {
       if (method.getType() != MethodDescriptor.MethodType.UNARY) {
         throw new IllegalArgumentException(
-            "fallbacks answer unary methods only; " + method.getFullMethodName() + " is " + method.getType());
+            "fallbacks answer unary methods only; "
+                + method.getFullMethodName()
+                + " is "
+                + method.getType());
       }
       fallbacks.put(method.getFullMethodName(), Objects.requireNonNull(fallback, "fallback"));
       return this;

@@ -64,10 +64,13 @@ public final class MethodPriorities {
     public Builder put(String pattern, Priority priority) {
       Objects.requireNonNull(priority, "priority");
       if (pattern == null) {
-        throw new IllegalArgumentException("method pattern must be pkg.Service/Method or pkg.Service/*, was null");
+        throw new IllegalArgumentException(
+            "method pattern must be pkg.Service/Method or pkg.Service/*, was null");
       }
       int slash = pattern.indexOf('/');
-      if (slash <= 0 || slash != pattern.lastIndexOf('/') || slash == pattern.length() - 1
+      if (slash <= 0
+          || slash != pattern.lastIndexOf('/')
+          || slash == pattern.length() - 1
           || pattern.contains(" ")) {
         throw new IllegalArgumentException(
             "method pattern must be pkg.Service/Method or pkg.Service/*, was '" + pattern + "'");

@@ -8,12 +8,12 @@ import io.grpc.Status;
 
 /**
  * Wraps an admitted call to tell the outcome breaker how it ended: its status code and latency,
- * recorded once when the handler closes it. A call the client cancelled or whose deadline passed
- * is recorded as CANCELLED or DEADLINE_EXCEEDED, whatever the handler said after. While the
- * breaker is DEGRADED or worse the call's trailers say so ({@code membreaker-state}), for clients
- * that hold their own SHEDDABLE calls ({@link MemoryBreakerClientInterceptor}). Its fields are
- * all a call pays for outcome recording: one object, no other allocation. Calls that stream
- * responses get {@link QueueLimitedCall} instead.
+ * recorded once when the handler closes it. A call the client cancelled or whose deadline passed is
+ * recorded as CANCELLED or DEADLINE_EXCEEDED, whatever the handler said after. While the breaker is
+ * DEGRADED or worse the call's trailers say so ({@code membreaker-state}), for clients that hold
+ * their own SHEDDABLE calls ({@link MemoryBreakerClientInterceptor}). Its fields are all a call
+ * pays for outcome recording: one object, no other allocation. Calls that stream responses get
+ * {@link QueueLimitedCall} instead.
  */
 class OutcomeRecordingCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
 

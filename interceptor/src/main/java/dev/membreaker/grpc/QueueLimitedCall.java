@@ -7,14 +7,14 @@ import io.grpc.Status;
 
 /**
  * An admitted call that streams responses: as {@link OutcomeRecordingCall}, and it limits what a
- * client that does not read can make the server hold ({@link #limitQueue}). Before each message,
- * if the transport is ready again, the bytes queued before are taken as written; after it, if
- * more than {@code max_queued_bytes_per_call} are queued and the transport is still not ready,
- * the call is ended with RESOURCE_EXHAUSTED ({@link MemoryBreakerServerInterceptor#endSlowReader}).
- * From then on the handler's messages and close are dropped, and the call reads as cancelled and
- * not ready, so a handler that checks {@code isCancelled()} or {@code isReady()} stops: what is
- * queued stops growing. It stays queued, and counted, until the client reads it, cancels, or its
- * deadline passes; gRPC gives a server no public way to reset one stream.
+ * client that does not read can make the server hold ({@link #limitQueue}). Before each message, if
+ * the transport is ready again, the bytes queued before are taken as written; after it, if more
+ * than {@code max_queued_bytes_per_call} are queued and the transport is still not ready, the call
+ * is ended with RESOURCE_EXHAUSTED ({@link MemoryBreakerServerInterceptor#endSlowReader}). From
+ * then on the handler's messages and close are dropped, and the call reads as cancelled and not
+ * ready, so a handler that checks {@code isCancelled()} or {@code isReady()} stops: what is queued
+ * stops growing. It stays queued, and counted, until the client reads it, cancels, or its deadline
+ * passes; gRPC gives a server no public way to reset one stream.
  */
 class QueueLimitedCall<ReqT, RespT> extends OutcomeRecordingCall<ReqT, RespT> {
 

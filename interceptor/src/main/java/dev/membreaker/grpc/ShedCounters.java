@@ -5,8 +5,8 @@ import dev.membreaker.policy.Priority;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Calls admitted, shed and (under SHADOW) that would have been shed, by the breaker state they
- * met and their priority. Lock-free {@link LongAdder}s, allocation-free once warm. Thread-safe.
+ * Calls admitted, shed and (under SHADOW) that would have been shed, by the breaker state they met
+ * and their priority. Lock-free {@link LongAdder}s, allocation-free once warm. Thread-safe.
  */
 public final class ShedCounters {
 

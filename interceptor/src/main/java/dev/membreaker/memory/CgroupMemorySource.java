@@ -46,8 +46,8 @@ final class CgroupMemorySource implements MemorySource {
   static final int STAT_EVERY = 10;
 
   /**
-   * The limit changes rarely (a resize, a limit set on a container that had none): every 10th
-   * read (5 s at the default cgroup read interval), so that a read costs one file, not two.
+   * The limit changes rarely (a resize, a limit set on a container that had none): every 10th read
+   * (5 s at the default cgroup read interval), so that a read costs one file, not two.
    */
   static final int LIMIT_EVERY = 10;
 

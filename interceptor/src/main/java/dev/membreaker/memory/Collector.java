@@ -16,7 +16,9 @@ public enum Collector {
   SERIAL("Serial"),
   /** ZGC: "ZGC Cycles" measure the heap; "ZGC Pauses" carry no usage and are ignored. */
   ZGC("ZGC"),
-  /** Shenandoah: "Shenandoah Cycles" measure the heap; its "Pauses" carry no usage and are ignored. */
+  /**
+   * Shenandoah: "Shenandoah Cycles" measure the heap; its "Pauses" carry no usage and are ignored.
+   */
   SHENANDOAH("Shenandoah"),
   /** Anything else: every notification's after-collection figure is taken as an upper bound. */
   OTHER("other");
@@ -59,7 +61,9 @@ public enum Collector {
     return this == ZGC || this == SHENANDOAH;
   }
 
-  /** Whether a notification from collector bean {@code gcName} carries no after-collection usage. */
+  /**
+   * Whether a notification from collector bean {@code gcName} carries no after-collection usage.
+   */
   static boolean isPauseOnly(String gcName) {
     return gcName.endsWith("Pauses");
   }

@@ -19,11 +19,11 @@ public enum Dimension {
   CONTAINER_PSI("container_psi", true),
   /**
    * Bytes in flight against their budget: request bytes received and not yet handed to the
-   * application, and response bytes queued for clients, counted by the interceptor's stream
-   * tracer as they move (see {@code dev.membreaker.breaker.InFlightBytes}). Drives levels up to
-   * DEGRADED, never to OPEN: these bytes leave in milliseconds, so OPEN's minimum time and
-   * HALF_OPEN's ramp would shed for seconds what a moment caused; the account itself refuses
-   * calls at its limits (DEFAULT ones from {@code open} × budget) for as long as it is there.
+   * application, and response bytes queued for clients, counted by the interceptor's stream tracer
+   * as they move (see {@code dev.membreaker.breaker.InFlightBytes}). Drives levels up to DEGRADED,
+   * never to OPEN: these bytes leave in milliseconds, so OPEN's minimum time and HALF_OPEN's ramp
+   * would shed for seconds what a moment caused; the account itself refuses calls at its limits
+   * (DEFAULT ones from {@code open} × budget) for as long as it is there.
    */
   IN_FLIGHT("in_flight", true, false);
 
@@ -41,7 +41,9 @@ public enum Dimension {
     this.opens = opens;
   }
 
-  /** Whether this dimension's pressure alone may take the breaker to OPEN (else at most DEGRADED). */
+  /**
+   * Whether this dimension's pressure alone may take the breaker to OPEN (else at most DEGRADED).
+   */
   public boolean opens() {
     return opens;
   }

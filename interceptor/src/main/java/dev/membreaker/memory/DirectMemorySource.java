@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Direct (off-heap) buffer memory: the JDK's "direct" buffer pool plus the counters of any Netty
- * found on the class path (the shaded Netty of grpc-netty-shaded first, plain Netty too), looked
- * up reflectively so the library has no compile-time dependency on either.
+ * found on the class path (the shaded Netty of grpc-netty-shaded first, plain Netty too), looked up
+ * reflectively so the library has no compile-time dependency on either.
  *
  * <p>Netty's counter is added to the JDK pool only when Netty allocates its direct buffers without
  * a {@code Cleaner} ({@code useDirectBufferNoCleaner()}): those bypass the JDK's accounting, and
@@ -72,9 +72,11 @@ final class DirectMemorySource implements MemorySource {
               .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
       long now = (long) used.invokeExact();
       if (now >= 0 && !allocatesWithoutCleaner(type)) {
-        LOG.log(System.Logger.Level.INFO,
+        LOG.log(
+            System.Logger.Level.INFO,
             "membreaker: {0} allocates direct buffers with a cleaner; the JDK direct buffer pool"
-                + " holds them, so the direct dimension uses it alone", className);
+                + " holds them, so the direct dimension uses it alone",
+            className);
         return null;
       }
       if (now < 0) {
@@ -89,7 +91,8 @@ final class DirectMemorySource implements MemorySource {
     } catch (Throwable e) {
       LOG.log(
           System.Logger.Level.INFO,
-          "membreaker: can't read Netty's direct memory counter from " + className
+          "membreaker: can't read Netty's direct memory counter from "
+              + className
               + "; the direct dimension uses the JDK pool alone",
           e);
       return null;
@@ -99,8 +102,9 @@ final class DirectMemorySource implements MemorySource {
   /** Netty's own answer; a Netty too old to have it is taken to allocate without a cleaner. */
   private static boolean allocatesWithoutCleaner(Class<?> type) {
     try {
-      MethodHandle noCleaner = MethodHandles.publicLookup()
-          .findStatic(type, "useDirectBufferNoCleaner", MethodType.methodType(boolean.class));
+      MethodHandle noCleaner =
+          MethodHandles.publicLookup()
+              .findStatic(type, "useDirectBufferNoCleaner", MethodType.methodType(boolean.class));
       return (boolean) noCleaner.invokeExact();
     } catch (NoSuchMethodException e) {
       return true;
@@ -118,13 +122,17 @@ final class DirectMemorySource implements MemorySource {
     for (String className : NETTY_CLASSES) {
       try {
         Class<?> type = Class.forName(className, true, DirectMemorySource.class.getClassLoader());
-        MethodHandle used = MethodHandles.publicLookup()
-            .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
+        MethodHandle used =
+            MethodHandles.publicLookup()
+                .findStatic(type, "usedDirectMemory", MethodType.methodType(long.class));
         if ((long) used.invokeExact() < 0 || !allocatesWithoutCleaner(type)) {
           continue;
         }
-        long netty = (long) MethodHandles.publicLookup()
-            .findStatic(type, "maxDirectMemory", MethodType.methodType(long.class)).invokeExact();
+        long netty =
+            (long)
+                MethodHandles.publicLookup()
+                    .findStatic(type, "maxDirectMemory", MethodType.methodType(long.class))
+                    .invokeExact();
         if (netty > 0) {
           return netty;
         }

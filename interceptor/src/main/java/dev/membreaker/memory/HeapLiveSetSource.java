@@ -21,8 +21,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * The heap's live set, estimated from two numbers, as {@link LiveSetEvidence} explains: an upper
  * bound U (old and survivor occupancy after every collection) and an anchor A (old occupancy after
- * a collection that marked the old generation). The estimate is {@code A + (1 − g) × (U − A)},
- * with g the share of promoted bytes that recent anchors found dead.
+ * a collection that marked the old generation). The estimate is {@code A + (1 − g) × (U − A)}, with
+ * g the share of promoted bytes that recent anchors found dead.
  *
  * <p>Why two numbers. After a young collection the old generation still holds the garbage that was
  * promoted into it, and only a marking collection tells how much of it is live. Objects living
@@ -47,19 +47,20 @@ import javax.management.openmbean.CompositeData;
  * times the last pause, without back-off. Urgent confirmations ({@link #urgentConfirmation}), asked
  * for when the estimate projects the heap full and only a measurement can say whether that is
  * garbage, are paced closer still: at most one every 100 ms and never closer than 10 times the last
- * pause (nor further apart than 2 s). Under {@code -XX:+DisableExplicitGC} they are off. Under {@code
- * -XX:+ExplicitGCInvokesConcurrent} (G1) a confirmation starts a concurrent cycle, whose Remark
- * drop (when no young collection comes between two polls) or mixed collections lower the upper
- * bound. What the old generation holds when {@code System.gc()} returns is no verdict: it counts
- * every humongous buffer allocated during the marking as live (a 64 MiB heap of garbage read 0.84).
+ * pause (nor further apart than 2 s). Under {@code -XX:+DisableExplicitGC} they are off. Under
+ * {@code -XX:+ExplicitGCInvokesConcurrent} (G1) a confirmation starts a concurrent cycle, whose
+ * Remark drop (when no young collection comes between two polls) or mixed collections lower the
+ * upper bound. What the old generation holds when {@code System.gc()} returns is no verdict: it
+ * counts every humongous buffer allocated during the marking as live (a 64 MiB heap of garbage read
+ * 0.84).
  *
  * <p>Above all three spacings, a {@link PauseBudget}: a stop-the-world confirmation starts only if
  * the pauses of those that ended in the last minute plus its own, predicted from the live bytes
  * now, fit {@code confirm_pause_budget} (1 % of the minute), and its pause is no longer than the
  * collector's own allow. Urgent ones are held to the second rule only, and spend nothing of the
- * first: the heap may fill before anything else measures it. One that can never fit (a large
- * heap of small objects) is not offered at all: the evidence says no confirmation can be had, and
- * the breaker acts as under {@code -XX:+DisableExplicitGC}.
+ * first: the heap may fill before anything else measures it. One that can never fit (a large heap
+ * of small objects) is not offered at all: the evidence says no confirmation can be had, and the
+ * breaker acts as under {@code -XX:+DisableExplicitGC}.
  *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
  * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
@@ -70,17 +71,23 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private static final long MIN_CONFIRM_INTERVAL = 2_000_000_000L;
   private static final long MAX_CONFIRM_INTERVAL = 30_000_000_000L;
   private static final long MIN_REFRESH_INTERVAL = 500_000_000L;
+
   /**
    * Refreshes come at least this often while the breaker is not HEALTHY, whatever the last pause:
-   * one slow collection (a busy machine, a large live set) must not hold recovery for 50 times
-   * its length. The breaker sheds meanwhile, so a larger share of time paused is the lesser cost.
+   * one slow collection (a busy machine, a large live set) must not hold recovery for 50 times its
+   * length. The breaker sheds meanwhile, so a larger share of time paused is the lesser cost.
    */
   private static final long MAX_REFRESH_INTERVAL = 2_000_000_000L;
+
   /** Urgent confirmations come no closer than this, and than 10 times the last pause. */
   private static final long MIN_URGENT_INTERVAL = 100_000_000L;
 
   /** How a request is paced: which of the three spacings applies. */
-  private enum Pacing { CONFIRM, REFRESH, URGENT }
+  private enum Pacing {
+    CONFIRM,
+    REFRESH,
+    URGENT
+  }
 
   private final Ticker ticker;
   private final Collector collector;
@@ -147,8 +154,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     this.explicitGcDisabled = vmFlag("DisableExplicitGC");
     // The flag changes System.gc() only on G1 (and the CMS of older JDKs): with Parallel and
     // Serial it is still a full collection that stops the world, and is budgeted as one.
-    this.explicitGcConcurrent = collector == Collector.ZGC || collector == Collector.SHENANDOAH
-        || (collector == Collector.G1 && vmFlag("ExplicitGCInvokesConcurrent"));
+    this.explicitGcConcurrent =
+        collector == Collector.ZGC
+            || collector == Collector.SHENANDOAH
+            || (collector == Collector.G1 && vmFlag("ExplicitGCInvokesConcurrent"));
     for (GarbageCollectorMXBean gc : collectors) {
       if (gc instanceof NotificationEmitter) {
         NotificationEmitter emitter = (NotificationEmitter) gc;
@@ -173,8 +182,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   private static boolean vmFlag(String name) {
     try {
-      return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-          .getVMOption(name).getValue());
+      return Boolean.parseBoolean(
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+              .getVMOption(name)
+              .getValue());
     } catch (RuntimeException e) {
       return false; // not HotSpot, or no such flag
     }
@@ -200,7 +211,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         // breaker started on a server whose cache is already in the old generation read 0.16
         // where 0.8 was held, so the first young collection looked like a surge: what the old and
         // survivor spaces hold now is the upper bound.
-        upper = Math.max(pooled(MemoryPoolMXBean::getCollectionUsage), pooled(MemoryPoolMXBean::getUsage));
+        upper =
+            Math.max(
+                pooled(MemoryPoolMXBean::getCollectionUsage), pooled(MemoryPoolMXBean::getUsage));
         anchor = upper;
       }
       return new MemoryReading(estimate(), maxHeap, Math.max(epoch, collections()));
@@ -230,9 +243,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    *
    * <p>G1's Remark frees old regions that hold nothing live and updates the pool's usage without a
    * notification: a drop of the old pool's usage with no notification since the previous read is
-   * that, and the new figure is a lower upper bound. Not an anchor: the regions it keeps still
-   * hold garbage, as those a mixed collection keeps do, and learning from them would read the
-   * garbage left behind as retained.
+   * that, and the new figure is a lower upper bound. Not an anchor: the regions it keeps still hold
+   * garbage, as those a mixed collection keeps do, and learning from them would read the garbage
+   * left behind as retained.
    */
   private void pollOldGeneration() {
     if (oldPool == null) {
@@ -240,7 +253,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     }
     long old = oldPool.getUsage().getUsed();
     synchronized (this) {
-      if (collector == Collector.G1 && notifications == notificationsAtLastPoll && oldAtLastPoll >= 0
+      if (collector == Collector.G1
+          && notifications == notificationsAtLastPoll
+          && oldAtLastPoll >= 0
           && old < oldAtLastPoll - maxHeap / 100) {
         long upperBefore = upper;
         upper = Math.min(upper, old + survivorsAfterCollection);
@@ -282,7 +297,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @Override
   public void handleNotification(Notification notification, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+        notification.getType())) {
       return;
     }
     GarbageCollectionNotificationInfo info =
@@ -299,8 +315,11 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       }
     }
     String name = info.getGcName();
-    boolean marked = "end of major GC".equals(info.getGcAction())
-        || name.equals("ZGC Cycles") || name.equals("ZGC Major Cycles") || name.equals("Shenandoah Cycles");
+    boolean marked =
+        "end of major GC".equals(info.getGcAction())
+            || name.equals("ZGC Cycles")
+            || name.equals("ZGC Major Cycles")
+            || name.equals("Shenandoah Cycles");
     MemoryUsage oldAfter = oldPool == null ? null : after.get(oldPool.getName());
     long survivors = oldAfter == null ? 0 : Math.max(0, afterBytes - oldAfter.getUsed());
     long liveBytes = afterBytes;
@@ -322,7 +341,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         budget.learn(pauseNanos, liveBytes);
       }
       if (!"System.gc()".equals(info.getGcCause()) && !name.endsWith("Cycles")) {
-        budget.natural(ticker.read(), pauseNanos); // how long the collector itself stops the application
+        budget.natural(
+            ticker.read(), pauseNanos); // how long the collector itself stops the application
       }
       long upperBefore = upper;
       notifications++;
@@ -335,7 +355,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (marked) {
         newAnchor(liveBytes, Math.max(upperBefore, liveBytes));
       } else if (!canConfirm(ticker.read())) {
-        measuredEpoch++; // no anchor will be asked for: this collection's figure is the freshest there is
+        measuredEpoch++; // no anchor will be asked for: this collection's figure is the freshest
+        // there is
       }
       epoch = Math.max(epoch + 1, collections());
     }
@@ -343,25 +364,35 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * Takes {@code live} as the new anchor, and lets {@link DeadShare} learn from it how much of
-   * what was promoted since the previous one died.
+   * Takes {@code live} as the new anchor, and lets {@link DeadShare} learn from it how much of what
+   * was promoted since the previous one died.
    */
   private void newAnchor(long live, long upperBefore) {
     deadShare.learn(anchor, live, upperBefore, anchorEpoch == 0);
     if (confirmationPending) {
       confirmationPending = false;
-      LOG.log(System.Logger.Level.INFO, String.format(
-          "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound was %.3f%s",
-          confirmationReason, (double) live / maxHeap, upperBeforeConfirmation / maxHeap,
-          unseenBeforeConfirmation > maxHeap / 50
-              ? String.format(", with %.3f unseen", (double) unseenBeforeConfirmation / maxHeap) : ""));
+      LOG.log(
+          System.Logger.Level.INFO,
+          String.format(
+              "membreaker: confirming collection (%s) found %.3f of the heap live; the upper bound"
+                  + " was %.3f%s",
+              confirmationReason,
+              (double) live / maxHeap,
+              upperBeforeConfirmation / maxHeap,
+              unseenBeforeConfirmation > maxHeap / 50
+                  ? String.format(", with %.3f unseen", (double) unseenBeforeConfirmation / maxHeap)
+                  : ""));
       boolean unchanged = Math.abs(live - anchor) < maxHeap / 50;
       if (pendingPacing == Pacing.CONFIRM) {
-        confirmInterval = unchanged ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
+        confirmInterval =
+            unchanged ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
       } else if (pendingPacing == Pacing.URGENT) {
         // Unseen bytes that keep turning out dead (short-lived humongous buffers) space the next
         // urgent confirmation further; a refresh while shedding changes neither spacing.
-        urgentBackOff = unchanged ? Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_URGENT_INTERVAL, urgentBackOff * 2)) : 0;
+        urgentBackOff =
+            unchanged
+                ? Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_URGENT_INTERVAL, urgentBackOff * 2))
+                : 0;
       }
     }
     anchor = live;
@@ -373,15 +404,25 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   public synchronized LiveSetEvidence evidence() {
     long now = ticker.read();
     boolean canConfirm = canConfirm(now);
-    return new LiveSetEvidence(collector, Math.max(0, upper), unseen, upperLimit, anchor, anchorEpoch,
-        measuredEpoch, deadShare.value(),
-        confirmations, lastConfirmationPause, canConfirm,
-        canConfirm && confirmationAvailable(now), explicitGcConcurrent);
+    return new LiveSetEvidence(
+        collector,
+        Math.max(0, upper),
+        unseen,
+        upperLimit,
+        anchor,
+        anchorEpoch,
+        measuredEpoch,
+        deadShare.value(),
+        confirmations,
+        lastConfirmationPause,
+        canConfirm,
+        canConfirm && confirmationAvailable(now),
+        explicitGcConcurrent);
   }
 
   /**
-   * Whether a confirmation can be had at all: explicit collections are not disabled, and one
-   * fits the pause budget (or runs concurrently). Under the lock.
+   * Whether a confirmation can be had at all: explicit collections are not disabled, and one fits
+   * the pause budget (or runs concurrently). Under the lock.
    */
   private boolean canConfirm(long now) {
     return !explicitGcDisabled && (explicitGcConcurrent || budget.fits(now, markedBytes()));
@@ -405,9 +446,9 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * Whether the pause budget lets a stop-the-world collection start now, or one is already
-   * running (its pause is spent when it ends). Concurrent confirmations stop the application only
-   * for moments and are paced by their own spacing. Under the lock.
+   * Whether the pause budget lets a stop-the-world collection start now, or one is already running
+   * (its pause is spent when it ends). Concurrent confirmations stop the application only for
+   * moments and are paced by their own spacing. Under the lock.
    */
   private boolean withinBudget(long now) {
     return explicitGcConcurrent || confirming.get() || budget.allows(now, markedBytes());
@@ -415,10 +456,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   /**
    * Whether a confirmation is running, awaits its verdict, or may start (by its spacing and the
-   * pause budget): the notification that
-   * carries a confirming collection's anchor can arrive after {@code System.gc()} has returned, so
-   * one counts as pending until its anchor arrives, for at most a second (a concurrent cycle
-   * started under {@code -XX:+ExplicitGCInvokesConcurrent} brings no anchor). Under the lock.
+   * pause budget): the notification that carries a confirming collection's anchor can arrive after
+   * {@code System.gc()} has returned, so one counts as pending until its anchor arrives, for at
+   * most a second (a concurrent cycle started under {@code -XX:+ExplicitGCInvokesConcurrent} brings
+   * no anchor). Under the lock.
    */
   private boolean confirmationAvailable(long now) {
     boolean awaitingVerdict = confirmationPending && now - lastConfirmationEnd < 1_000_000_000L;
@@ -426,8 +467,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * Whether the last confirmation ended too recently for another: under its interval (2 s,
-   * doubled while verdicts do not change), or under 100 times its pause. Under the lock.
+   * Whether the last confirmation ended too recently for another: under its interval (2 s, doubled
+   * while verdicts do not change), or under 100 times its pause. Under the lock.
    */
   private boolean tooSoon(long now) {
     long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
@@ -435,12 +476,13 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /**
-   * Whether the last confirmation ended too recently for a refresh: under 500 ms, or under 50
-   * times its pause (so refreshes take at most 2 % of the time, and only while the breaker sheds).
-   * Under the lock.
+   * Whether the last confirmation ended too recently for a refresh: under 500 ms, or under 50 times
+   * its pause (so refreshes take at most 2 % of the time, and only while the breaker sheds). Under
+   * the lock.
    */
   private boolean tooSoonToRefresh(long now) {
-    long spacing = Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause));
+    long spacing =
+        Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause));
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
@@ -452,8 +494,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * lock.
    */
   private boolean tooSoonUrgently(long now) {
-    long spacing = Math.min(MAX_REFRESH_INTERVAL,
-        Math.max(Math.max(MIN_URGENT_INTERVAL, urgentBackOff), 10 * lastConfirmationPause));
+    long spacing =
+        Math.min(
+            MAX_REFRESH_INTERVAL,
+            Math.max(Math.max(MIN_URGENT_INTERVAL, urgentBackOff), 10 * lastConfirmationPause));
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
@@ -481,8 +525,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       if (confirming.get()) {
         return Confirmation.IN_FLIGHT;
       }
-      boolean tooSoon = pacing == Pacing.URGENT ? tooSoonUrgently(now)
-          : pacing == Pacing.REFRESH ? tooSoonToRefresh(now) : tooSoon(now);
+      boolean tooSoon =
+          pacing == Pacing.URGENT
+              ? tooSoonUrgently(now)
+              : pacing == Pacing.REFRESH ? tooSoonToRefresh(now) : tooSoon(now);
       if (tooSoon) {
         return Confirmation.TOO_SOON;
       }

@@ -4,10 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * Raw heap used, garbage included. It rises with every allocation and falls at each collection,
- * so it never sets a level by itself; the breaker uses it only for the emergency level, when it
- * stays at the emergency watermark across collections. One {@link MemoryMXBean} call (one native
- * call, where {@code Runtime.totalMemory() - freeMemory()} makes two).
+ * Raw heap used, garbage included. It rises with every allocation and falls at each collection, so
+ * it never sets a level by itself; the breaker uses it only for the emergency level, when it stays
+ * at the emergency watermark across collections. One {@link MemoryMXBean} call (one native call,
+ * where {@code Runtime.totalMemory() - freeMemory()} makes two).
  */
 final class HeapUsedSource implements MemorySource {
 

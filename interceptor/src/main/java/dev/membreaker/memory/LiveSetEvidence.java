@@ -25,8 +25,8 @@ package dev.membreaker.memory;
  *     anchor and, while no confirmation can be had ({@code canConfirm} false), every collection,
  *     since no better figure will come. The breaker takes the live set as fresh (able to end OPEN,
  *     or to hold it) only with a measurement made since OPEN began
- * @param deadShare the share of promoted bytes recent anchors found dead, in [0, 1]; -1 until
- *     one anchor has measured it
+ * @param deadShare the share of promoted bytes recent anchors found dead, in [0, 1]; -1 until one
+ *     anchor has measured it
  * @param confirmations confirming collections run so far
  * @param lastConfirmationPauseNanos how long the latest confirming collection took (0 for none)
  * @param canConfirm whether confirming collections may run in this JVM (not under {@code
@@ -58,13 +58,13 @@ public record LiveSetEvidence(
   }
 
   /**
-   * Whether the upper bound reaching its limit brings a marking collection by itself: with
-   * Parallel and Serial the old generation has a fixed share of the heap, and a young collection
-   * that cannot promote into it runs a full one at once, whose figure is an anchor. There the
-   * upper bound climbs to its limit whenever promoted garbage fills the old generation between
-   * full collections, which a healthy server does many times a minute, and the full collection
-   * that follows says what was live. With G1 the limit is the heap's own: an upper bound near it
-   * means the heap itself is nearly full.
+   * Whether the upper bound reaching its limit brings a marking collection by itself: with Parallel
+   * and Serial the old generation has a fixed share of the heap, and a young collection that cannot
+   * promote into it runs a full one at once, whose figure is an anchor. There the upper bound
+   * climbs to its limit whenever promoted garbage fills the old generation between full
+   * collections, which a healthy server does many times a minute, and the full collection that
+   * follows says what was live. With G1 the limit is the heap's own: an upper bound near it means
+   * the heap itself is nearly full.
    */
   public boolean fullUpperBringsAnchor() {
     return collector == Collector.PARALLEL || collector == Collector.SERIAL;
@@ -72,8 +72,8 @@ public record LiveSetEvidence(
 
   /**
    * Whether bytes no collection has seen (over 2 % of the heap's {@code limit}) take the upper
-   * bound with them to {@code share} of it: then only a collection asked for can say what they
-   * are, since none comes by itself as they fill the heap.
+   * bound with them to {@code share} of it: then only a collection asked for can say what they are,
+   * since none comes by itself as they fill the heap.
    */
   public boolean unseenReach(double share, long limit) {
     return limit > 0 && unseen > limit / 50 && (double) (upper + unseen) / limit >= share;

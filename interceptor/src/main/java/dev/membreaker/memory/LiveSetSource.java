@@ -30,9 +30,9 @@ public interface LiveSetSource extends MemorySource {
   LiveSetEvidence evidence();
 
   /**
-   * Sets the share of wall time that the stop-the-world collections this source runs may take
-   * over any minute ({@code confirm_pause_budget}), in [0, 1]. Safe from any thread; sources that
-   * run no collection ignore it.
+   * Sets the share of wall time that the stop-the-world collections this source runs may take over
+   * any minute ({@code confirm_pause_budget}), in [0, 1]. Safe from any thread; sources that run no
+   * collection ignore it.
    */
   default void pauseBudget(double share) {}
 
@@ -43,10 +43,10 @@ public interface LiveSetSource extends MemorySource {
   Confirmation requestConfirmation(String reason);
 
   /**
-   * Asks for a collection that refreshes a stale figure while the breaker sheds, so it recovers
-   * as soon as memory does; returns at once. Paced by the time it costs, not backed off: a
-   * recovery must not wait for a back-off grown while the pressure lasted. By default the same as
-   * {@link #requestConfirmation}.
+   * Asks for a collection that refreshes a stale figure while the breaker sheds, so it recovers as
+   * soon as memory does; returns at once. Paced by the time it costs, not backed off: a recovery
+   * must not wait for a back-off grown while the pressure lasted. By default the same as {@link
+   * #requestConfirmation}.
    */
   default Confirmation refresh(String reason) {
     return requestConfirmation(reason);

@@ -1,8 +1,8 @@
 package dev.membreaker.memory;
 
 /**
- * One reading of one memory dimension: bytes used, the limit they count against, and an epoch
- * that tells fresh readings from repeated ones (for the live set, the number of collections seen).
+ * One reading of one memory dimension: bytes used, the limit they count against, and an epoch that
+ * tells fresh readings from repeated ones (for the live set, the number of collections seen).
  * Immutable.
  *
  * @param used bytes in use (or, for stall information, hundredths of a percent)

@@ -1,8 +1,8 @@
 package dev.membreaker.memory;
 
 /**
- * Where the numbers of one {@link Dimension} come from. The sampler thread calls {@link #read()}
- * at its interval; nothing else does (a source that calls back is the exception: see {@link
+ * Where the numbers of one {@link Dimension} come from. The sampler thread calls {@link #read()} at
+ * its interval; nothing else does (a source that calls back is the exception: see {@link
  * #onChange}), so reads need not be thread-safe, but {@code read()} must never throw: a source that
  * fails switches itself off, logs once, and answers {@link MemoryReading#unavailable()} from then
  * on.
@@ -15,7 +15,9 @@ public interface MemorySource extends AutoCloseable {
   /** The dimension this source measures. */
   Dimension dimension();
 
-  /** Reads the current value. Called on the sampler thread (see {@link #onChange}); must not throw. */
+  /**
+   * Reads the current value. Called on the sampler thread (see {@link #onChange}); must not throw.
+   */
   MemoryReading read();
 
   /**

@@ -26,7 +26,8 @@ public final class MemorySources {
   }
 
   /** The default sources, with the cgroup tree at {@code cgroupRoot}. */
-  public static List<MemorySource> jvm(Ticker ticker, Duration cgroupReadInterval, Path cgroupRoot) {
+  public static List<MemorySource> jvm(
+      Ticker ticker, Duration cgroupReadInterval, Path cgroupRoot) {
     Objects.requireNonNull(ticker, "ticker");
     long every = cgroupReadInterval.toNanos();
     List<MemorySource> sources = new ArrayList<>();
@@ -63,9 +64,9 @@ public final class MemorySources {
   }
 
   /**
-   * The maximum direct memory, what a share-given in-flight budget is a share of: Netty's own
-   * limit where it allocates without a cleaner, else the JDK's {@code -XX:MaxDirectMemorySize}
-   * (whose default is the maximum heap size).
+   * The maximum direct memory, what a share-given in-flight budget is a share of: Netty's own limit
+   * where it allocates without a cleaner, else the JDK's {@code -XX:MaxDirectMemorySize} (whose
+   * default is the maximum heap size).
    */
   public static long maxDirectMemory() {
     return DirectMemorySource.maxDirectMemory();

@@ -3,8 +3,8 @@ package dev.membreaker.memory;
 import java.util.ArrayDeque;
 
 /**
- * The share of wall time the breaker's own stop-the-world collections may take, and the
- * prediction of the next one's pause that is checked against it before it runs.
+ * The share of wall time the breaker's own stop-the-world collections may take, and the prediction
+ * of the next one's pause that is checked against it before it runs.
  *
  * <p>Why. A confirming collection on G1, Parallel or Serial is a full collection: it stops the
  * application for as long as it takes to mark and compact the live set, about 1 s per 3 GiB of
@@ -13,8 +13,8 @@ import java.util.ArrayDeque;
  * the time. So every collection the breaker asks for is checked first: the pause time spent in the
  * last {@link #WINDOW_NANOS} plus the predicted pause must stay within {@code share} of that window
  * (1 % of a minute: 600 ms). And no single one may stop the application for longer than its own
- * collector does: the predicted pause must be at most twice the longest pause the collector took
- * on its own in the last minute, or {@link #PAUSE_FLOOR_NANOS}, whichever is longer. An application
+ * collector does: the predicted pause must be at most twice the longest pause the collector took on
+ * its own in the last minute, or {@link #PAUSE_FLOOR_NANOS}, whichever is longer. An application
  * tuned for 20 ms young pauses is not frozen for 300 ms by its guard, however rarely. A pause that
  * does not fit (a 1 s prediction against 600 ms, or against a 40 ms collector) means the breaker
  * runs no such collection at all while it is predicted so: it then acts as under {@code
@@ -22,10 +22,10 @@ import java.util.ArrayDeque;
  *
  * <p>The prediction scales by the live set: full collections mark what is live, so the cost of one
  * is learned as nanoseconds per live byte from every full collection seen (the breaker's own and
- * the collector's), and the next is predicted from the live bytes now. Before any is seen, the
- * cost is taken as {@link #PRIOR_NANOS_PER_BYTE}, the cost of a heap of small objects (the worst
- * common case: a large array of bytes marks much faster), so a large heap is never frozen to learn
- * what its collections cost.
+ * the collector's), and the next is predicted from the live bytes now. Before any is seen, the cost
+ * is taken as {@link #PRIOR_NANOS_PER_BYTE}, the cost of a heap of small objects (the worst common
+ * case: a large array of bytes marks much faster), so a large heap is never frozen to learn what
+ * its collections cost.
  *
  * <p>Pure: time is given by the caller. Not thread-safe: the live-set source calls it under its
  * lock.
@@ -62,7 +62,8 @@ final class PauseBudget {
   /** Sets the share of wall time allowed, in [0, 1]. 0: no stop-the-world collection at all. */
   void share(double share) {
     if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("a pause budget is a share of time in [0, 1], was " + share);
+      throw new IllegalArgumentException(
+          "a pause budget is a share of time in [0, 1], was " + share);
     }
     this.share = share;
   }
@@ -121,12 +122,15 @@ final class PauseBudget {
    * The pause a full collection of {@code liveBytes} is predicted to take: the learned cost per
    * byte, never above the small-object prior. A full collection has a fixed part (roots, threads,
    * metadata) that a small live set divides into a high cost per byte: 20 ms for 30 MB predicted
-   * over 100 ms at 150 MB, and that refused the confirmations a 256 MiB heap needed in a surge
-   * (the server died). Where pauses really run longer than the prior, the share can be overrun by
-   * at most one pause.
+   * over 100 ms at 150 MB, and that refused the confirmations a 256 MiB heap needed in a surge (the
+   * server died). Where pauses really run longer than the prior, the share can be overrun by at
+   * most one pause.
    */
   long predictNanos(long liveBytes) {
-    double perByte = nanosPerLiveByte >= 0 ? Math.min(nanosPerLiveByte, PRIOR_NANOS_PER_BYTE) : PRIOR_NANOS_PER_BYTE;
+    double perByte =
+        nanosPerLiveByte >= 0
+            ? Math.min(nanosPerLiveByte, PRIOR_NANOS_PER_BYTE)
+            : PRIOR_NANOS_PER_BYTE;
     return (long) (perByte * Math.max(0, liveBytes));
   }
 

@@ -36,9 +36,9 @@ public final class DimensionSignal {
 
   /**
    * Starts the smoothing afresh at the next reading: for a figure that was just measured rather
-   * than estimated (a new live-set anchor), which smoothing would only delay. The growth window
-   * and baseline are kept: an anchor below the estimates before it reads as a fall, one above
-   * them as growth, and both are true.
+   * than estimated (a new live-set anchor), which smoothing would only delay. The growth window and
+   * baseline are kept: an anchor below the estimates before it reads as a fall, one above them as
+   * growth, and both are true.
    */
   public void restart() {
     ewma.restart();
@@ -55,7 +55,9 @@ public final class DimensionSignal {
     double growth = window.slopePerSecond();
     growthBaseline.offer(nanos, growth);
     double secondsLeft =
-        growth > 0 ? Math.max(0, reading.limit() - reading.used()) / growth : Double.POSITIVE_INFINITY;
+        growth > 0
+            ? Math.max(0, reading.limit() - reading.used()) / growth
+            : Double.POSITIVE_INFINITY;
     return new SignalReading(
         dimension,
         true,

@@ -10,7 +10,9 @@ public final class Ewma {
   private double value;
   private boolean started;
 
-  /** @param alpha weight of each new observation, in (0, 1] */
+  /**
+   * @param alpha weight of each new observation, in (0, 1]
+   */
   public Ewma(double alpha) {
     if (!(alpha > 0 && alpha <= 1)) {
       throw new IllegalArgumentException("ewma alpha must be in (0, 1], was " + alpha);

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * A long-window baseline of a rate: one observation recorded per {@code recordEvery} (the first
  * offered after that time passes), kept in a ring covering the window, with its P95 and P99
- * recomputed at each record. Recording once a second keeps a 10-minute window at 600 values and
- * the sort that finds its percentiles at a few microseconds per second. Not thread-safe; owned by
- * the sampler thread; allocation-free after construction.
+ * recomputed at each record. Recording once a second keeps a 10-minute window at 600 values and the
+ * sort that finds its percentiles at a few microseconds per second. Not thread-safe; owned by the
+ * sampler thread; allocation-free after construction.
  */
 public final class PercentileBaseline {
 
@@ -28,8 +28,11 @@ public final class PercentileBaseline {
   public PercentileBaseline(long windowNanos, long recordEveryNanos) {
     if (recordEveryNanos <= 0 || windowNanos < recordEveryNanos) {
       throw new IllegalArgumentException(
-          "baseline window (" + windowNanos + " ns) must cover at least one record interval ("
-              + recordEveryNanos + " ns)");
+          "baseline window ("
+              + windowNanos
+              + " ns) must cover at least one record interval ("
+              + recordEveryNanos
+              + " ns)");
     }
     int capacity = (int) Math.min(1_000_000, windowNanos / recordEveryNanos);
     ring = new double[capacity];

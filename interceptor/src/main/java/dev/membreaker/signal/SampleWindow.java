@@ -1,9 +1,9 @@
 package dev.membreaker.signal;
 
 /**
- * The last N (time, value) samples in a ring, with the least-squares slope of value over time.
- * Used for growth rate and time-to-exhaustion: the slope of the live set over the window is its
- * growth in bytes per second. Not thread-safe; owned by the sampler thread; allocation-free after
+ * The last N (time, value) samples in a ring, with the least-squares slope of value over time. Used
+ * for growth rate and time-to-exhaustion: the slope of the live set over the window is its growth
+ * in bytes per second. Not thread-safe; owned by the sampler thread; allocation-free after
  * construction.
  */
 public final class SampleWindow {
@@ -13,7 +13,9 @@ public final class SampleWindow {
   private int next;
   private int size;
 
-  /** @param capacity how many samples the window keeps, at least 2 */
+  /**
+   * @param capacity how many samples the window keeps, at least 2
+   */
   public SampleWindow(int capacity) {
     if (capacity < 2) {
       throw new IllegalArgumentException("window size must be at least 2, was " + capacity);

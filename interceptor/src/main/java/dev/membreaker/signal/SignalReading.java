@@ -15,8 +15,8 @@ import dev.membreaker.memory.Dimension;
  * @param growthP95 95th percentile of growth over the long baseline window
  * @param growthP99 99th percentile of growth over the long baseline window
  * @param baselineSize observations in the baseline so far
- * @param secondsToExhaustion projected time until used reaches limit at the current slope
- *     (infinite when not growing)
+ * @param secondsToExhaustion projected time until used reaches limit at the current slope (infinite
+ *     when not growing)
  * @param epoch the reading's epoch (for the live set: collections seen)
  */
 public record SignalReading(

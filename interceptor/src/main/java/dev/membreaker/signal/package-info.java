@@ -1,2 +1,4 @@
-/** Smoothing and baselines: EWMA, sliding-window slope, growth-rate percentiles, time to exhaustion. */
+/**
+ * Smoothing and baselines: EWMA, sliding-window slope, growth-rate percentiles, time to exhaustion.
+ */
 package dev.membreaker.signal;

@@ -1,8 +1,8 @@
 package dev.membreaker.time;
 
 /**
- * A source of nanosecond time, injected wherever the breaker needs the time so that tests can
- * drive it deterministically (see {@code dev.membreaker.testing.FakeTicker} in the test-jar).
+ * A source of nanosecond time, injected wherever the breaker needs the time so that tests can drive
+ * it deterministically (see {@code dev.membreaker.testing.FakeTicker} in the test-jar).
  *
  * <p>Values are only meaningful as differences, like {@link System#nanoTime()}. Implementations
  * must be thread-safe.

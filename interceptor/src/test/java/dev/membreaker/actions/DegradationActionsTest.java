@@ -28,7 +28,12 @@ class DegradationActionsTest {
   private final FakeMemorySource live = FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.2);
   private final MemoryBreaker breaker =
       MemoryBreaker.builder()
-          .config(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).openMin(Duration.ofSeconds(1)).build())
+          .config(
+              BreakerConfig.builder()
+                  .ewmaAlpha(1.0)
+                  .occupancyFloor(1.0)
+                  .openMin(Duration.ofSeconds(1))
+                  .build())
           .sources(List.of(live))
           .ticker(ticker)
           .listenerExecutor(Runnable::run)
@@ -54,9 +59,13 @@ class DegradationActionsTest {
   @Test
   void memoryReleaseHooksRunOnEveryRiseToWarningOrAboveAndAFailingHookStopsNoOther() {
     AtomicInteger trims = new AtomicInteger();
-    MemoryReleaseAction release = MemoryReleaseAction.of(List.of(
-        () -> { throw new IllegalStateException("cache gone"); },
-        trims::incrementAndGet));
+    MemoryReleaseAction release =
+        MemoryReleaseAction.of(
+            List.of(
+                () -> {
+                  throw new IllegalStateException("cache gone");
+                },
+                trims::incrementAndGet));
     DegradationActions.attach(breaker, List.of(release));
     pressure(0.72); // HEALTHY -> WARNING
     assertThat(trims.get()).isEqualTo(1);
@@ -70,7 +79,8 @@ class DegradationActionsTest {
 
   @Test
   void aThreadPoolShrinksWhileDegradedAndIsRestoredAfter() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(8, 8, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     try {
       DegradationActions.attach(breaker, List.of(PoolResizeAction.of(pool, 2)));
       pressure(0.72);
@@ -97,10 +107,15 @@ class DegradationActionsTest {
   @Test
   void aHeapDumpIsWrittenOnTheFirstOpenAndRateLimited(@TempDir Path dir) throws Exception {
     List<Path> written = new java.util.concurrent.CopyOnWriteArrayList<>();
-    HeapDumpAction dump = HeapDumpAction.of(dir, Duration.ofMinutes(10), ticker, file -> {
-      Files.writeString(file, "dump");
-      written.add(file);
-    });
+    HeapDumpAction dump =
+        HeapDumpAction.of(
+            dir,
+            Duration.ofMinutes(10),
+            ticker,
+            file -> {
+              Files.writeString(file, "dump");
+              written.add(file);
+            });
     DegradationActions.attach(breaker, List.of(dump));
     pressure(0.85);
     assertThat(written).isEmpty(); // DEGRADED is not OPEN
@@ -124,18 +139,32 @@ class DegradationActionsTest {
   @Test
   void aThrowingActionIsCountedAndTheOthersStillRun() {
     List<String> seen = new ArrayList<>();
-    DegradationAction broken = new DegradationAction() {
-      @Override public String name() { return "broken"; }
-      @Override public void onLevelChange(BreakerState from, BreakerState to, dev.membreaker.breaker.BreakerStatus s) {
-        throw new IllegalStateException("bug");
-      }
-    };
-    DegradationAction recorder = new DegradationAction() {
-      @Override public String name() { return "recorder"; }
-      @Override public void onLevelChange(BreakerState from, BreakerState to, dev.membreaker.breaker.BreakerStatus s) {
-        seen.add(from + ">" + to);
-      }
-    };
+    DegradationAction broken =
+        new DegradationAction() {
+          @Override
+          public String name() {
+            return "broken";
+          }
+
+          @Override
+          public void onLevelChange(
+              BreakerState from, BreakerState to, dev.membreaker.breaker.BreakerStatus s) {
+            throw new IllegalStateException("bug");
+          }
+        };
+    DegradationAction recorder =
+        new DegradationAction() {
+          @Override
+          public String name() {
+            return "recorder";
+          }
+
+          @Override
+          public void onLevelChange(
+              BreakerState from, BreakerState to, dev.membreaker.breaker.BreakerStatus s) {
+            seen.add(from + ">" + to);
+          }
+        };
     DegradationActions actions = DegradationActions.attach(breaker, List.of(broken, recorder));
     pressure(0.72);
     pressure(0.85);

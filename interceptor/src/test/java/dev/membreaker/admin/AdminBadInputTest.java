@@ -49,36 +49,50 @@ class AdminBadInputTest {
   private Server server;
   private ManagedChannel channel;
   private final List<String> audit = new ArrayList<>();
-  private final Logger auditLogger = Logger.getLogger("membreaker.audit"); // held: JUL keeps loggers weakly
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      synchronized (audit) {
-        audit.add(new java.util.logging.SimpleFormatter().formatMessage(r));
-      }
-    }
+  private final Logger auditLogger =
+      Logger.getLogger("membreaker.audit"); // held: JUL keeps loggers weakly
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          synchronized (audit) {
+            audit.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void start() throws Exception {
-    breaker = MemoryBreaker.builder()
-        .config(dev.membreaker.breaker.BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build())
-        .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
-        .ticker(new FakeTicker())
-        .listenerExecutor(Runnable::run)
-        .build();
+    breaker =
+        MemoryBreaker.builder()
+            .config(
+                dev.membreaker.breaker.BreakerConfig.builder()
+                    .ewmaAlpha(1.0)
+                    .occupancyFloor(1.0)
+                    .build())
+            .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
+            .ticker(new FakeTicker())
+            .listenerExecutor(Runnable::run)
+            .build();
     breaker.evaluateNow();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(BreakerAdminService.builder(breaker).token(AdminToken.of(TOKEN)).build().bindService())
-        .build().start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                BreakerAdminService.builder(breaker)
+                    .token(AdminToken.of(TOKEN))
+                    .build()
+                    .bindService())
+            .build()
+            .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-    auditLogger.setLevel(java.util.logging.Level.INFO); // the tests' logging.properties says WARNING
+    auditLogger.setLevel(
+        java.util.logging.Level.INFO); // the tests' logging.properties says WARNING
     auditLogger.addHandler(capture);
   }
 
@@ -98,7 +112,8 @@ class AdminBadInputTest {
       return stub;
     }
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
@@ -106,7 +121,9 @@ class AdminBadInputTest {
     return admin(null).getConfig(GetConfigRequest.getDefaultInstance());
   }
 
-  /** Sends {@code call}; asserts INVALID_ARGUMENT naming {@code field}, and the config unchanged. */
+  /**
+   * Sends {@code call}; asserts INVALID_ARGUMENT naming {@code field}, and the config unchanged.
+   */
   private void refused(String field, Supplier<?> call) {
     ConfigSnapshot before = config();
     StatusRuntimeException e = null;
@@ -131,88 +148,204 @@ class AdminBadInputTest {
 
   @Test
   void durationsOutOfRangeAreInvalidArgumentsNotServerErrors() {
-    for (com.google.protobuf.Duration d : List.of(duration(Long.MIN_VALUE, -1), duration(Long.MAX_VALUE, 0),
-        duration(1, -5), duration(0, 1_000_000_000), duration(-1, 0))) {
-      refused("sample_interval", () -> admin(TOKEN).updateConfig(
-          update(BreakerConfig.newBuilder().setSampleInterval(d).build())));
-      refused("sample_interval", () -> admin(null).simulate(SimulateRequest.newBuilder()
-          .setCandidate(BreakerConfig.newBuilder().setSampleInterval(d)).build()));
+    for (com.google.protobuf.Duration d :
+        List.of(
+            duration(Long.MIN_VALUE, -1),
+            duration(Long.MAX_VALUE, 0),
+            duration(1, -5),
+            duration(0, 1_000_000_000),
+            duration(-1, 0))) {
+      refused(
+          "sample_interval",
+          () ->
+              admin(TOKEN)
+                  .updateConfig(update(BreakerConfig.newBuilder().setSampleInterval(d).build())));
+      refused(
+          "sample_interval",
+          () ->
+              admin(null)
+                  .simulate(
+                      SimulateRequest.newBuilder()
+                          .setCandidate(BreakerConfig.newBuilder().setSampleInterval(d))
+                          .build()));
     }
   }
 
   @Test
   void everyKeysOutOfRangeValuesAreRefusedNamingTheKey() {
-    refused("warning", () -> admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setWarning(1.5).build())));
-    refused("warning", () -> admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setWarning(Double.NaN).build())));
-    refused("window_size", () -> admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setWindowSize(0).build())));
-    refused("in_flight_budget", () -> admin(TOKEN).updateConfig(
-        update(BreakerConfig.newBuilder().setInFlightBudgetShare(0).build())));
-    refused("in_flight_budget", () -> admin(TOKEN).updateConfig(
-        update(BreakerConfig.newBuilder().setInFlightBudgetBytes(-1).build())));
-    refused("in_flight_budget", () -> admin(TOKEN).updateConfig(
-        update(BreakerConfig.newBuilder().setInFlightBudgetBytes(1 << 20).setInFlightBudgetShare(0.5).build())));
-    refused("max_queued_bytes_per_call", () -> admin(TOKEN).updateConfig(
-        update(BreakerConfig.newBuilder().setMaxQueuedBytesPerCall(100).build())));
-    refused("confirm_gc", () -> admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setConfirmGc("sometimes").build())));
-    refused("recover_time", () -> admin(TOKEN).updateConfig(
-        update(BreakerConfig.newBuilder().setRecoverTime(duration(7200, 0)).build())));
+    refused(
+        "warning",
+        () ->
+            admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setWarning(1.5).build())));
+    refused(
+        "warning",
+        () ->
+            admin(TOKEN)
+                .updateConfig(update(BreakerConfig.newBuilder().setWarning(Double.NaN).build())));
+    refused(
+        "window_size",
+        () ->
+            admin(TOKEN).updateConfig(update(BreakerConfig.newBuilder().setWindowSize(0).build())));
+    refused(
+        "in_flight_budget",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(BreakerConfig.newBuilder().setInFlightBudgetShare(0).build())));
+    refused(
+        "in_flight_budget",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(BreakerConfig.newBuilder().setInFlightBudgetBytes(-1).build())));
+    refused(
+        "in_flight_budget",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(
+                        BreakerConfig.newBuilder()
+                            .setInFlightBudgetBytes(1 << 20)
+                            .setInFlightBudgetShare(0.5)
+                            .build())));
+    refused(
+        "max_queued_bytes_per_call",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(BreakerConfig.newBuilder().setMaxQueuedBytesPerCall(100).build())));
+    refused(
+        "confirm_gc",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(BreakerConfig.newBuilder().setConfirmGc("sometimes").build())));
+    refused(
+        "recover_time",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    update(BreakerConfig.newBuilder().setRecoverTime(duration(7200, 0)).build())));
   }
 
   @Test
   void anEmptyChangeIsRefusedAndMovesNoVersion() {
-    refused("changes", () -> admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder().setReason("nothing").build()));
+    refused(
+        "changes",
+        () ->
+            admin(TOKEN)
+                .updateConfig(UpdateConfigRequest.newBuilder().setReason("nothing").build()));
     refused("changes", () -> admin(TOKEN).updateConfig(update(BreakerConfig.getDefaultInstance())));
   }
 
   @Test
   void unknownAndMistypedFieldsAreRefusedByNumber() {
-    UnknownFieldSet field99 = UnknownFieldSet.newBuilder()
-        .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build();
-    refused("field 99", () -> admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
-        .setChanges(BreakerConfig.newBuilder().setWarning(0.72)).setReason("x").setUnknownFields(field99).build()));
+    UnknownFieldSet field99 =
+        UnknownFieldSet.newBuilder()
+            .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+            .build();
+    refused(
+        "field 99",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    UpdateConfigRequest.newBuilder()
+                        .setChanges(BreakerConfig.newBuilder().setWarning(0.72))
+                        .setReason("x")
+                        .setUnknownFields(field99)
+                        .build()));
     // warning (field 1, a double) sent as a string: it cannot be read as the schema's field
-    UnknownFieldSet warningAsString = UnknownFieldSet.newBuilder()
-        .addField(1, UnknownFieldSet.Field.newBuilder()
-            .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("0.72")).build()).build();
-    refused("field 1 (warning, wrong type)", () -> admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
-        .setChanges(BreakerConfig.newBuilder().setUnknownFields(warningAsString)).setReason("x").build()));
+    UnknownFieldSet warningAsString =
+        UnknownFieldSet.newBuilder()
+            .addField(
+                1,
+                UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("0.72"))
+                    .build())
+            .build();
+    refused(
+        "field 1 (warning, wrong type)",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    UpdateConfigRequest.newBuilder()
+                        .setChanges(BreakerConfig.newBuilder().setUnknownFields(warningAsString))
+                        .setReason("x")
+                        .build()));
     // expected_version (field 1 of the request, a number) sent as a string would skip the check
-    refused("field 1 (expected_version, wrong type)", () -> admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
-        .setChanges(BreakerConfig.newBuilder().setWarning(0.72)).setReason("x")
-        .setUnknownFields(warningAsString).build()));
-    refused("field 99", () -> admin(null).getState(GetStateRequest.newBuilder().setUnknownFields(field99).build()));
+    refused(
+        "field 1 (expected_version, wrong type)",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    UpdateConfigRequest.newBuilder()
+                        .setChanges(BreakerConfig.newBuilder().setWarning(0.72))
+                        .setReason("x")
+                        .setUnknownFields(warningAsString)
+                        .build()));
+    refused(
+        "field 99",
+        () -> admin(null).getState(GetStateRequest.newBuilder().setUnknownFields(field99).build()));
   }
 
   @Test
   void overrideExpiriesMustBeValidFutureTimestampsWithinAYear() {
     long now = java.time.Instant.now().getEpochSecond();
-    for (Timestamp bad : List.of(
-        Timestamp.newBuilder().setSeconds(4611686018427387904L).build(),
-        Timestamp.newBuilder().setSeconds(now + 3600).setNanos(-1).build(),
-        Timestamp.newBuilder().setSeconds(now + 3600).setNanos(2_000_000_000).build(),
-        Timestamp.newBuilder().setSeconds(now + 300L * 365 * 86400).build(), // 300 years ahead
-        Timestamp.newBuilder().setSeconds(253402300800L).build(), // the year 10000
-        Timestamp.newBuilder().setSeconds(now - 60).build())) {
-      refused("expires_at", () -> admin(TOKEN).setOverride(SetOverrideRequest.newBuilder()
-          .setOverride(dev.membreaker.admin.v1.Override.FORCED_OPEN).setReason("x").setExpiresAt(bad).build()));
+    for (Timestamp bad :
+        List.of(
+            Timestamp.newBuilder().setSeconds(4611686018427387904L).build(),
+            Timestamp.newBuilder().setSeconds(now + 3600).setNanos(-1).build(),
+            Timestamp.newBuilder().setSeconds(now + 3600).setNanos(2_000_000_000).build(),
+            Timestamp.newBuilder().setSeconds(now + 300L * 365 * 86400).build(), // 300 years ahead
+            Timestamp.newBuilder().setSeconds(253402300800L).build(), // the year 10000
+            Timestamp.newBuilder().setSeconds(now - 60).build())) {
+      refused(
+          "expires_at",
+          () ->
+              admin(TOKEN)
+                  .setOverride(
+                      SetOverrideRequest.newBuilder()
+                          .setOverride(dev.membreaker.admin.v1.Override.FORCED_OPEN)
+                          .setReason("x")
+                          .setExpiresAt(bad)
+                          .build()));
       assertThat(breaker.status().override()).isEqualTo(dev.membreaker.breaker.OverrideMode.NONE);
     }
   }
 
   @Test
   void reasonsAreBoundedAndCannotForgeAnAuditLine() {
-    refused("reason", () -> admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder()
-        .setChanges(BreakerConfig.newBuilder().setWarning(0.72)).setReason("x".repeat(1 << 20)).build()));
+    refused(
+        "reason",
+        () ->
+            admin(TOKEN)
+                .updateConfig(
+                    UpdateConfigRequest.newBuilder()
+                        .setChanges(BreakerConfig.newBuilder().setWarning(0.72))
+                        .setReason("x".repeat(1 << 20))
+                        .build()));
 
-    admin(TOKEN).updateConfig(UpdateConfigRequest.newBuilder().setChanges(BreakerConfig.newBuilder().setWarning(0.72))
-        .setReason("tuning\nmembreaker audit: UpdateConfig to version 999 by evil").build());
+    admin(TOKEN)
+        .updateConfig(
+            UpdateConfigRequest.newBuilder()
+                .setChanges(BreakerConfig.newBuilder().setWarning(0.72))
+                .setReason("tuning\nmembreaker audit: UpdateConfig to version 999 by evil")
+                .build());
     synchronized (audit) {
-      assertThat(audit).anySatisfy(line -> assertThat(line)
-          .contains("reason \"tuning membreaker audit: UpdateConfig to version 999 by evil\"")
-          .doesNotContain("\n"));
+      assertThat(audit)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains(
+                          "reason \"tuning membreaker audit: UpdateConfig to version 999 by evil\"")
+                      .doesNotContain("\n"));
     }
-    admin(TOKEN).setOverride(SetOverrideRequest.newBuilder().setOverride(dev.membreaker.admin.v1.Override.SHADOW)
-        .setReason("look\r\nat this").build());
+    admin(TOKEN)
+        .setOverride(
+            SetOverrideRequest.newBuilder()
+                .setOverride(dev.membreaker.admin.v1.Override.SHADOW)
+                .setReason("look\r\nat this")
+                .build());
     assertThat(breaker.status().overrideReason()).isEqualTo("look  at this");
   }
 
@@ -226,21 +359,38 @@ class AdminBadInputTest {
       }
     }
     synchronized (audit) {
-      assertThat(audit).filteredOn(l -> l.contains("refused")).singleElement()
-          .satisfies(l -> assertThat(l).contains("refused UpdateConfig from /127.0.0.1:").contains("a wrong token"));
+      assertThat(audit)
+          .filteredOn(l -> l.contains("refused"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .contains("refused UpdateConfig from /127.0.0.1:")
+                      .contains("a wrong token"));
     }
   }
 
   @Test
   void bytesThatAreNotTheRequestMessageAreInvalidArgumentsLoggedOnce() {
     for (String method : List.of("GetState", "UpdateConfig", "SetOverride")) {
-      io.grpc.MethodDescriptor<byte[], byte[]> raw = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("membreaker.admin.v1.BreakerAdmin/" + method)
-          .setRequestMarshaller(MalformedRequests.BYTES).setResponseMarshaller(MalformedRequests.BYTES).build();
-      for (byte[] junk : List.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, new byte[] {0x0a, 0x7f, 0x01})) {
-        refused("not a valid membreaker.admin.v1.BreakerAdmin/" + method, () -> io.grpc.stub.ClientCalls.blockingUnaryCall(
-            channel, raw, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), junk));
+      io.grpc.MethodDescriptor<byte[], byte[]> raw =
+          io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName("membreaker.admin.v1.BreakerAdmin/" + method)
+              .setRequestMarshaller(MalformedRequests.BYTES)
+              .setResponseMarshaller(MalformedRequests.BYTES)
+              .build();
+      for (byte[] junk :
+          List.of(
+              new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, new byte[] {0x0a, 0x7f, 0x01})) {
+        refused(
+            "not a valid membreaker.admin.v1.BreakerAdmin/" + method,
+            () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel,
+                    raw,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                    junk));
       }
     }
     synchronized (audit) {
@@ -252,7 +402,8 @@ class AdminBadInputTest {
   @Test
   void everyKeyRefusesItsOutOfRangeValues() {
     int cases = 0;
-    for (com.google.protobuf.Descriptors.FieldDescriptor f : BreakerConfig.getDescriptor().getFields()) {
+    for (com.google.protobuf.Descriptors.FieldDescriptor f :
+        BreakerConfig.getDescriptor().getFields()) {
       String key = f.getName().startsWith("in_flight_budget") ? "in_flight_budget" : f.getName();
       List<Object> bad = new ArrayList<>();
       switch (f.getJavaType()) {
@@ -271,9 +422,11 @@ class AdminBadInputTest {
         default: // messages
           if (f.getMessageType().equals(com.google.protobuf.Duration.getDescriptor())) {
             bad.addAll(List.of(duration(-1, 0), duration(400L * 24 * 3600, 0)));
-          } else if (f.getMessageType().equals(dev.membreaker.admin.v1.DimensionList.getDescriptor())) {
+          } else if (f.getMessageType()
+              .equals(dev.membreaker.admin.v1.DimensionList.getDescriptor())) {
             bad.add(dev.membreaker.admin.v1.DimensionList.newBuilder().addNames("swap").build());
-            bad.add(dev.membreaker.admin.v1.DimensionList.newBuilder().addNames("heap_used").build());
+            bad.add(
+                dev.membreaker.admin.v1.DimensionList.newBuilder().addNames("heap_used").build());
           } else {
             bad.add(dev.membreaker.admin.v1.CodeList.newBuilder().addCodes(0).build());
             bad.add(dev.membreaker.admin.v1.CodeList.newBuilder().addCodes(17).build());

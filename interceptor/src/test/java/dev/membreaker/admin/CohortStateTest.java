@@ -32,15 +32,34 @@ class CohortStateTest {
   @Test
   void getStateAndMetricsShowEachCohort() throws Exception {
     BreakerConfig base = BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build();
-    MemoryBreaker breaker = MemoryBreaker.builder().config(base)
-        .cohorts(List.of(new Cohort("strict", 40, base.toBuilder().recover(0.5).warning(0.55).degraded(0.6).open(0.7).build())))
-        .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.75))).listenerExecutor(Runnable::run).build();
+    MemoryBreaker breaker =
+        MemoryBreaker.builder()
+            .config(base)
+            .cohorts(
+                List.of(
+                    new Cohort(
+                        "strict",
+                        40,
+                        base.toBuilder()
+                            .recover(0.5)
+                            .warning(0.55)
+                            .degraded(0.6)
+                            .open(0.7)
+                            .build())))
+            .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.75)))
+            .listenerExecutor(Runnable::run)
+            .build();
     breaker.evaluateNow();
-    MemoryBreakerServerInterceptor interceptor = MemoryBreakerServerInterceptor.builder(breaker).cohortHeader("x-tenant").build();
+    MemoryBreakerServerInterceptor interceptor =
+        MemoryBreakerServerInterceptor.builder(breaker).cohortHeader("x-tenant").build();
     BreakerTelemetry.install(breaker, otel.getOpenTelemetry(), interceptor);
     String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).build()).build().start();
+    Server server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(BreakerAdminService.builder(breaker).interceptor(interceptor).build())
+            .build()
+            .start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     try {
       dev.membreaker.admin.v1.BreakerState state =
@@ -53,12 +72,20 @@ class CohortStateTest {
       assertThat(strict.getWatermarks().getOpen()).isEqualTo(0.7);
 
       List<MetricData> metrics = otel.getMetrics();
-      MetricData cohortState = metrics.stream().filter(m -> m.getName().equals("membreaker.cohort.state")).findFirst().orElseThrow();
-      assertThat(cohortState.getLongGaugeData().getPoints()).anySatisfy(p -> {
-        assertThat(p.getAttributes().get(AttributeKey.stringKey("membreaker.cohort"))).isEqualTo("strict");
-        assertThat(p.getAttributes().get(AttributeKey.stringKey("membreaker.state"))).isEqualTo("OPEN");
-        assertThat(p.getValue()).isEqualTo(1);
-      });
+      MetricData cohortState =
+          metrics.stream()
+              .filter(m -> m.getName().equals("membreaker.cohort.state"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(cohortState.getLongGaugeData().getPoints())
+          .anySatisfy(
+              p -> {
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("membreaker.cohort")))
+                    .isEqualTo("strict");
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("membreaker.state")))
+                    .isEqualTo("OPEN");
+                assertThat(p.getValue()).isEqualTo(1);
+              });
     } finally {
       channel.shutdownNow();
       server.shutdownNow();

@@ -26,20 +26,48 @@ import org.junit.jupiter.api.Test;
 class ConfigKeysTest {
 
   /** A config with every key away from its default (a new key must be added here too). */
-  private static final BreakerConfig CHANGED = BreakerConfig.builder()
-      .warning(0.71).degraded(0.81).open(0.91).recover(0.66).emergency(0.98).emergencyCollections(3)
-      .criticalCap(0.96).sampleInterval(Duration.ofMillis(40)).cgroupReadInterval(Duration.ofMillis(700))
-      .stallIntervals(11).windowSize(65).ewmaAlpha(0.3).growthBaselineWindow(Duration.ofMinutes(11))
-      .growthBaselineMinSamples(61).occupancyFloor(0.55).growthWarningFactor(0.85).growthMinRate(0.02)
-      .growthOpenSamples(4).exhaustionWarningHorizon(Duration.ofSeconds(31))
-      .exhaustionOpenHorizon(Duration.ofSeconds(11)).recoverSamples(6).recoverTime(Duration.ofMillis(600))
-      .confirmGc(ConfirmGc.CONCURRENT_ONLY).confirmPauseBudget(0.02).openMin(Duration.ofSeconds(6)).openMax(Duration.ofSeconds(61))
-      .halfOpenRamp(Duration.ofSeconds(11)).halfOpenProbeShare(0.2).outcomeWindow(101).outcomeMinCalls(21)
-      .failureRateThreshold(0.6).consecutiveFailures(5).slowCallThreshold(Duration.ofMillis(900))
-      .slowCallRateThreshold(0.9).failureCodes(Set.of(2, 14)).transitionHistory(65)
-      .inFlightBudgetBytes(48L << 20).maxQueuedBytesPerCall(2L << 20)
-      .dimensions(EnumSet.of(Dimension.HEAP_LIVE, Dimension.DIRECT))
-      .build();
+  private static final BreakerConfig CHANGED =
+      BreakerConfig.builder()
+          .warning(0.71)
+          .degraded(0.81)
+          .open(0.91)
+          .recover(0.66)
+          .emergency(0.98)
+          .emergencyCollections(3)
+          .criticalCap(0.96)
+          .sampleInterval(Duration.ofMillis(40))
+          .cgroupReadInterval(Duration.ofMillis(700))
+          .stallIntervals(11)
+          .windowSize(65)
+          .ewmaAlpha(0.3)
+          .growthBaselineWindow(Duration.ofMinutes(11))
+          .growthBaselineMinSamples(61)
+          .occupancyFloor(0.55)
+          .growthWarningFactor(0.85)
+          .growthMinRate(0.02)
+          .growthOpenSamples(4)
+          .exhaustionWarningHorizon(Duration.ofSeconds(31))
+          .exhaustionOpenHorizon(Duration.ofSeconds(11))
+          .recoverSamples(6)
+          .recoverTime(Duration.ofMillis(600))
+          .confirmGc(ConfirmGc.CONCURRENT_ONLY)
+          .confirmPauseBudget(0.02)
+          .openMin(Duration.ofSeconds(6))
+          .openMax(Duration.ofSeconds(61))
+          .halfOpenRamp(Duration.ofSeconds(11))
+          .halfOpenProbeShare(0.2)
+          .outcomeWindow(101)
+          .outcomeMinCalls(21)
+          .failureRateThreshold(0.6)
+          .consecutiveFailures(5)
+          .slowCallThreshold(Duration.ofMillis(900))
+          .slowCallRateThreshold(0.9)
+          .failureCodes(Set.of(2, 14))
+          .transitionHistory(65)
+          .inFlightBudgetBytes(48L << 20)
+          .maxQueuedBytesPerCall(2L << 20)
+          .dimensions(EnumSet.of(Dimension.HEAP_LIVE, Dimension.DIRECT))
+          .build();
 
   private static Set<String> keys() {
     return BreakerConfig.defaults().values().keySet();
@@ -48,14 +76,23 @@ class ConfigKeysTest {
   @Test
   void theChangedConfigChangesEveryKey() {
     Map<String, String> defaults = BreakerConfig.defaults().values();
-    CHANGED.values().forEach((key, value) ->
-        assertThat(value).as("%s is at its default in CHANGED; change it there", key).isNotEqualTo(defaults.get(key)));
+    CHANGED
+        .values()
+        .forEach(
+            (key, value) ->
+                assertThat(value)
+                    .as("%s is at its default in CHANGED; change it there", key)
+                    .isNotEqualTo(defaults.get(key)));
   }
 
   @Test
   void theConfigFileReadsEveryKey() {
     StringBuilder yaml = new StringBuilder("breaker:\n");
-    CHANGED.values().forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(yamlValue(value)).append('\n'));
+    CHANGED
+        .values()
+        .forEach(
+            (key, value) ->
+                yaml.append("  ").append(key).append(": ").append(yamlValue(value)).append('\n'));
     ConfigFile file = ConfigFile.parse("all.yaml", yaml.toString());
     assertThat(file.breakerKeys()).isEqualTo(new TreeSet<>(keys()));
     assertThat(file.breaker()).isEqualTo(CHANGED);
@@ -64,23 +101,34 @@ class ConfigKeysTest {
   @Test
   void theAdminProtoCarriesEveryKeyBothWays() {
     Set<String> fields = new TreeSet<>();
-    for (com.google.protobuf.Descriptors.FieldDescriptor f
-        : dev.membreaker.admin.v1.BreakerConfig.getDescriptor().getFields()) {
-      fields.add(f.getName().replaceAll("_(share|bytes)$", "").equals("in_flight_budget") ? "in_flight_budget" : f.getName());
+    for (com.google.protobuf.Descriptors.FieldDescriptor f :
+        dev.membreaker.admin.v1.BreakerConfig.getDescriptor().getFields()) {
+      fields.add(
+          f.getName().replaceAll("_(share|bytes)$", "").equals("in_flight_budget")
+              ? "in_flight_budget"
+              : f.getName());
     }
     assertThat(fields).isEqualTo(new TreeSet<>(keys()));
-    // What GetConfig sends, UpdateConfig takes back to the same config (the start-only key as in force).
-    BreakerConfig base = BreakerConfig.defaults().toBuilder().cgroupReadInterval(CHANGED.cgroupReadInterval()).build();
+    // What GetConfig sends, UpdateConfig takes back to the same config (the start-only key as in
+    // force).
+    BreakerConfig base =
+        BreakerConfig.defaults().toBuilder()
+            .cgroupReadInterval(CHANGED.cgroupReadInterval())
+            .build();
     assertThat(ConfigMessages.apply(base, ConfigMessages.toProto(CHANGED))).isEqualTo(CHANGED);
   }
 
   @Test
   void startOnlyKeysAreRefusedOverTheAdminApi() {
-    dev.membreaker.admin.v1.BreakerConfig change = dev.membreaker.admin.v1.BreakerConfig.newBuilder()
-        .setCgroupReadInterval(ConfigMessages.proto(Duration.ofSeconds(2))).build();
+    dev.membreaker.admin.v1.BreakerConfig change =
+        dev.membreaker.admin.v1.BreakerConfig.newBuilder()
+            .setCgroupReadInterval(ConfigMessages.proto(Duration.ofSeconds(2)))
+            .build();
     for (String key : BreakerConfig.START_ONLY_KEYS) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigMessages.apply(BreakerConfig.defaults(), change))
-          .hasMessageContaining(key).hasMessageContaining("restart");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> ConfigMessages.apply(BreakerConfig.defaults(), change))
+          .hasMessageContaining(key)
+          .hasMessageContaining("restart");
     }
   }
 
@@ -108,11 +156,14 @@ class ConfigKeysTest {
       String documented = m.group(2).trim();
       if (key.equals("dimensions")) {
         assertThat(documented).isEqualTo("all");
-        assertThat(BreakerConfig.defaults().dimensions()).containsExactlyInAnyOrder(Dimension.values());
+        assertThat(BreakerConfig.defaults().dimensions())
+            .containsExactlyInAnyOrder(Dimension.values());
       } else {
         // The docs' text, read by the config file's own reader, must give the default.
-        BreakerConfig read = ConfigFile.parse("docs", "breaker:\n  " + key + ": " + documented + "\n").breaker();
-        assertThat(read.values().get(key)).as("the documented default of %s (%s)", key, documented)
+        BreakerConfig read =
+            ConfigFile.parse("docs", "breaker:\n  " + key + ": " + documented + "\n").breaker();
+        assertThat(read.values().get(key))
+            .as("the documented default of %s (%s)", key, documented)
             .isEqualTo(defaults.get(key));
       }
       checked++;

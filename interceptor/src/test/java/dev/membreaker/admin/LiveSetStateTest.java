@@ -13,17 +13,24 @@ import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** GetState says what the live-set estimate rests on, and nothing when its source gives no evidence. */
+/**
+ * GetState says what the live-set estimate rests on, and nothing when its source gives no evidence.
+ */
 class LiveSetStateTest {
 
   @Test
   void theEvidenceIsInTheState() {
     FakeLiveSetSource live = new FakeLiveSetSource(1000).deadShare(0.75);
     live.anchor(0.20).young(0.60, 0.30).unseen(0.15);
-    try (MemoryBreaker breaker = MemoryBreaker.builder().sources(List.of(live))
-        .ticker(new FakeTicker()).build()) {
+    try (MemoryBreaker breaker =
+        MemoryBreaker.builder().sources(List.of(live)).ticker(new FakeTicker()).build()) {
       breaker.evaluateNow();
-      BreakerState s = StateMessages.state(breaker, MemoryBreakerServerInterceptor.of(breaker).counters(), null, Clock.systemUTC());
+      BreakerState s =
+          StateMessages.state(
+              breaker,
+              MemoryBreakerServerInterceptor.of(breaker).counters(),
+              null,
+              Clock.systemUTC());
       assertThat(s.hasLiveSet()).isTrue();
       assertThat(s.getLiveSet().getCollector()).isEqualTo("other");
       assertThat(s.getLiveSet().getAnchorBytes()).isEqualTo(200);
@@ -37,11 +44,20 @@ class LiveSetStateTest {
 
   @Test
   void aSourceWithoutEvidenceLeavesItOut() {
-    try (MemoryBreaker breaker = MemoryBreaker.builder()
-        .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.2)))
-        .ticker(new FakeTicker()).build()) {
+    try (MemoryBreaker breaker =
+        MemoryBreaker.builder()
+            .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.2)))
+            .ticker(new FakeTicker())
+            .build()) {
       breaker.evaluateNow();
-      assertThat(StateMessages.state(breaker, MemoryBreakerServerInterceptor.of(breaker).counters(), null, Clock.systemUTC()).hasLiveSet()).isFalse();
+      assertThat(
+              StateMessages.state(
+                      breaker,
+                      MemoryBreakerServerInterceptor.of(breaker).counters(),
+                      null,
+                      Clock.systemUTC())
+                  .hasLiveSet())
+          .isFalse();
     }
   }
 }

@@ -9,10 +9,10 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Every bad value is refused with a message naming its field and value. */
 class BreakerConfigTest {
@@ -79,7 +79,10 @@ class BreakerConfigTest {
         bad("growth_warning_factor", b -> b.growthWarningFactor(0), "0.0"),
         bad("growth_min_rate", b -> b.growthMinRate(-0.5), "-0.5"),
         bad("growth_open_samples", b -> b.growthOpenSamples(0), "0"),
-        bad("exhaustion_warning_horizon", b -> b.exhaustionWarningHorizon(Duration.ofSeconds(-1)), "PT-1S"),
+        bad(
+            "exhaustion_warning_horizon",
+            b -> b.exhaustionWarningHorizon(Duration.ofSeconds(-1)),
+            "PT-1S"),
         bad("exhaustion_open_horizon", b -> b.exhaustionOpenHorizon(Duration.ofHours(2)), "PT2H"),
         bad("recover_samples", b -> b.recoverSamples(0), "0"),
         bad("open_min", b -> b.openMin(Duration.ZERO), "PT0S"),
@@ -103,9 +106,15 @@ class BreakerConfigTest {
         bad("critical_cap", b -> b.criticalCap(0.85), "0.85"),
         bad("emergency", b -> b.emergency(0.85), "0.85"),
         bad("open_min", b -> b.openMin(Duration.ofSeconds(90)), "PT1M30S"),
-        bad("exhaustion_open_horizon", b -> b.exhaustionOpenHorizon(Duration.ofSeconds(30)), "PT30S"),
+        bad(
+            "exhaustion_open_horizon",
+            b -> b.exhaustionOpenHorizon(Duration.ofSeconds(30)),
+            "PT30S"),
         bad("outcome_min_calls", b -> b.outcomeMinCalls(101), "101"),
-        bad("growth_baseline_window", b -> b.growthBaselineWindow(Duration.ofSeconds(30)), "PT30S"));
+        bad(
+            "growth_baseline_window",
+            b -> b.growthBaselineWindow(Duration.ofSeconds(30)),
+            "PT30S"));
   }
 
   private static Arguments bad(String field, Consumer<BreakerConfig.Builder> change, String value) {
@@ -116,11 +125,12 @@ class BreakerConfigTest {
   @MethodSource("badValues")
   void aBadValueIsRefusedNamingItsFieldAndValue(
       String field, Consumer<BreakerConfig.Builder> change, String value) {
-    assertThatThrownBy(() -> {
-          BreakerConfig.Builder b = BreakerConfig.builder();
-          change.accept(b);
-          b.build();
-        })
+    assertThatThrownBy(
+            () -> {
+              BreakerConfig.Builder b = BreakerConfig.builder();
+              change.accept(b);
+              b.build();
+            })
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(field)
         .hasMessageContaining(value);

@@ -40,7 +40,8 @@ class BreakerInvariantsTest {
             .map(Live::new);
     Arbitrary<Step> wait = Arbitraries.integers().between(1, 3000).map(Wait::new);
     Arbitrary<Step> outcome =
-        Combinators.combine(Arbitraries.of(0, 0, 0, 2, 4, 8, 13, 14), Arbitraries.integers().between(1, 30))
+        Combinators.combine(
+                Arbitraries.of(0, 0, 0, 2, 4, 8, 13, 14), Arbitraries.integers().between(1, 30))
             .as(Outcome::new);
     Arbitrary<Step> override = Arbitraries.of(OverrideMode.class).map(Override::new);
     return Arbitraries.frequencyOf(
@@ -91,9 +92,13 @@ class BreakerInvariantsTest {
       long sequenceBefore = h.breaker.status().sequence();
       h.tick();
       BreakerStatus status = h.breaker.status();
-      assertThat(status.sequence()).as("a sample publishes a newer snapshot").isGreaterThan(sequenceBefore);
+      assertThat(status.sequence())
+          .as("a sample publishes a newer snapshot")
+          .isGreaterThan(sequenceBefore);
       if (status.pressure() >= config.warning()) {
-        assertThat(status.state()).as("HEALTHY at pressure %s", status.pressure()).isNotEqualTo(BreakerState.HEALTHY);
+        assertThat(status.state())
+            .as("HEALTHY at pressure %s", status.pressure())
+            .isNotEqualTo(BreakerState.HEALTHY);
       }
       assertOverrideWins(h, override);
     }

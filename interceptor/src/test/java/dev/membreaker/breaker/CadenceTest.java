@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Slow polls while nothing is near a watermark, fast ones otherwise, and when a GC wakes the sampler. */
+/**
+ * Slow polls while nothing is near a watermark, fast ones otherwise, and when a GC wakes the
+ * sampler.
+ */
 class CadenceTest {
 
   private static final long FAST = Duration.ofMillis(50).toNanos();
@@ -56,13 +59,20 @@ class CadenceTest {
     FakeTicker ticker = new FakeTicker();
     FakeLiveSetSource live = new FakeLiveSetSource(1000);
     BreakerConfig c = Harness.crisp().build(); // the live set's ceiling is 0.60
-    MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(live)).ticker(ticker)
-        .listenerExecutor(Runnable::run).build();
-    live.anchor(0.20).young(0.62, 0.30); // promoted garbage over the ceiling: a GC notification says so
+    MemoryBreaker b =
+        MemoryBreaker.builder()
+            .config(c)
+            .sources(List.of(live))
+            .ticker(ticker)
+            .listenerExecutor(Runnable::run)
+            .build();
+    live.anchor(0.20)
+        .young(0.62, 0.30); // promoted garbage over the ceiling: a GC notification says so
     ticker.advance(c.sampleInterval());
     b.evaluateNow();
     assertThat(b.samplerForTest().waitNanos()).isEqualTo(CALM);
-    live.unseen(0.10); // humongous buffers: no collection, so no notification, as they fill the heap
+    live.unseen(
+        0.10); // humongous buffers: no collection, so no notification, as they fill the heap
     ticker.advance(c.sampleInterval());
     b.evaluateNow();
     assertThat(b.samplerForTest().waitNanos()).isEqualTo(FAST);
@@ -122,11 +132,17 @@ class CadenceTest {
 
   @Test
   void theCalmIntervalIsTenIntervalsAtMostASecondAndNeverUnderOne() {
-    assertThat(Cadence.calmIntervalNanos(Harness.crisp().sampleInterval(Duration.ofMillis(20)).build()))
+    assertThat(
+            Cadence.calmIntervalNanos(
+                Harness.crisp().sampleInterval(Duration.ofMillis(20)).build()))
         .isEqualTo(Duration.ofMillis(200).toNanos());
-    assertThat(Cadence.calmIntervalNanos(Harness.crisp().sampleInterval(Duration.ofMillis(250)).build()))
+    assertThat(
+            Cadence.calmIntervalNanos(
+                Harness.crisp().sampleInterval(Duration.ofMillis(250)).build()))
         .isEqualTo(Duration.ofSeconds(1).toNanos());
-    assertThat(Cadence.calmIntervalNanos(Harness.crisp().sampleInterval(Duration.ofSeconds(2)).build()))
+    assertThat(
+            Cadence.calmIntervalNanos(
+                Harness.crisp().sampleInterval(Duration.ofSeconds(2)).build()))
         .isEqualTo(Duration.ofSeconds(2).toNanos());
   }
 }

@@ -19,21 +19,23 @@ class CallDemandTest {
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       boolean admit = t % 2 == 0;
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < each; i++) {
-          if (admit) {
-            demand.admitted();
-          } else {
-            demand.refused();
-          }
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < each; i++) {
+                  if (admit) {
+                    demand.admitted();
+                  } else {
+                    demand.refused();
+                  }
+                }
+              });
       thread.start();
       all.add(thread);
     }

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads decide and record outcomes while one thread drives transitions and overrides.
- * Every decision must agree with the admission it was made from, and every admission a caller saw
- * must be one the driver published.
+ * Many threads decide and record outcomes while one thread drives transitions and overrides. Every
+ * decision must agree with the admission it was made from, and every admission a caller saw must be
+ * one the driver published.
  */
 class ConcurrentAdmissionTest {
 
@@ -31,7 +31,12 @@ class ConcurrentAdmissionTest {
 
   @Test
   void decisionsAreAlwaysConsistentWithAPublishedState() throws Exception {
-    Harness h = new Harness(Harness.crisp().openMin(Duration.ofMillis(100)).halfOpenRamp(Duration.ofMillis(200)).build());
+    Harness h =
+        new Harness(
+            Harness.crisp()
+                .openMin(Duration.ofMillis(100))
+                .halfOpenRamp(Duration.ofMillis(200))
+                .build());
     Map<Long, BreakerState> published = new ConcurrentHashMap<>();
     Map<Long, OverrideMode> overrides = new ConcurrentHashMap<>();
     AtomicBoolean done = new AtomicBoolean();
@@ -43,33 +48,35 @@ class ConcurrentAdmissionTest {
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < DECIDERS; t++) {
       Priority priority = Priority.values()[t % 3];
-      futures.add(pool.submit(() -> {
-        started.countDown();
-        long n = 0;
-        Admission last = null;
-        while (!done.get() && n < 50_000_000) {
-          Admission a = h.breaker.admission();
-          Decision d = a.decide(priority);
-          double p = a.admitProbability(priority);
-          if (p >= 1 && d != Decision.ADMIT) {
-            throw new AssertionError(d + " with admit probability 1 in " + a);
-          }
-          if (p <= 0 && d == Decision.ADMIT) {
-            throw new AssertionError("ADMIT with admit probability 0 in " + a);
-          }
-          if (a.shadow() && d == Decision.SHED) {
-            throw new AssertionError("SHED under SHADOW in " + a);
-          }
-          h.breaker.recordOutcome(n % 7 == 0 ? 13 : 0, 1000);
-          if (a != last) {
-            seen.add(a);
-            last = a;
-          }
-          n++;
-        }
-        decisions.addAndGet(n);
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                started.countDown();
+                long n = 0;
+                Admission last = null;
+                while (!done.get() && n < 50_000_000) {
+                  Admission a = h.breaker.admission();
+                  Decision d = a.decide(priority);
+                  double p = a.admitProbability(priority);
+                  if (p >= 1 && d != Decision.ADMIT) {
+                    throw new AssertionError(d + " with admit probability 1 in " + a);
+                  }
+                  if (p <= 0 && d == Decision.ADMIT) {
+                    throw new AssertionError("ADMIT with admit probability 0 in " + a);
+                  }
+                  if (a.shadow() && d == Decision.SHED) {
+                    throw new AssertionError("SHED under SHADOW in " + a);
+                  }
+                  h.breaker.recordOutcome(n % 7 == 0 ? 13 : 0, 1000);
+                  if (a != last) {
+                    seen.add(a);
+                    last = a;
+                  }
+                  n++;
+                }
+                decisions.addAndGet(n);
+                return null;
+              }));
     }
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     Random random = new Random(42);
@@ -108,7 +115,12 @@ class ConcurrentAdmissionTest {
 
   @Test
   void theSamplerThreadAndCallersRunTogetherWithoutError() throws Exception {
-    Harness h = new Harness(Harness.crisp().sampleInterval(Duration.ofMillis(5)).openMin(Duration.ofMillis(20)).build());
+    Harness h =
+        new Harness(
+            Harness.crisp()
+                .sampleInterval(Duration.ofMillis(5))
+                .openMin(Duration.ofMillis(20))
+                .build());
     MemoryBreaker breaker = h.breaker;
     // Real time for this one: the sampler thread reads the fake ticker, which we move as we go.
     breaker.start();
@@ -117,14 +129,16 @@ class ConcurrentAdmissionTest {
       ExecutorService pool = Executors.newFixedThreadPool(3);
       List<Future<Long>> futures = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
-        futures.add(pool.submit(() -> {
-          long n = 0;
-          while (!done.get() && n < 50_000_000) {
-            breaker.decide(Priority.DEFAULT);
-            n++;
-          }
-          return n;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  long n = 0;
+                  while (!done.get() && n < 50_000_000) {
+                    breaker.decide(Priority.DEFAULT);
+                    n++;
+                  }
+                  return n;
+                }));
       }
       Random random = new Random(7);
       for (int i = 0; i < 200; i++) {
@@ -132,7 +146,11 @@ class ConcurrentAdmissionTest {
         h.ticker.advanceMillis(5);
         long before = breaker.status().sampledAtNanos();
         h.live.fireChange(); // as a GC notification would: the sampler evaluates at once
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5)).until(() -> breaker.status().sampledAtNanos() != before);
+        await()
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> breaker.status().sampledAtNanos() != before);
       }
       done.set(true);
       long total = 0;

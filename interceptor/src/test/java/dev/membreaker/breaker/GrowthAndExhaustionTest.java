@@ -13,7 +13,9 @@ class GrowthAndExhaustionTest {
     return BreakerConfig.builder().ewmaAlpha(1.0); // floor 0.5, horizons 30 s / 10 s: the defaults
   }
 
-  /** Ramps the live set from {@code from} by {@code perSecond} until {@code stop} or a transition. */
+  /**
+   * Ramps the live set from {@code from} by {@code perSecond} until {@code stop} or a transition.
+   */
   private static double rampUntilTransition(Harness h, double from, double perSecond, double stop) {
     double p = from;
     int before = h.events.size();
@@ -35,7 +37,8 @@ class GrowthAndExhaustionTest {
     assertThat(h.state()).isEqualTo(BreakerState.OPEN);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.EXHAUSTION_PROJECTION);
     assertThat(at).isLessThan(h.config.open());
-    double secondsLeft = h.breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).secondsToExhaustion();
+    double secondsLeft =
+        h.breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).secondsToExhaustion();
     assertThat(secondsLeft).isLessThan(10.0);
   }
 

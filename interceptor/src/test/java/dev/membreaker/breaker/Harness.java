@@ -79,7 +79,9 @@ final class Harness {
     return tick();
   }
 
-  /** Samples until {@code duration} has passed, keeping the live set at its value (fresh each time). */
+  /**
+   * Samples until {@code duration} has passed, keeping the live set at its value (fresh each time).
+   */
   Harness hold(double livePressure, Duration duration) {
     long samples = duration.toNanos() / config.sampleInterval().toNanos();
     for (long i = 0; i < samples; i++) {

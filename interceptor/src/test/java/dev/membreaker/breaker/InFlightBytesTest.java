@@ -42,8 +42,12 @@ class InFlightBytesTest {
     account.add(10 * MIB); // 90 MiB: open (0.90) x budget
     assertThat(account.refuses(Priority.DEFAULT)).isTrue();
     account.add(50 * MIB); // far over the budget
-    assertThat(account.refuses(Priority.CRITICAL)).as("a call's start adds next to nothing").isFalse();
-    assertThat(account.overLimit(Priority.CRITICAL)).as("but a CRITICAL request stops being read").isTrue();
+    assertThat(account.refuses(Priority.CRITICAL))
+        .as("a call's start adds next to nothing")
+        .isFalse();
+    assertThat(account.overLimit(Priority.CRITICAL))
+        .as("but a CRITICAL request stops being read")
+        .isTrue();
     account.release(60 * MIB); // 80 MiB
     assertThat(account.overLimit(Priority.CRITICAL)).isFalse();
     assertThat(account.limit(Priority.CRITICAL)).isEqualTo(95 * MIB); // critical_cap
@@ -53,7 +57,8 @@ class InFlightBytesTest {
   void withoutTheDimensionNothingIsRefused() {
     EnumSet<Dimension> dims = EnumSet.allOf(Dimension.class);
     dims.remove(Dimension.IN_FLIGHT);
-    BreakerConfig config = BreakerConfig.builder().inFlightBudgetBytes(MIB).dimensions(dims).build();
+    BreakerConfig config =
+        BreakerConfig.builder().inFlightBudgetBytes(MIB).dimensions(dims).build();
     InFlightBytes account = new InFlightBytes(64 * MIB, config);
     account.add(10 * MIB);
     assertThat(account.refuses(Priority.SHEDDABLE)).isFalse();
@@ -97,9 +102,16 @@ class InFlightBytesTest {
         .hasMessageContaining("in_flight_budget");
     assertThatThrownBy(() -> BreakerConfig.builder().maxQueuedBytesPerCall(1000))
         .hasMessageContaining("max_queued_bytes_per_call");
-    assertThat(BreakerConfig.defaults().maxQueuedBytesPerCall(16 * MIB)).as("auto: a sixteenth").isEqualTo(MIB);
-    assertThat(BreakerConfig.builder().maxQueuedBytesPerCall(BreakerConfig.QUEUE_LIMIT_OFF).build()
-        .maxQueuedBytesPerCall(16 * MIB)).isZero();
-    assertThatThrownBy(() -> new InFlightBytes(0, BreakerConfig.defaults())).hasMessageContaining("maxDirectMemory");
+    assertThat(BreakerConfig.defaults().maxQueuedBytesPerCall(16 * MIB))
+        .as("auto: a sixteenth")
+        .isEqualTo(MIB);
+    assertThat(
+            BreakerConfig.builder()
+                .maxQueuedBytesPerCall(BreakerConfig.QUEUE_LIMIT_OFF)
+                .build()
+                .maxQueuedBytesPerCall(16 * MIB))
+        .isZero();
+    assertThatThrownBy(() -> new InFlightBytes(0, BreakerConfig.defaults()))
+        .hasMessageContaining("maxDirectMemory");
   }
 }

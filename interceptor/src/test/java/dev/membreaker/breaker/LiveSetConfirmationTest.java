@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The breaker does not act on promoted bytes of unknown liveness: it asks for a confirming
- * collection first, unless the anchor itself calls for shedding, exhaustion is imminent,
- * or no confirmation can answer. A stale anchor is refreshed while not HEALTHY, and a stale live set
+ * collection first, unless the anchor itself calls for shedding, exhaustion is imminent, or no
+ * confirmation can answer. A stale anchor is refreshed while not HEALTHY, and a stale live set
  * cannot be what lets HALF_OPEN close.
  */
 class LiveSetConfirmationTest {
@@ -25,8 +25,13 @@ class LiveSetConfirmationTest {
   private final FakeLiveSetSource live = new FakeLiveSetSource(1L << 30);
   private final FakeMemorySource direct = FakeMemorySource.atPressure(Dimension.DIRECT, 0.1);
   private final BreakerConfig config = Harness.crisp().openMin(Duration.ofSeconds(5)).build();
-  private final MemoryBreaker breaker = MemoryBreaker.builder().config(config)
-      .sources(List.of(live, direct)).ticker(ticker).listenerExecutor(Runnable::run).build();
+  private final MemoryBreaker breaker =
+      MemoryBreaker.builder()
+          .config(config)
+          .sources(List.of(live, direct))
+          .ticker(ticker)
+          .listenerExecutor(Runnable::run)
+          .build();
 
   private void sample() {
     ticker.advance(config.sampleInterval());
@@ -43,30 +48,40 @@ class LiveSetConfirmationTest {
     sample();
     live.young(0.85, 0.85); // the estimate says DEGRADED; the anchor says 0.20
     sample();
-    assertThat(state()).as("not even WARNING: its actions must not start on garbage").isEqualTo(BreakerState.HEALTHY);
+    assertThat(state())
+        .as("not even WARNING: its actions must not start on garbage")
+        .isEqualTo(BreakerState.HEALTHY);
     assertThat(breaker.decide(Priority.SHEDDABLE)).isEqualTo(Decision.ADMIT);
     assertThat(live.requests()).hasSize(1).first().asString().contains("unknown liveness");
     live.confirmAs(0.22); // the collection: nearly all of it was garbage
     sample();
     assertThat(state()).isEqualTo(BreakerState.HEALTHY);
-    assertThat(breaker.status().pressure()).isCloseTo(0.22, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(breaker.status().pressure())
+        .isCloseTo(0.22, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(breaker.recentTransitions()).isEmpty();
   }
 
   @Test
   void confirmGcOffOrConcurrentOnlyOnAStopTheWorldCollectorAsksForNone() {
     for (ConfirmGc mode : List.of(ConfirmGc.OFF, ConfirmGc.CONCURRENT_ONLY)) {
-      FakeLiveSetSource source = new FakeLiveSetSource(1L << 30); // its confirmations are not concurrent
+      FakeLiveSetSource source =
+          new FakeLiveSetSource(1L << 30); // its confirmations are not concurrent
       BreakerConfig c = Harness.crisp().confirmGc(mode).build();
-      MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(source, direct)).ticker(ticker)
-          .listenerExecutor(Runnable::run).build();
+      MemoryBreaker b =
+          MemoryBreaker.builder()
+              .config(c)
+              .sources(List.of(source, direct))
+              .ticker(ticker)
+              .listenerExecutor(Runnable::run)
+              .build();
       source.anchor(0.20);
       ticker.advance(c.sampleInterval());
       b.evaluateNow();
       source.young(0.85, 0.85);
       ticker.advance(c.sampleInterval());
       b.evaluateNow();
-      assertThat(b.status().state()).as("%s: the estimate decides, as without confirmations", mode)
+      assertThat(b.status().state())
+          .as("%s: the estimate decides, as without confirmations", mode)
           .isEqualTo(BreakerState.DEGRADED);
       for (int i = 0; i < 100; i++) { // 5 s not HEALTHY, the anchor stale: still no refresh
         ticker.advance(c.sampleInterval());
@@ -83,11 +98,14 @@ class LiveSetConfirmationTest {
     sample();
     assertThat(state()).isEqualTo(BreakerState.OPEN);
     live.confirmAs(0.30);
-    live.young(0.75, 0.30); // measured low, but what was promoted since fills the upper bound to 0.75
+    live.young(
+        0.75, 0.30); // measured low, but what was promoted since fills the upper bound to 0.75
     for (int i = 0; i < 200; i++) { // 10 s: past the open time too
       sample();
     }
-    assertThat(state()).as("HALF_OPEN would relapse on the upper bound at once").isEqualTo(BreakerState.OPEN);
+    assertThat(state())
+        .as("HALF_OPEN would relapse on the upper bound at once")
+        .isEqualTo(BreakerState.OPEN);
     assertThat(breaker.recentTransitions()).as("no HALF_OPEN and back meanwhile").hasSize(1);
     live.young(0.35, 0.30);
     for (int i = 0; i < 10; i++) {
@@ -103,12 +121,21 @@ class LiveSetConfirmationTest {
 
   @Test
   void onZgcAndShenandoahGrowthUnderTheWarningWatermarkOnlyWarnsAndAboveItOpens() {
-    for (dev.membreaker.memory.Collector c : List.of(dev.membreaker.memory.Collector.ZGC,
-        dev.membreaker.memory.Collector.SHENANDOAH, dev.membreaker.memory.Collector.G1)) {
+    for (dev.membreaker.memory.Collector c :
+        List.of(
+            dev.membreaker.memory.Collector.ZGC,
+            dev.membreaker.memory.Collector.SHENANDOAH,
+            dev.membreaker.memory.Collector.G1)) {
       FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).collector(c);
-      BreakerConfig projecting = BreakerConfig.builder().ewmaAlpha(1.0).recoverTime(Duration.ZERO).build();
-      MemoryBreaker b = MemoryBreaker.builder().config(projecting).sources(List.of(source, direct)).ticker(ticker)
-          .listenerExecutor(Runnable::run).build();
+      BreakerConfig projecting =
+          BreakerConfig.builder().ewmaAlpha(1.0).recoverTime(Duration.ZERO).build();
+      MemoryBreaker b =
+          MemoryBreaker.builder()
+              .config(projecting)
+              .sources(List.of(source, direct))
+              .ticker(ticker)
+              .listenerExecutor(Runnable::run)
+              .build();
       // Every cycle an anchor (as ZGC's are), rising 0.2 to 0.64 in a second: a batch building.
       for (int i = 0; i <= 20; i++) {
         source.anchor(0.20 + 0.022 * i);
@@ -116,16 +143,22 @@ class LiveSetConfirmationTest {
         b.evaluateNow();
       }
       if (c == dev.membreaker.memory.Collector.G1) {
-        assertThat(b.status().state()).as("G1's anchors are confirmations: the projection opens").isEqualTo(BreakerState.OPEN);
+        assertThat(b.status().state())
+            .as("G1's anchors are confirmations: the projection opens")
+            .isEqualTo(BreakerState.OPEN);
       } else {
-        assertThat(b.status().state()).as("%s under the warning watermark", c).isEqualTo(BreakerState.WARNING);
+        assertThat(b.status().state())
+            .as("%s under the warning watermark", c)
+            .isEqualTo(BreakerState.WARNING);
         assertThat(b.status().cause()).isEqualTo(Cause.EXHAUSTION_PROJECTION);
         for (int i = 1; i <= 4; i++) { // still rising, now past 0.70
           source.anchor(0.64 + 0.022 * i);
           ticker.advance(projecting.sampleInterval());
           b.evaluateNow();
         }
-        assertThat(b.status().state()).as("%s at the warning watermark and rising", c).isEqualTo(BreakerState.OPEN);
+        assertThat(b.status().state())
+            .as("%s at the warning watermark and rising", c)
+            .isEqualTo(BreakerState.OPEN);
       }
       b.close();
     }
@@ -134,9 +167,16 @@ class LiveSetConfirmationTest {
   @Test
   void aCohortOpenWhileTheDefaultProfileIsHealthyIsRefreshedAndRecovers() {
     FakeLiveSetSource source = new FakeLiveSetSource(1L << 30);
-    BreakerConfig strict = config.toBuilder().recover(0.5).warning(0.55).degraded(0.6).open(0.7).build();
-    MemoryBreaker b = MemoryBreaker.builder().config(config).sources(List.of(source, direct)).ticker(ticker)
-        .cohorts(List.of(new Cohort("strict", 50, strict))).listenerExecutor(Runnable::run).build();
+    BreakerConfig strict =
+        config.toBuilder().recover(0.5).warning(0.55).degraded(0.6).open(0.7).build();
+    MemoryBreaker b =
+        MemoryBreaker.builder()
+            .config(config)
+            .sources(List.of(source, direct))
+            .ticker(ticker)
+            .cohorts(List.of(new Cohort("strict", 50, strict)))
+            .listenerExecutor(Runnable::run)
+            .build();
     source.anchor(0.75);
     ticker.advance(config.sampleInterval());
     b.evaluateNow();
@@ -153,7 +193,9 @@ class LiveSetConfirmationTest {
       ticker.advance(config.sampleInterval());
       b.evaluateNow();
     }
-    assertThat(source.requests().size()).as("the cohort's OPEN asks for refreshes").isGreaterThan(before);
+    assertThat(source.requests().size())
+        .as("the cohort's OPEN asks for refreshes")
+        .isGreaterThan(before);
     b.close();
   }
 
@@ -164,7 +206,9 @@ class LiveSetConfirmationTest {
     assertThat(state()).isEqualTo(BreakerState.DEGRADED);
     live.young(0.92, 0.92);
     sample();
-    assertThat(state()).as("the anchor already says DEGRADED: more of the same is not held").isEqualTo(BreakerState.OPEN);
+    assertThat(state())
+        .as("the anchor already says DEGRADED: more of the same is not held")
+        .isEqualTo(BreakerState.OPEN);
   }
 
   @Test
@@ -180,12 +224,21 @@ class LiveSetConfirmationTest {
   void onParallelAnUpperBoundAtTheOldGenerationsLimitWaitsForTheFullCollectionItBrings() {
     // Watermarks under the old generation's share of the heap (0.7), so that promoted bytes alone
     // can call for OPEN; no confirmation may start (the last one was too recent).
-    BreakerConfig low = Harness.crisp().warning(0.40).degraded(0.50).open(0.60).recover(0.35).build();
+    BreakerConfig low =
+        Harness.crisp().warning(0.40).degraded(0.50).open(0.60).recover(0.35).build();
     for (Collector collector : List.of(Collector.PARALLEL, Collector.SERIAL, Collector.G1)) {
-      FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).collector(collector).upperLimit(0.70)
-          .confirmationsTooSoon();
-      MemoryBreaker b = MemoryBreaker.builder().config(low).sources(List.of(source, direct)).ticker(ticker)
-          .listenerExecutor(Runnable::run).build();
+      FakeLiveSetSource source =
+          new FakeLiveSetSource(1L << 30)
+              .collector(collector)
+              .upperLimit(0.70)
+              .confirmationsTooSoon();
+      MemoryBreaker b =
+          MemoryBreaker.builder()
+              .config(low)
+              .sources(List.of(source, direct))
+              .ticker(ticker)
+              .listenerExecutor(Runnable::run)
+              .build();
       source.anchor(0.20);
       ticker.advance(low.sampleInterval());
       b.evaluateNow();
@@ -194,10 +247,12 @@ class LiveSetConfirmationTest {
       b.evaluateNow();
       if (collector == Collector.G1) {
         // (With G1 the upper limit is the heap's; set to 0.7 here only to keep the two alike.)
-        assertThat(b.status().state()).as("G1: the heap is nearly full, no time to confirm")
+        assertThat(b.status().state())
+            .as("G1: the heap is nearly full, no time to confirm")
             .isEqualTo(BreakerState.OPEN);
       } else {
-        assertThat(b.status().state()).as("%s: the full collection that comes says what is live", collector)
+        assertThat(b.status().state())
+            .as("%s: the full collection that comes says what is live", collector)
             .isEqualTo(BreakerState.HEALTHY);
         source.anchor(0.21); // the full collection: garbage
         ticker.advance(low.sampleInterval());
@@ -227,7 +282,8 @@ class LiveSetConfirmationTest {
     for (int i = 0; i < 10; i++) {
       sample();
     }
-    assertThat(state()).as("with G1 this upper bound holds OPEN; here a full collection measures it")
+    assertThat(state())
+        .as("with G1 this upper bound holds OPEN; here a full collection measures it")
         .isEqualTo(BreakerState.HALF_OPEN);
     for (int i = 0; i < 3; i++) { // full collections, each followed by the old generation refilling
       live.anchor(0.30);
@@ -236,7 +292,8 @@ class LiveSetConfirmationTest {
       sample();
     }
     assertThat(state()).isEqualTo(BreakerState.HEALTHY);
-    assertThat(breaker.recentTransitions()).extracting(TransitionEvent::to)
+    assertThat(breaker.recentTransitions())
+        .extracting(TransitionEvent::to)
         .containsExactly(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.HEALTHY);
   }
 
@@ -245,11 +302,21 @@ class LiveSetConfirmationTest {
     // Garbage regime, the last confirmation too recent: a level that rests on promoted bytes waits
     // for one. When the estimate projects the heap full within the open horizon, it cannot wait
     // for the usual pacing (up to 2 s while shedding): a steep surge fills the heap sooner.
-    BreakerConfig projecting = Harness.crisp().occupancyFloor(0.30)
-        .exhaustionWarningHorizon(Duration.ofSeconds(30)).exhaustionOpenHorizon(Duration.ofSeconds(10)).build();
-    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).deadShare(0.8).confirmationsTooSoon();
-    MemoryBreaker b = MemoryBreaker.builder().config(projecting).sources(List.of(source, direct)).ticker(ticker)
-        .listenerExecutor(Runnable::run).build();
+    BreakerConfig projecting =
+        Harness.crisp()
+            .occupancyFloor(0.30)
+            .exhaustionWarningHorizon(Duration.ofSeconds(30))
+            .exhaustionOpenHorizon(Duration.ofSeconds(10))
+            .build();
+    FakeLiveSetSource source =
+        new FakeLiveSetSource(1L << 30).deadShare(0.8).confirmationsTooSoon();
+    MemoryBreaker b =
+        MemoryBreaker.builder()
+            .config(projecting)
+            .sources(List.of(source, direct))
+            .ticker(ticker)
+            .listenerExecutor(Runnable::run)
+            .build();
     source.anchor(0.20);
     ticker.advance(projecting.sampleInterval());
     b.evaluateNow();
@@ -260,8 +327,10 @@ class LiveSetConfirmationTest {
       b.evaluateNow();
       estimate += 0.03;
     }
-    assertThat(source.requests()).as("a WARNING waits for the usual pacing")
-        .isNotEmpty().noneMatch(r -> r.contains("fills faster"));
+    assertThat(source.requests())
+        .as("a WARNING waits for the usual pacing")
+        .isNotEmpty()
+        .noneMatch(r -> r.contains("fills faster"));
     source.young(estimate + 0.3, estimate); // the third: OPEN, held
     ticker.advance(projecting.sampleInterval());
     b.evaluateNow();
@@ -282,7 +351,9 @@ class LiveSetConfirmationTest {
     live.unseen(0.42); // 0.72
     sample();
     assertThat(live.requests()).singleElement().asString().contains("fills faster");
-    assertThat(state()).as("measured, not acted on: most such bytes die young").isEqualTo(BreakerState.HEALTHY);
+    assertThat(state())
+        .as("measured, not acted on: most such bytes die young")
+        .isEqualTo(BreakerState.HEALTHY);
     live.confirmAs(0.71); // they were retained: the anchor decides at once
     sample();
     assertThat(state()).isEqualTo(BreakerState.WARNING);
@@ -300,11 +371,21 @@ class LiveSetConfirmationTest {
   @Test
   void withoutConfirmationsARiseOfUnconfirmedBytesUnderTheWarningWatermarkOnlyWarns() {
     // Growth and projection on, from 0.2 of the heap.
-    BreakerConfig c = Harness.crisp().occupancyFloor(0.2).exhaustionWarningHorizon(Duration.ofSeconds(30))
-        .exhaustionOpenHorizon(Duration.ofSeconds(10)).build();
-    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).cannotConfirm(); // -XX:+DisableExplicitGC
-    MemoryBreaker b = MemoryBreaker.builder().config(c).sources(List.of(source, direct)).ticker(ticker)
-        .listenerExecutor(Runnable::run).build();
+    BreakerConfig c =
+        Harness.crisp()
+            .occupancyFloor(0.2)
+            .exhaustionWarningHorizon(Duration.ofSeconds(30))
+            .exhaustionOpenHorizon(Duration.ofSeconds(10))
+            .build();
+    FakeLiveSetSource source =
+        new FakeLiveSetSource(1L << 30).cannotConfirm(); // -XX:+DisableExplicitGC
+    MemoryBreaker b =
+        MemoryBreaker.builder()
+            .config(c)
+            .sources(List.of(source, direct))
+            .ticker(ticker)
+            .listenerExecutor(Runnable::run)
+            .build();
     source.anchor(0.20);
     ticker.advance(c.sampleInterval());
     b.evaluateNow();
@@ -312,10 +393,13 @@ class LiveSetConfirmationTest {
       source.young(0.20 + 0.05 * i, 0.20 + 0.05 * i);
       ticker.advance(c.sampleInterval());
       b.evaluateNow();
-      assertThat(b.status().state()).as("at %.2f, projected full within a second", 0.20 + 0.05 * i)
+      assertThat(b.status().state())
+          .as("at %.2f, projected full within a second", 0.20 + 0.05 * i)
           .isIn(BreakerState.HEALTHY, BreakerState.WARNING);
     }
-    assertThat(b.recentTransitions()).extracting(TransitionEvent::cause).contains(Cause.EXHAUSTION_PROJECTION);
+    assertThat(b.recentTransitions())
+        .extracting(TransitionEvent::cause)
+        .contains(Cause.EXHAUSTION_PROJECTION);
     source.young(0.72, 0.72); // the same rise past the watermark: a surge is not waited for
     ticker.advance(c.sampleInterval());
     b.evaluateNow();
@@ -354,8 +438,12 @@ class LiveSetConfirmationTest {
     live.young(0.89, 0.89);
     sample();
     assertThat(state()).isEqualTo(BreakerState.DEGRADED);
-    assertThat(breaker.status().drivingDimension()).as("the unconfirmed live set does not decide").isEqualTo(Dimension.DIRECT);
-    assertThat(breaker.status().pressure()).as("so its 0.89 does not set the shedding").isCloseTo(0.82, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(breaker.status().drivingDimension())
+        .as("the unconfirmed live set does not decide")
+        .isEqualTo(Dimension.DIRECT);
+    assertThat(breaker.status().pressure())
+        .as("so its 0.89 does not set the shedding")
+        .isCloseTo(0.82, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(live.requests()).hasSize(1);
   }
 
@@ -367,11 +455,17 @@ class LiveSetConfirmationTest {
     for (int i = 0; i < 400; i++) { // 20 s of samples, the open time is 5 s: no collection answers
       sample();
     }
-    assertThat(state()).as("no figure measured since OPEN began: it holds").isEqualTo(BreakerState.OPEN);
-    assertThat(breaker.status().drivingDimension()).as("what holds it is named, not direct at 0.1")
+    assertThat(state())
+        .as("no figure measured since OPEN began: it holds")
+        .isEqualTo(BreakerState.OPEN);
+    assertThat(breaker.status().drivingDimension())
+        .as("what holds it is named, not direct at 0.1")
         .isEqualTo(Dimension.HEAP_LIVE);
-    assertThat(breaker.status().pressure()).isCloseTo(0.95, org.assertj.core.api.Assertions.within(1e-9));
-    assertThat(live.requests()).as("refreshes asked for meanwhile").isNotEmpty()
+    assertThat(breaker.status().pressure())
+        .isCloseTo(0.95, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(live.requests())
+        .as("refreshes asked for meanwhile")
+        .isNotEmpty()
         .allSatisfy(r -> assertThat(r).contains("stale live set while OPEN"));
     live.confirmAs(0.68); // measured: under warning, above recover
     sample();
@@ -380,7 +474,9 @@ class LiveSetConfirmationTest {
     for (int i = 0; i < 220; i++) { // the 10 s ramp, no newer collection
       sample();
     }
-    assertThat(state()).as("0.68 is above recover: the ramp ends in WARNING").isEqualTo(BreakerState.WARNING);
+    assertThat(state())
+        .as("0.68 is above recover: the ramp ends in WARNING")
+        .isEqualTo(BreakerState.WARNING);
   }
 
   @Test
@@ -392,7 +488,9 @@ class LiveSetConfirmationTest {
     for (int i = 0; i < 20; i++) { // a second with no collection: nothing measured memory low
       sample();
     }
-    assertThat(state()).as("a live set no collection measured since OPEN is no recovery").isEqualTo(BreakerState.OPEN);
+    assertThat(state())
+        .as("a live set no collection measured since OPEN is no recovery")
+        .isEqualTo(BreakerState.OPEN);
     live.young(0.82, 0.82); // a collection: every one is a measurement here, and it says still full
     for (int i = 0; i < 20; i++) {
       sample();
@@ -419,7 +517,6 @@ class LiveSetConfirmationTest {
     assertThat(live.requests()).isEmpty();
   }
 
-
   @Test
   void openEndsAsSoonAsAFreshAnchorShowsMemoryRecoveredNotWhenItsTimeIsUp() {
     live.anchor(0.95);
@@ -443,7 +540,9 @@ class LiveSetConfirmationTest {
     assertThat(state()).as("still once is not enough").isEqualTo(BreakerState.HALF_OPEN);
     live.confirmAs(0.30); // and twice: the probes held nothing
     sample();
-    assertThat(state()).as("recovered on figures measured since OPEN began").isEqualTo(BreakerState.HEALTHY);
+    assertThat(state())
+        .as("recovered on figures measured since OPEN began")
+        .isEqualTo(BreakerState.HEALTHY);
   }
 
   @Test
@@ -469,7 +568,6 @@ class LiveSetConfirmationTest {
     sample();
     assertThat(state()).isEqualTo(BreakerState.HEALTHY);
   }
-
 
   @Test
   void aHealthyBreakerAsksForNothing() {

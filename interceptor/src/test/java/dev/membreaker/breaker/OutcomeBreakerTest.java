@@ -15,7 +15,9 @@ class OutcomeBreakerTest {
 
   @Test
   void failureRateOverTheWindowOpensOnceTheMinimumOfCallsIsReached() {
-    Harness h = new Harness(Harness.crisp().outcomeWindow(10).outcomeMinCalls(6).failureRateThreshold(0.5).build());
+    Harness h =
+        new Harness(
+            Harness.crisp().outcomeWindow(10).outcomeMinCalls(6).failureRateThreshold(0.5).build());
     for (int i = 0; i < 5; i++) {
       h.breaker.recordOutcome(INTERNAL, FAST); // 5 of 5 failed, but under the minimum
     }
@@ -29,7 +31,13 @@ class OutcomeBreakerTest {
 
   @Test
   void theWindowForgetsOldCalls() {
-    Harness h = new Harness(Harness.crisp().outcomeWindow(10).outcomeMinCalls(10).failureRateThreshold(0.5).build());
+    Harness h =
+        new Harness(
+            Harness.crisp()
+                .outcomeWindow(10)
+                .outcomeMinCalls(10)
+                .failureRateThreshold(0.5)
+                .build());
     for (int i = 0; i < 4; i++) {
       h.breaker.recordOutcome(INTERNAL, FAST);
     }

@@ -36,7 +36,8 @@ class OverrideAndStallTest {
     }
     h.breaker.setOverride(OverrideMode.NONE, "back on", null);
     assertThat(h.decide(Priority.DEFAULT)).isEqualTo(Decision.SHED);
-    assertThat(h.overrides).extracting(OverrideChange::to)
+    assertThat(h.overrides)
+        .extracting(OverrideChange::to)
         .containsExactly(OverrideMode.FORCED_CLOSED, OverrideMode.NONE);
   }
 
@@ -60,19 +61,25 @@ class OverrideAndStallTest {
     h.hold(0.2, Duration.ofMillis(100));
     assertThat(h.decide(Priority.DEFAULT)).isEqualTo(Decision.ADMIT);
     assertThat(h.breaker.status().override()).isEqualTo(OverrideMode.NONE);
-    assertThat(h.overrides).last().satisfies(c -> {
-      assertThat(c.to()).isEqualTo(OverrideMode.NONE);
-      assertThat(c.reason()).isEqualTo("expired");
-    });
+    assertThat(h.overrides)
+        .last()
+        .satisfies(
+            c -> {
+              assertThat(c.to()).isEqualTo(OverrideMode.NONE);
+              assertThat(c.reason()).isEqualTo("expired");
+            });
   }
 
   @Test
   void anExpiryMustBeInTheFuture() {
     Harness h = new Harness();
     assertThatThrownBy(() -> h.breaker.setOverride(OverrideMode.SHADOW, "x", Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
-    assertThatThrownBy(() -> h.breaker.setOverride(OverrideMode.SHADOW, "x", Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ttl");
+    assertThatThrownBy(
+            () -> h.breaker.setOverride(OverrideMode.SHADOW, "x", Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ttl");
     assertThat(h.breaker.status().override()).isEqualTo(OverrideMode.NONE);
   }
 
@@ -83,7 +90,8 @@ class OverrideAndStallTest {
     assertThat(h.decide(Priority.DEFAULT)).isEqualTo(Decision.SHED);
     h.ticker.advance(h.config.sampleInterval().multipliedBy(10));
     h.breaker.checkSamplerNow();
-    assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.RUNNING); // 10 is not over 10
+    assertThat(h.breaker.status().samplerHealth())
+        .isEqualTo(SamplerHealth.RUNNING); // 10 is not over 10
     h.ticker.advanceMillis(1);
     h.breaker.checkSamplerNow();
     assertThat(h.breaker.status().samplerHealth()).isEqualTo(SamplerHealth.STALLED);

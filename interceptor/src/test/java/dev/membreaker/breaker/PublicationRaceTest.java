@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real threads against the real sampler at its shortest interval: overrides and config updates
- * come from their own threads while the live set moves and readers watch. Every reader checks
- * that the sequence number never goes down, that an acknowledged override is in every snapshot
- * published after it until the next one is set, that an acknowledged config version never goes
- * back, and that each snapshot pairs a config version with that version's config.
+ * Real threads against the real sampler at its shortest interval: overrides and config updates come
+ * from their own threads while the live set moves and readers watch. Every reader checks that the
+ * sequence number never goes down, that an acknowledged override is in every snapshot published
+ * after it until the next one is set, that an acknowledged config version never goes back, and that
+ * each snapshot pairs a config version with that version's config.
  *
  * <p>Before the one-writer engine, this caught readers seeing an older status after a newer one
  * 132,000 to 242,000 times in 5 s (an override republished the status it had read before a sample
@@ -37,8 +37,13 @@ class PublicationRaceTest {
   @Test
   void snapshotsNeverGoBackAndAcknowledgedChangesStay() throws Exception {
     FakeMemorySource live = FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.2);
-    BreakerConfig base = Harness.crisp().sampleInterval(Duration.ofMillis(5))
-        .openMin(Duration.ofMillis(20)).halfOpenRamp(Duration.ofMillis(20)).recoverSamples(1).build();
+    BreakerConfig base =
+        Harness.crisp()
+            .sampleInterval(Duration.ofMillis(5))
+            .openMin(Duration.ofMillis(20))
+            .halfOpenRamp(Duration.ofMillis(20))
+            .recoverSamples(1)
+            .build();
     Map<Long, BreakerConfig> configByVersion = new ConcurrentHashMap<>();
     configByVersion.put(1L, base);
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -49,74 +54,100 @@ class PublicationRaceTest {
     AtomicLong configsSet = new AtomicLong();
     long deadline = System.nanoTime() + RUN.toNanos();
 
-    try (MemoryBreaker breaker = MemoryBreaker.builder().config(base).sources(List.of(live))
-        .ticker(Ticker.system()).build().start()) {
+    try (MemoryBreaker breaker =
+        MemoryBreaker.builder()
+            .config(base)
+            .sources(List.of(live))
+            .ticker(Ticker.system())
+            .build()
+            .start()) {
       List<Thread> threads = new ArrayList<>();
-      threads.add(new Thread(() -> { // memory: moves the live set and fires notifications
-        Random r = new Random(1);
-        while (System.nanoTime() < deadline) {
-          live.setPressure(r.nextDouble());
-          live.fireChange();
-        }
-      }));
-      threads.add(new Thread(() -> { // the one override setter, so "acknowledged" is exact
-        Random r = new Random(2);
-        OverrideMode[] modes = OverrideMode.values();
-        for (int i = 0; System.nanoTime() < deadline; i++) {
-          acked.set(null);
-          OverrideMode mode = modes[r.nextInt(modes.length)];
-          breaker.setOverride(mode, "o-" + i, null);
-          acked.set(new Ack(mode, mode == OverrideMode.NONE ? "" : "o-" + i));
-          overridesSet.incrementAndGet();
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> { // memory: moves the live set and fires notifications
+                Random r = new Random(1);
+                while (System.nanoTime() < deadline) {
+                  live.setPressure(r.nextDouble());
+                  live.fireChange();
+                }
+              }));
+      threads.add(
+          new Thread(
+              () -> { // the one override setter, so "acknowledged" is exact
+                Random r = new Random(2);
+                OverrideMode[] modes = OverrideMode.values();
+                for (int i = 0; System.nanoTime() < deadline; i++) {
+                  acked.set(null);
+                  OverrideMode mode = modes[r.nextInt(modes.length)];
+                  breaker.setOverride(mode, "o-" + i, null);
+                  acked.set(new Ack(mode, mode == OverrideMode.NONE ? "" : "o-" + i));
+                  overridesSet.incrementAndGet();
+                }
+              }));
       for (int t = 0; t < 2; t++) {
         int seed = 3 + t;
-        threads.add(new Thread(() -> { // config updaters
-          Random r = new Random(seed);
-          while (System.nanoTime() < deadline) {
-            BreakerConfig next = base.toBuilder().warning(0.70 + r.nextInt(5) / 100.0).build();
-            synchronized (configByVersion) { // record the version with its config before anyone reads it
-              long version = breaker.configVersion() + 1;
-              configByVersion.put(version, next);
-              long got = breaker.updateConfig(next, version - 1);
-              if (got != version) {
-                failures.add("updateConfig returned " + got + ", expected " + version);
-              }
-              ackedVersion.accumulateAndGet(got, Math::max);
-            }
-            configsSet.incrementAndGet();
-          }
-        }));
+        threads.add(
+            new Thread(
+                () -> { // config updaters
+                  Random r = new Random(seed);
+                  while (System.nanoTime() < deadline) {
+                    BreakerConfig next =
+                        base.toBuilder().warning(0.70 + r.nextInt(5) / 100.0).build();
+                    synchronized (
+                        configByVersion) { // record the version with its config before anyone reads
+                      // it
+                      long version = breaker.configVersion() + 1;
+                      configByVersion.put(version, next);
+                      long got = breaker.updateConfig(next, version - 1);
+                      if (got != version) {
+                        failures.add("updateConfig returned " + got + ", expected " + version);
+                      }
+                      ackedVersion.accumulateAndGet(got, Math::max);
+                    }
+                    configsSet.incrementAndGet();
+                  }
+                }));
       }
       for (int t = 0; t < 3; t++) {
-        threads.add(new Thread(() -> {
-          long lastSequence = 0;
-          long n = 0;
-          while (System.nanoTime() < deadline) {
-            Ack before = acked.get();
-            long versionBefore = ackedVersion.get();
-            Admission a = breaker.admission();
-            Ack after = acked.get();
-            BreakerStatus s = a.status();
-            if (s.sequence() < lastSequence) {
-              failures.add("sequence went from " + lastSequence + " to " + s.sequence());
-            }
-            lastSequence = s.sequence();
-            if (before != null && before == after
-                && (s.override() != before.mode() || !s.overrideReason().equals(before.reason()))) {
-              failures.add("acknowledged override " + before + " missing from " + s);
-            }
-            if (s.configVersion() < versionBefore) {
-              failures.add("config version " + s.configVersion() + " after " + versionBefore + " was acknowledged");
-            }
-            if (configByVersion.get(s.configVersion()) != a.config()) {
-              failures.add("config version " + s.configVersion() + " published with another version's config");
-            }
-            n++;
-          }
-          reads.addAndGet(n);
-        }));
+        threads.add(
+            new Thread(
+                () -> {
+                  long lastSequence = 0;
+                  long n = 0;
+                  while (System.nanoTime() < deadline) {
+                    Ack before = acked.get();
+                    long versionBefore = ackedVersion.get();
+                    Admission a = breaker.admission();
+                    Ack after = acked.get();
+                    BreakerStatus s = a.status();
+                    if (s.sequence() < lastSequence) {
+                      failures.add("sequence went from " + lastSequence + " to " + s.sequence());
+                    }
+                    lastSequence = s.sequence();
+                    if (before != null
+                        && before == after
+                        && (s.override() != before.mode()
+                            || !s.overrideReason().equals(before.reason()))) {
+                      failures.add("acknowledged override " + before + " missing from " + s);
+                    }
+                    if (s.configVersion() < versionBefore) {
+                      failures.add(
+                          "config version "
+                              + s.configVersion()
+                              + " after "
+                              + versionBefore
+                              + " was acknowledged");
+                    }
+                    if (configByVersion.get(s.configVersion()) != a.config()) {
+                      failures.add(
+                          "config version "
+                              + s.configVersion()
+                              + " published with another version's config");
+                    }
+                    n++;
+                  }
+                  reads.addAndGet(n);
+                }));
       }
       threads.forEach(Thread::start);
       for (Thread t : threads) {
@@ -128,7 +159,9 @@ class PublicationRaceTest {
       assertThat(reads.get()).isGreaterThan(10_000);
       assertThat(overridesSet.get()).isGreaterThan(100);
       assertThat(configsSet.get()).isGreaterThan(100);
-      assertThat(breaker.status().transitions()).as("the sampler moved the state meanwhile").isGreaterThan(10);
+      assertThat(breaker.status().transitions())
+          .as("the sampler moved the state meanwhile")
+          .isGreaterThan(10);
     }
   }
 }

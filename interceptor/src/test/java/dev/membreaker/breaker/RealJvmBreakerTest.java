@@ -32,12 +32,14 @@ class RealJvmBreakerTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"-XX:+UseParallelGC", "-XX:+UseSerialGC"})
-  void promotedGarbageOnAGenerationalCollectorKeepsTheBreakerHealthy(String collector) throws Exception {
+  void promotedGarbageOnAGenerationalCollectorKeepsTheBreakerHealthy(String collector)
+      throws Exception {
     // Mid-lived garbage promoted into the old generation: raw used climbs to the top of the heap
     // between full collections, and the old generation fills to its limit before each, while the
     // live set stays small. (On CI it once read start-up as retention and the full old generation
     // as imminent exhaustion: OPEN, then HALF_OPEN and OPEN again ten times in 6 s.)
-    Map<String, String> r = run(List.of(collector, "-XX:MaxTenuringThreshold=1"), "promoted", "6000");
+    Map<String, String> r =
+        run(List.of(collector, "-XX:MaxTenuringThreshold=1"), "promoted", "6000");
     assertGarbageIgnored(r);
   }
 
@@ -47,7 +49,8 @@ class RealJvmBreakerTest {
     // old generation holds when System.gc() returns (after Remark) as the verdict read this heap
     // of garbage as 0.84 live, every humongous buffer allocated during the marking counted, and
     // opened: a degraded mode must not shed garbage.
-    Map<String, String> r = run(List.of("-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent"), "garbage", "6000");
+    Map<String, String> r =
+        run(List.of("-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent"), "garbage", "6000");
     assertGarbageIgnored(r);
   }
 
@@ -60,7 +63,8 @@ class RealJvmBreakerTest {
     assertThat(r.get("oom")).as("OutOfMemoryError in %s", r).isEqualTo("false");
     assertThat(r.get("collector")).isIn("ZGC", "SHENANDOAH");
     assertThat(Double.parseDouble(r.get("minLiveLate")))
-        .as("the lowest live set the breaker reported after the first 2 s, in %s", r).isGreaterThan(0.25);
+        .as("the lowest live set the breaker reported after the first 2 s, in %s", r)
+        .isGreaterThan(0.25);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -83,8 +87,13 @@ class RealJvmBreakerTest {
     // collection comes as they fill the heap (as in the surge scenario's server, where none came
     // between 0.47 and 0.97 of the heap). Waiting for one, the breaker opened at 0.895; it must
     // measure them itself once they reach the warning watermark (0.70).
-    Map<String, String> r = run(List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=90"),
-        "humongous-surge", "20000", String.valueOf(24L << 20));
+    Map<String, String> r =
+        run(
+            List.of(
+                "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=90"),
+            "humongous-surge",
+            "20000",
+            String.valueOf(24L << 20));
     assertThat(r.get("oom")).as("OutOfMemoryError in %s", r).isEqualTo("false");
     assertThat(r.get("opened")).as("breaker opened in %s", r).isEqualTo("true");
     assertThat(Double.parseDouble(r.get("liveAtOpen"))).as("in %s", r).isLessThan(0.80);
@@ -98,21 +107,28 @@ class RealJvmBreakerTest {
     // The load's own live set (measured by full collections at its end) is under 30 % of the heap;
     // the breaker's estimate of it (which on G1 also holds old regions not yet reclaimed) stays
     // well below the warning watermark.
-    assertThat(Double.parseDouble(r.get("trueLive"))).as("the load's live set in %s", r).isLessThan(0.30);
+    assertThat(Double.parseDouble(r.get("trueLive")))
+        .as("the load's live set in %s", r)
+        .isLessThan(0.30);
     // The breaker's estimate may rise with promoted bytes of unknown liveness (they are confirmed
     // before anything is shed); what collections confirmed live stays near the load's own.
-    assertThat(Double.parseDouble(r.get("maxAnchor"))).as("the breaker's confirmed live set in %s", r).isLessThan(0.50);
+    assertThat(Double.parseDouble(r.get("maxAnchor")))
+        .as("the breaker's confirmed live set in %s", r)
+        .isLessThan(0.50);
     assertThat(Integer.parseInt(r.get("transitions"))).as("transitions in %s", r).isZero();
   }
 
   static Map<String, String> run(List<String> jvmFlags, String... args) throws Exception {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP);
     command.add("-Xms64m");
     command.addAll(jvmFlags);
-    command.add("-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""));
+    command.add(
+        "-Djava.util.logging.config.file="
+            + System.getProperty("java.util.logging.config.file", ""));
     command.add("-cp");
     command.add(classpath);
     command.add(RealJvmProbe.class.getName());
@@ -120,7 +136,8 @@ class RealJvmBreakerTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> output = new ArrayList<>();
     try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null && output.size() < 10_000) {
         output.add(line);
@@ -131,7 +148,9 @@ class RealJvmBreakerTest {
       throw new AssertionError("child JVM did not finish: " + output);
     }
     String result =
-        output.stream().filter(l -> l.startsWith("RESULT ")).findFirst()
+        output.stream()
+            .filter(l -> l.startsWith("RESULT "))
+            .findFirst()
             .orElseThrow(() -> new AssertionError("no RESULT from the child JVM: " + output));
     System.out.println(String.join(" ", jvmFlags) + " " + result);
     Map<String, String> values = new HashMap<>();

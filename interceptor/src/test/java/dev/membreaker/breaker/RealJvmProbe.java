@@ -13,8 +13,8 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The child JVM of {@link RealJvmBreakerTest}: a breaker with the default config on this JVM's
- * own memory, under a garbage-heavy load or a retained surge. Prints one RESULT line.
+ * The child JVM of {@link RealJvmBreakerTest}: a breaker with the default config on this JVM's own
+ * memory, under a garbage-heavy load or a retained surge. Prints one RESULT line.
  *
  * <p>Raw heap used is measured where it peaks: just before each collection, from the GC
  * notifications, so "raw used above 90 %" counts real peaks and not what a poll happened to see.
@@ -31,28 +31,36 @@ public final class RealJvmProbe {
     AtomicInteger gcsAbove90 = new AtomicInteger();
     double[] peakBefore = new double[1];
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-          return;
-        }
-        GarbageCollectionNotificationInfo info =
-            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        long before = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-          if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code")
-              && !e.getKey().contains("Class") && !e.getKey().contains("nmethods")) {
-            before += e.getValue().getUsed();
-          }
-        }
-        double share = (double) before / max;
-        synchronized (peakBefore) {
-          peakBefore[0] = Math.max(peakBefore[0], share);
-        }
-        gcs.incrementAndGet();
-        if (share >= 0.90) {
-          gcsAbove90.incrementAndGet();
-        }
-      }, null, null);
+      ((NotificationEmitter) gc)
+          .addNotificationListener(
+              (n, h) -> {
+                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                    n.getType())) {
+                  return;
+                }
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                long before = 0;
+                for (Map.Entry<String, MemoryUsage> e :
+                    info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+                  if (!e.getKey().contains("Metaspace")
+                      && !e.getKey().contains("Code")
+                      && !e.getKey().contains("Class")
+                      && !e.getKey().contains("nmethods")) {
+                    before += e.getValue().getUsed();
+                  }
+                }
+                double share = (double) before / max;
+                synchronized (peakBefore) {
+                  peakBefore[0] = Math.max(peakBefore[0], share);
+                }
+                gcs.incrementAndGet();
+                if (share >= 0.90) {
+                  gcsAbove90.incrementAndGet();
+                }
+              },
+              null,
+              null);
     }
 
     MemoryBreaker breaker = MemoryBreaker.builder().build();
@@ -62,29 +70,33 @@ public final class RealJvmProbe {
     double[] maxAnchor = new double[1];
     double[] maxUpper = new double[1];
     long lateFrom = System.nanoTime() + 2_000_000_000L;
-    Thread watcher = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        double live = breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).pressure();
-        dev.membreaker.memory.LiveSetEvidence ev = breaker.status().liveSet();
-        synchronized (maxLive) {
-          maxLive[0] = Math.max(maxLive[0], live);
-          if (ev != null && ev.anchorEpoch() > 0) {
-            maxAnchor[0] = Math.max(maxAnchor[0], (double) ev.anchor() / max);
-          }
-          if (ev != null) {
-            maxUpper[0] = Math.max(maxUpper[0], (double) ev.upper() / max);
-          }
-          if (System.nanoTime() > lateFrom) {
-            minLiveLate[0] = Math.min(minLiveLate[0], live);
-          }
-        }
-        try {
-          Thread.sleep(5); // polling cadence of a measurement thread, not a wait for a condition
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                double live =
+                    breaker.status().signal(dev.membreaker.memory.Dimension.HEAP_LIVE).pressure();
+                dev.membreaker.memory.LiveSetEvidence ev = breaker.status().liveSet();
+                synchronized (maxLive) {
+                  maxLive[0] = Math.max(maxLive[0], live);
+                  if (ev != null && ev.anchorEpoch() > 0) {
+                    maxAnchor[0] = Math.max(maxAnchor[0], (double) ev.anchor() / max);
+                  }
+                  if (ev != null) {
+                    maxUpper[0] = Math.max(maxUpper[0], (double) ev.upper() / max);
+                  }
+                  if (System.nanoTime() > lateFrom) {
+                    minLiveLate[0] = Math.min(minLiveLate[0], live);
+                  }
+                }
+                try {
+                  Thread.sleep(
+                      5); // polling cadence of a measurement thread, not a wait for a condition
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     watcher.setDaemon(true);
     watcher.start();
     if (Boolean.getBoolean("probe.trace")) {
@@ -102,14 +114,16 @@ public final class RealJvmProbe {
         Object kept = base(end, max, Double.parseDouble(args[2]));
         System.gc();
         System.gc();
-        trueLive = (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
+        trueLive =
+            (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
         sink = kept;
       } else if (mode.equals("garbage") || mode.equals("promoted")) {
         Object kept = garbage(end, max, mode.equals("promoted"));
         // The load's true live set: what two full collections leave while it is still referenced.
         System.gc();
         System.gc();
-        trueLive = (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
+        trueLive =
+            (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / max;
         sink = kept;
       } else {
         List<byte[]> retained = new ArrayList<>();
@@ -150,23 +164,45 @@ public final class RealJvmProbe {
     double liveAtOpen = -1;
     for (TransitionEvent e : transitions) {
       if (e.to() == BreakerState.OPEN && liveAtOpen < 0) {
-        liveAtOpen = e.signals().stream()
-            .filter(s -> s.dimension() == dev.membreaker.memory.Dimension.HEAP_LIVE)
-            .findFirst().map(s -> s.pressure()).orElse(-1.0);
+        liveAtOpen =
+            e.signals().stream()
+                .filter(s -> s.dimension() == dev.membreaker.memory.Dimension.HEAP_LIVE)
+                .findFirst()
+                .map(s -> s.pressure())
+                .orElse(-1.0);
       }
     }
     StringBuilder names = new StringBuilder();
     for (TransitionEvent e : transitions) {
-      names.append(names.length() == 0 ? "" : ",").append(e.from()).append(">").append(e.to())
-          .append(":").append(e.cause());
+      names
+          .append(names.length() == 0 ? "" : ",")
+          .append(e.from())
+          .append(">")
+          .append(e.to())
+          .append(":")
+          .append(e.cause());
     }
     System.out.printf(
         "RESULT mode=%s oom=%s opened=%s transitions=%d gcs=%d gcsAbove90=%d peakRawBeforeGc=%.3f"
-            + " trueLive=%.3f maxLive=%.3f maxAnchor=%.3f maxUpper=%.3f minLiveLate=%.3f liveAtOpen=%.3f retainedMiB=%d"
-            + " confirmations=%d collector=%s path=%s%n",
-        mode, oom, opened, transitions.size(), gcs.get(), gcsAbove90.get(), peakBefore[0], trueLive,
-        maxLive[0], maxAnchor[0], maxUpper[0], minLiveLate[0], liveAtOpen, retainedBytes >> 20,
-        confirmations(breaker), collector(), names.length() == 0 ? "-" : names);
+            + " trueLive=%.3f maxLive=%.3f maxAnchor=%.3f maxUpper=%.3f minLiveLate=%.3f"
+            + " liveAtOpen=%.3f retainedMiB=%d confirmations=%d collector=%s path=%s%n",
+        mode,
+        oom,
+        opened,
+        transitions.size(),
+        gcs.get(),
+        gcsAbove90.get(),
+        peakBefore[0],
+        trueLive,
+        maxLive[0],
+        maxAnchor[0],
+        maxUpper[0],
+        minLiveLate[0],
+        liveAtOpen,
+        retainedBytes >> 20,
+        confirmations(breaker),
+        collector(),
+        names.length() == 0 ? "-" : names);
     System.out.flush();
   }
 
@@ -176,24 +212,33 @@ public final class RealJvmProbe {
    */
   private static void trace(MemoryBreaker breaker, long max) {
     long start = System.nanoTime();
-    Thread tracer = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        BreakerStatus s = breaker.status();
-        dev.membreaker.memory.LiveSetEvidence ev = s.liveSet();
-        dev.membreaker.signal.SignalReading live = s.signal(dev.membreaker.memory.Dimension.HEAP_LIVE);
-        System.out.printf("TRACE %6.2f %-9s live=%.3f smoothed=%.3f upper=%.3f anchor=%.3f anchors=%d"
-                + " dead=%.2f confirmations=%d%n",
-            (System.nanoTime() - start) / 1e9, s.state(), live.pressure(), live.smoothedPressure(),
-            ev == null ? -1 : (double) ev.upper() / max, ev == null ? -1 : (double) ev.anchor() / max,
-            ev == null ? -1 : ev.anchorEpoch(), ev == null ? -1 : ev.deadShare(),
-            ev == null ? -1 : ev.confirmations());
-        try {
-          Thread.sleep(100); // trace cadence
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread tracer =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                BreakerStatus s = breaker.status();
+                dev.membreaker.memory.LiveSetEvidence ev = s.liveSet();
+                dev.membreaker.signal.SignalReading live =
+                    s.signal(dev.membreaker.memory.Dimension.HEAP_LIVE);
+                System.out.printf(
+                    "TRACE %6.2f %-9s live=%.3f smoothed=%.3f upper=%.3f anchor=%.3f anchors=%d"
+                        + " dead=%.2f confirmations=%d%n",
+                    (System.nanoTime() - start) / 1e9,
+                    s.state(),
+                    live.pressure(),
+                    live.smoothedPressure(),
+                    ev == null ? -1 : (double) ev.upper() / max,
+                    ev == null ? -1 : (double) ev.anchor() / max,
+                    ev == null ? -1 : ev.anchorEpoch(),
+                    ev == null ? -1 : ev.deadShare(),
+                    ev == null ? -1 : ev.confirmations());
+                try {
+                  Thread.sleep(100); // trace cadence
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     tracer.setDaemon(true);
     tracer.start();
   }
@@ -203,7 +248,8 @@ public final class RealJvmProbe {
   }
 
   private static String collector() {
-    return dev.membreaker.memory.Collector.detect(ManagementFactory.getGarbageCollectorMXBeans()).name();
+    return dev.membreaker.memory.Collector.detect(ManagementFactory.getGarbageCollectorMXBeans())
+        .name();
   }
 
   /** {@code share} of the heap held throughout, and short-lived garbage beside it. */

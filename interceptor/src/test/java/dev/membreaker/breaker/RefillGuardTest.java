@@ -9,14 +9,15 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reading made low by shedding is not a recovery: while the calls the breaker refuses would
- * bring back more than the headroom, OPEN and HALF_OPEN hold, on fake time, against a model of a
- * server whose calls each hold a share of the heap for a few seconds.
+ * A reading made low by shedding is not a recovery: while the calls the breaker refuses would bring
+ * back more than the headroom, OPEN and HALF_OPEN hold, on fake time, against a model of a server
+ * whose calls each hold a share of the heap for a few seconds.
  */
 class RefillGuardTest {
 
   /** What one admitted call holds, as a share of the heap, and for how long. */
   private static final double PER_CALL = 0.004;
+
   private static final long HOLD_NANOS = 3_000_000_000L;
   private static final double BASE = 0.10;
 
@@ -60,7 +61,8 @@ class RefillGuardTest {
     }
   }
 
-  @RepeatedTest(50) // decisions in DEGRADED and HALF_OPEN are random draws: many runs, each must hold
+  @RepeatedTest(
+      50) // decisions in DEGRADED and HALF_OPEN are random draws: many runs, each must hold
   void aHalfOpenWhoseShareWouldBringBackMoreThanTheHeadroomNeitherClosesNorAdmitsIt() {
     // A surge that goes on: 100 calls/s would hold 1.2 of the heap. (Alone, DEGRADED's
     // proportional shedding can hold this model under the open watermark: a spike of other bytes
@@ -72,9 +74,12 @@ class RefillGuardTest {
 
     assertThat(opened).as("HALF_OPEN probes").isTrue();
     assertThat(healthyWhileSurging)
-        .as("never HEALTHY while the refused calls would refill the heap (the reading is low only because they are refused)")
+        .as(
+            "never HEALTHY while the refused calls would refill the heap (the reading is low only"
+                + " because they are refused)")
         .isFalse();
-    assertThat(peakAfterFirstOpen).as("what it admits fits: the heap never reaches the open watermark after the first drain")
+    assertThat(peakAfterFirstOpen)
+        .as("what it admits fits: the heap never reaches the open watermark after the first drain")
         .isLessThan(h.config.open());
     assertThat(h.breaker.admission().admitProbability(Priority.DEFAULT))
         .as("HALF_OPEN admits about what the headroom holds: (0.70 - 0.10) / 1.2 of the calls")
@@ -82,10 +87,13 @@ class RefillGuardTest {
 
     run(0, 3, BASE); // the surge ends; its last calls let go within 3 s
     run(5, 1.5, BASE);
-    assertThat(h.state()).as("HEALTHY within 1.5 s of the pressure's end").isEqualTo(BreakerState.HEALTHY);
+    assertThat(h.state())
+        .as("HEALTHY within 1.5 s of the pressure's end")
+        .isEqualTo(BreakerState.HEALTHY);
   }
 
-  @RepeatedTest(50) // decisions in DEGRADED and HALF_OPEN are random draws: many runs, each must hold
+  @RepeatedTest(
+      50) // decisions in DEGRADED and HALF_OPEN are random draws: many runs, each must hold
   void aDropThatSheddingDidNotCauseHoldsTheBreakerOnlyUntilItsProbesShowCallsHoldNothing() {
     run(100, 2, 0.60, 0); // 100 calls/s that hold nothing, beside a cache of 0.60
     run(100, 1, 0.95, 0); // the cache grows: OPEN
@@ -119,7 +127,10 @@ class RefillGuardTest {
     }
     assertThat(meter.rates().admitted()).isCloseTo(100, org.assertj.core.data.Offset.offset(2.0));
     assertThat(meter.rates().refused()).isCloseTo(40, org.assertj.core.data.Offset.offset(1.0));
-    assertThat(meter.admittedRate(500_000_000L, 1_500_000_000L)).isCloseTo(100, org.assertj.core.data.Offset.offset(0.1));
-    assertThat(meter.admittedRate(-5_000_000_000L, 0)).as("nothing before the first sample").isZero();
+    assertThat(meter.admittedRate(500_000_000L, 1_500_000_000L))
+        .isCloseTo(100, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(meter.admittedRate(-5_000_000_000L, 0))
+        .as("nothing before the first sample")
+        .isZero();
   }
 }

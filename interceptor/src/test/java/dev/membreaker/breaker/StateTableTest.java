@@ -52,10 +52,12 @@ class StateTableTest {
     assertThat(h.admittedShare(Priority.CRITICAL, 2000)).isEqualTo(1.0);
     assertThat(h.admittedShare(Priority.SHEDDABLE, 2000)).isEqualTo(0.0);
     // DEFAULT: shed with probability (0.85 - 0.80) / (0.90 - 0.80) = 0.5
-    assertThat(h.breaker.admission().admitProbability(Priority.DEFAULT)).isCloseTo(0.5, within(1e-6));
+    assertThat(h.breaker.admission().admitProbability(Priority.DEFAULT))
+        .isCloseTo(0.5, within(1e-6));
     assertThat(h.admittedShare(Priority.DEFAULT, 20_000)).isCloseTo(0.5, within(0.03));
     h.live(0.89);
-    assertThat(h.breaker.admission().admitProbability(Priority.DEFAULT)).isCloseTo(0.1, within(1e-6));
+    assertThat(h.breaker.admission().admitProbability(Priority.DEFAULT))
+        .isCloseTo(0.1, within(1e-6));
   }
 
   @Test
@@ -63,11 +65,14 @@ class StateTableTest {
     Harness h = new Harness();
     h.live(0.93);
     assertThat(h.state()).isEqualTo(OPEN);
-    assertThat(h.events).singleElement().satisfies(e -> {
-      assertThat(e.from()).isEqualTo(HEALTHY);
-      assertThat(e.to()).isEqualTo(OPEN);
-      assertThat(e.pressure()).isCloseTo(0.93, within(0.001));
-    });
+    assertThat(h.events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(HEALTHY);
+              assertThat(e.to()).isEqualTo(OPEN);
+              assertThat(e.pressure()).isCloseTo(0.93, within(0.001));
+            });
   }
 
   @Test
@@ -112,7 +117,8 @@ class StateTableTest {
     double atStart = h.breaker.admission().admitProbability(Priority.DEFAULT);
     assertThat(atStart).isCloseTo(0.1, within(0.02));
     h.hold(0.68, Duration.ofSeconds(5));
-    assertThat(h.breaker.admission().admitProbability(Priority.SHEDDABLE)).isCloseTo(0.55, within(0.02));
+    assertThat(h.breaker.admission().admitProbability(Priority.SHEDDABLE))
+        .isCloseTo(0.55, within(0.02));
     assertThat(h.admittedShare(Priority.DEFAULT, 20_000)).isCloseTo(0.55, within(0.03));
     assertThat(h.admittedShare(Priority.CRITICAL, 1000)).isEqualTo(1.0);
     h.hold(0.30, Duration.ofMillis(300)); // memory recovered: HALF_OPEN closes before its ramp ends
@@ -130,7 +136,6 @@ class StateTableTest {
     assertThat(h.events).hasSize(1);
   }
 
-
   @Test
   void rampEndsInWarningWhenPressureIsNotYetBelowRecover() {
     Harness h = new Harness();
@@ -146,31 +151,35 @@ class StateTableTest {
 
   @Test
   void relapseInHalfOpenDoublesTheOpenTimeUpToTheCapAndFullRecoveryResetsIt() {
-    BreakerConfig config = Harness.crisp().openMin(Duration.ofSeconds(5)).openMax(Duration.ofSeconds(12)).build();
+    BreakerConfig config =
+        Harness.crisp().openMin(Duration.ofSeconds(5)).openMax(Duration.ofSeconds(12)).build();
     Harness h = new Harness(config);
     h.live(0.95);
     long openedAt = h.ticker.read();
-    assertThat(h.breaker.status().openUntilNanos() - openedAt).isEqualTo(Duration.ofSeconds(5).toNanos());
+    assertThat(h.breaker.status().openUntilNanos() - openedAt)
+        .isEqualTo(Duration.ofSeconds(5).toNanos());
     h.hold(0.68, Duration.ofMillis(5000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.live(0.85); // pressure back at degraded
     assertThat(h.state()).isEqualTo(OPEN);
     assertThat(h.lastEvent().cause()).isEqualTo(Cause.RELAPSE);
-    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read())
+        .isEqualTo(Duration.ofSeconds(10).toNanos());
     h.hold(0.68, Duration.ofMillis(10_000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.live(0.95);
     // 20 s would exceed open_max: capped at 12 s.
-    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(12).toNanos());
+    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read())
+        .isEqualTo(Duration.ofSeconds(12).toNanos());
     h.hold(0.68, Duration.ofMillis(12_000));
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.hold(0.30, Duration.ofMillis(300));
     assertThat(h.state()).isEqualTo(HEALTHY);
     // After a full recovery the next OPEN lasts open_min again.
     h.live(0.95);
-    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read()).isEqualTo(Duration.ofSeconds(5).toNanos());
+    assertThat(h.breaker.status().openUntilNanos() - h.ticker.read())
+        .isEqualTo(Duration.ofSeconds(5).toNanos());
   }
-
 
   @Test
   void leavingALevelNeedsRecoverSamplesInARowBelowRecover() {
@@ -253,7 +262,9 @@ class StateTableTest {
       h.live.setStale(Math.round(0.30 * (1L << 30)));
       h.tick();
     }
-    assertThat(h.state()).as("a low figure no collection measured does not end OPEN").isEqualTo(OPEN);
+    assertThat(h.state())
+        .as("a low figure no collection measured does not end OPEN")
+        .isEqualTo(OPEN);
     h.live(0.68); // measured: under warning, and the open time is up
     assertThat(h.state()).isEqualTo(HALF_OPEN);
     h.live(0.95);
@@ -280,16 +291,16 @@ class StateTableTest {
     assertThat(h.state()).as("500 ms again after a calm spell").isEqualTo(HEALTHY);
   }
 
-
   @Test
   void theTableIsExactlyTheOneDocumentedAndRefusesEverythingElse() {
     // docs/breaker.md, "The legal transitions are data"
-    java.util.Map<BreakerState, java.util.Set<BreakerState>> documented = java.util.Map.of(
-        HEALTHY, java.util.Set.of(WARNING, DEGRADED, OPEN),
-        WARNING, java.util.Set.of(HEALTHY, DEGRADED, OPEN),
-        DEGRADED, java.util.Set.of(HEALTHY, OPEN),
-        OPEN, java.util.Set.of(HALF_OPEN),
-        HALF_OPEN, java.util.Set.of(OPEN, HEALTHY, WARNING));
+    java.util.Map<BreakerState, java.util.Set<BreakerState>> documented =
+        java.util.Map.of(
+            HEALTHY, java.util.Set.of(WARNING, DEGRADED, OPEN),
+            WARNING, java.util.Set.of(HEALTHY, DEGRADED, OPEN),
+            DEGRADED, java.util.Set.of(HEALTHY, OPEN),
+            OPEN, java.util.Set.of(HALF_OPEN),
+            HALF_OPEN, java.util.Set.of(OPEN, HEALTHY, WARNING));
     for (BreakerState from : BreakerState.values()) {
       for (BreakerState to : BreakerState.values()) {
         boolean legal = documented.get(from).contains(to);
@@ -305,13 +316,16 @@ class StateTableTest {
 
   @Test
   void eventsCarryTheSnapshotAndThresholdsAndHistoryIsBounded() {
-    Harness h = new Harness(Harness.crisp().transitionHistory(3).openMin(Duration.ofMillis(100)).build());
+    Harness h =
+        new Harness(Harness.crisp().transitionHistory(3).openMin(Duration.ofMillis(100)).build());
     h.live(0.75).live(0.85).live(0.95);
     TransitionEvent e = h.lastEvent();
     assertThat(e.from()).isEqualTo(DEGRADED);
     assertThat(e.to()).isEqualTo(OPEN);
     assertThat(e.thresholds().open()).isEqualTo(0.90);
-    assertThat(e.signals()).extracting(s -> s.dimension()).contains(Dimension.HEAP_LIVE, Dimension.HEAP_USED);
+    assertThat(e.signals())
+        .extracting(s -> s.dimension())
+        .contains(Dimension.HEAP_LIVE, Dimension.HEAP_USED);
     assertThat(e.at()).isNotNull();
     h.hold(0.68, Duration.ofMillis(150)); // open time up, under warning: HALF_OPEN
     assertThat(h.events).hasSizeGreaterThan(3);
@@ -323,9 +337,10 @@ class StateTableTest {
   void aThrowingListenerDoesNotStopTheOthersNorTheBreaker() {
     Harness h = new Harness();
     int[] seen = new int[1];
-    h.breaker.addListener(e -> {
-      throw new IllegalStateException("listener bug");
-    });
+    h.breaker.addListener(
+        e -> {
+          throw new IllegalStateException("listener bug");
+        });
     h.breaker.addListener(e -> seen[0]++);
     h.live(0.75).live(0.85);
     assertThat(h.state()).isEqualTo(DEGRADED);

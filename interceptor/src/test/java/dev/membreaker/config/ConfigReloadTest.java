@@ -29,10 +29,11 @@ class ConfigReloadTest {
   private static final Duration NO_POLL = Duration.ofMinutes(1);
 
   @TempDir Path dir;
-  private final MemoryBreaker breaker = MemoryBreaker.builder()
-      .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
-      .listenerExecutor(Runnable::run)
-      .build();
+  private final MemoryBreaker breaker =
+      MemoryBreaker.builder()
+          .sources(List.of(FakeMemorySource.atPressure(Dimension.HEAP_LIVE, 0.3)))
+          .listenerExecutor(Runnable::run)
+          .build();
   private ConfigWatcher watcher;
 
   @AfterEach
@@ -48,7 +49,9 @@ class ConfigReloadTest {
   }
 
   private void awaitWarning(double warning) {
-    await().atMost(APPLIED_WITHIN).pollInterval(Duration.ofMillis(10))
+    await()
+        .atMost(APPLIED_WITHIN)
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> breaker.config().warning() == warning);
   }
 
@@ -64,7 +67,8 @@ class ConfigReloadTest {
       awaitWarning(w);
     }
     assertThat(watcher.reloads()).isEqualTo(3);
-    assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith("..20")).count()).isEqualTo(1);
+    assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith("..20")).count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -93,16 +97,32 @@ class ConfigReloadTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "syntax error        | 'breaker:\n\twarning: 0.7\n'                         | not valid YAML",
-      "unknown key         | 'breaker:\n  warnig: 0.72\n'                         | unknown key breaker.warnig",
-      "wrong type          | 'breaker:\n  warning: high\n'                        | breaker.warning",
-      "out of range        | 'breaker:\n  warning: 1.5\n'                         | warning must be a fraction in (0, 1], was 1.5",
-      "out of order        | 'breaker:\n  recover: 0.9\n'                         | watermarks must rise",
-      "bad duration        | 'breaker:\n  open_min: soon\n'                       | is not a duration",
-      "empty file          | ''                                                    | the file is empty"})
-  void anInvalidFileLeavesThePreviousConfigInForceAndTheErrorVisible(String kind, String content, String expected)
-      throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "syntax error        | 'breaker:\n"
+            + "\twarning: 0.7\n"
+            + "'                         | not valid YAML",
+        "unknown key         | 'breaker:\n"
+            + "  warnig: 0.72\n"
+            + "'                         | unknown key breaker.warnig",
+        "wrong type          | 'breaker:\n"
+            + "  warning: high\n"
+            + "'                        | breaker.warning",
+        "out of range        | 'breaker:\n"
+            + "  warning: 1.5\n"
+            + "'                         | warning must be a fraction in (0, 1], was 1.5",
+        "out of order        | 'breaker:\n"
+            + "  recover: 0.9\n"
+            + "'                         | watermarks must rise",
+        "bad duration        | 'breaker:\n"
+            + "  open_min: soon\n"
+            + "'                       | is not a duration",
+        "empty file          | ''                                                    | the file is"
+            + " empty"
+      })
+  void anInvalidFileLeavesThePreviousConfigInForceAndTheErrorVisible(
+      String kind, String content, String expected) throws Exception {
     FakeKubeletConfigMap volume = new FakeKubeletConfigMap(dir, "membreaker.yaml");
     volume.project(config(0.71));
     watcher = ConfigWatcher.start(volume.visibleFile(), breaker, NO_POLL, c -> {});
@@ -120,11 +140,18 @@ class ConfigReloadTest {
 
   @Test
   void unknownKeysAndWrongTypesNameTheirLine() {
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-        () -> ConfigFile.parse("f.yaml", "breaker:\n  warning: 0.7\n  opn: 0.9\n"));
-    assertThat(e.getMessage()).contains("f.yaml line 3").contains("unknown key breaker.opn").contains("open");
-    ConfigException t = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-        () -> ConfigFile.parse("f.yaml", "interceptor:\n  max_concurrent_calls: many\n"));
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse("f.yaml", "breaker:\n  warning: 0.7\n  opn: 0.9\n"));
+    assertThat(e.getMessage())
+        .contains("f.yaml line 3")
+        .contains("unknown key breaker.opn")
+        .contains("open");
+    ConfigException t =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> ConfigFile.parse("f.yaml", "interceptor:\n  max_concurrent_calls: many\n"));
     assertThat(t.getMessage()).contains("line 2").contains("interceptor.max_concurrent_calls");
   }
 
@@ -133,7 +160,8 @@ class ConfigReloadTest {
     FakeKubeletConfigMap volume = new FakeKubeletConfigMap(dir, "membreaker.yaml");
     volume.project(config(0.71));
     watcher = ConfigWatcher.start(volume.visibleFile(), breaker, NO_POLL, c -> {});
-    breaker.updateConfig(breaker.config().toBuilder().warning(0.75).build()); // as admin UpdateConfig does
+    breaker.updateConfig(
+        breaker.config().toBuilder().warning(0.75).build()); // as admin UpdateConfig does
     volume.project(config(0.71)); // the same content: the kubelet writes nothing
     watcher.reloadIfChanged(); // and a re-read of an unchanged file changes nothing
     assertThat(breaker.config().warning()).isEqualTo(0.75);
@@ -148,9 +176,12 @@ class ConfigReloadTest {
     watcher = ConfigWatcher.start(volume.visibleFile(), breaker, NO_POLL, c -> {});
     volume.project("breaker:\n  warning: high\n");
     await().atMost(APPLIED_WITHIN).until(() -> watcher.errors() == 1);
-    breaker.updateConfig(breaker.config().toBuilder().warning(0.75).build()); // as admin UpdateConfig does
+    breaker.updateConfig(
+        breaker.config().toBuilder().warning(0.75).build()); // as admin UpdateConfig does
     assertThat(breaker.config().warning()).isEqualTo(0.75);
-    assertThat(breaker.lastConfigError()).as("the file is still broken").contains("breaker.warning");
+    assertThat(breaker.lastConfigError())
+        .as("the file is still broken")
+        .contains("breaker.warning");
     volume.project(config(0.72));
     awaitWarning(0.72);
     assertThat(breaker.lastConfigError()).isEmpty();
@@ -163,7 +194,8 @@ class ConfigReloadTest {
     watcher = ConfigWatcher.start(file, breaker, NO_POLL, c -> {});
     breaker.updateConfig(breaker.config().toBuilder().warning(0.75).build()); // an admin change
     long version = breaker.configVersion();
-    // `cat copy.yaml > membreaker.yaml`: truncated first, then written; the watcher may read either.
+    // `cat copy.yaml > membreaker.yaml`: truncated first, then written; the watcher may read
+    // either.
     Files.writeString(file, "");
     watcher.reloadIfChanged();
     assertThat(breaker.lastConfigError()).contains("empty");
@@ -193,12 +225,19 @@ class ConfigReloadTest {
 
   @Test
   void yamlSyntaxErrorsSayTheParsersProblemAndWhereItIs() {
-    ConfigException tab = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-        () -> ConfigFile.parse("f.yaml", "breaker:\n\twarning: 0.7\n"));
-    assertThat(tab.getMessage()).contains("f.yaml line 2, column 1").contains("not valid YAML")
+    ConfigException tab =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> ConfigFile.parse("f.yaml", "breaker:\n\twarning: 0.7\n"));
+    assertThat(tab.getMessage())
+        .contains("f.yaml line 2, column 1")
+        .contains("not valid YAML")
         .contains("cannot start any token");
-    ConfigException bracket = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-        () -> ConfigFile.parse("f.yaml", "breaker:\n  dimensions: [heap_live, direct\n  warning: 0.7\n"));
+    ConfigException bracket =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigFile.parse(
+                    "f.yaml", "breaker:\n  dimensions: [heap_live, direct\n  warning: 0.7\n"));
     assertThat(bracket.getMessage()).contains("not valid YAML").contains("line 3");
   }
 }

@@ -45,13 +45,20 @@ class AdmissionOverGrpcTest {
     assertThat(h.breaker.status().state()).isEqualTo(BreakerState.OPEN);
     StatusRuntimeException e = catchStatus(() -> h.call(QUOTE, "a quote"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(e.getStatus().getDescription()).contains("OPEN").contains("heap_live").contains("0.930");
+    assertThat(e.getStatus().getDescription())
+        .contains("OPEN")
+        .contains("heap_live")
+        .contains("0.930");
     Metadata trailers = e.getTrailers();
     assertThat(trailers.get(MemoryBreakerServerInterceptor.STATE_KEY)).isEqualTo("OPEN");
     // In OPEN the pushback is the time left until HALF_OPEN: the fake clock stands still, 5 s.
     assertThat(trailers.get(MemoryBreakerServerInterceptor.PUSHBACK_KEY)).isEqualTo("5000");
     assertThat(h.service.runs(QUOTE)).isZero();
-    assertThat(h.interceptor.counters().count(ShedCounters.Kind.SHED, BreakerState.OPEN, Priority.DEFAULT)).isEqualTo(1);
+    assertThat(
+            h.interceptor
+                .counters()
+                .count(ShedCounters.Kind.SHED, BreakerState.OPEN, Priority.DEFAULT))
+        .isEqualTo(1);
   }
 
   @Test
@@ -60,9 +67,11 @@ class AdmissionOverGrpcTest {
     h.pressure(0.85);
     for (int i = 0; i < 20; i++) {
       StatusRuntimeException e = catchStatus(() -> h.call(REPORT, "r"));
-      long pushback = Long.parseLong(e.getTrailers().get(MemoryBreakerServerInterceptor.PUSHBACK_KEY));
+      long pushback =
+          Long.parseLong(e.getTrailers().get(MemoryBreakerServerInterceptor.PUSHBACK_KEY));
       assertThat(pushback).isBetween(125L, 375L); // 250 ms +- 50 %
-      assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.STATE_KEY)).isEqualTo("DEGRADED");
+      assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.STATE_KEY))
+          .isEqualTo("DEGRADED");
     }
   }
 
@@ -70,11 +79,13 @@ class AdmissionOverGrpcTest {
   void underAForcedOverrideTheTrailersSayTheStateThatDecidesAndTheOverride() throws Exception {
     h = new GrpcHarness(); // HEALTHY by memory
     h.breaker.setOverride(OverrideMode.FORCED_OPEN, "drill", null);
-    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-        io.grpc.StatusRuntimeException.class, () -> h.call(TestService.REPORT, "r"));
+    io.grpc.StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.grpc.StatusRuntimeException.class, () -> h.call(TestService.REPORT, "r"));
     assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.STATE_KEY)).isEqualTo("OPEN");
-    assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.OVERRIDE_KEY)).isEqualTo("FORCED_OPEN");
+    assertThat(e.getTrailers().get(MemoryBreakerServerInterceptor.OVERRIDE_KEY))
+        .isEqualTo("FORCED_OPEN");
     h.breaker.setOverride(OverrideMode.NONE, "done", null);
     assertThat(h.call(TestService.REPORT, "r")).isEqualTo("Report:1");
   }
@@ -85,29 +96,43 @@ class AdmissionOverGrpcTest {
     h.breaker.setOverride(OverrideMode.FORCED_OPEN, "test", null);
     h.pressure(0.99);
     HealthCheckResponse health =
-        HealthGrpc.newBlockingStub(h.channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        HealthGrpc.newBlockingStub(h.channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
             .check(HealthCheckRequest.newBuilder().setService("").build());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests =
-        ServerReflectionGrpc.newStub(h.channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .serverReflectionInfo(new StreamObserver<>() {
-              @Override public void onNext(ServerReflectionResponse r) { answer.complete(r); }
-              @Override public void onError(Throwable t) { answer.completeExceptionally(t); }
-              @Override public void onCompleted() {}
-            });
+        ServerReflectionGrpc.newStub(h.channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    answer.complete(r);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     assertThat(answer.join().getListServicesResponse().getServiceList())
-        .extracting(s -> s.getName()).contains("grpc.health.v1.Health");
+        .extracting(s -> s.getName())
+        .contains("grpc.health.v1.Health");
     requests.onCompleted();
     assertThat(h.code(QUOTE)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }
 
   @Test
   void eachStateShedsExactlyThePrioritiesItShould() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> {});
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> {});
     h.pressure(0.50); // HEALTHY
     assertCodes(Status.Code.OK, Status.Code.OK, Status.Code.OK);
     h.pressure(0.72); // WARNING
@@ -119,7 +144,10 @@ class AdmissionOverGrpcTest {
     h.pressure(0.92); // OPEN
     assertCodes(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED);
     h.pressure(0.96); // OPEN above the critical cap
-    assertCodes(Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED);
+    assertCodes(
+        Status.Code.RESOURCE_EXHAUSTED,
+        Status.Code.RESOURCE_EXHAUSTED,
+        Status.Code.RESOURCE_EXHAUSTED);
     h.breaker.setOverride(OverrideMode.SHADOW, "trial", null);
     assertCodes(Status.Code.OK, Status.Code.OK, Status.Code.OK);
     assertThat(h.interceptor.counters().count(ShedCounters.Kind.WOULD_SHED)).isEqualTo(3);
@@ -155,12 +183,14 @@ class AdmissionOverGrpcTest {
     h = new GrpcHarness();
     h.pressure(0.8001);
     Metadata sheddable = new Metadata();
-    sheddable.put(Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "SHEDDABLE");
+    sheddable.put(
+        Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "SHEDDABLE");
     assertThatThrownBy(() -> h.call(PAY, "p", sheddable))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessageContaining("RESOURCE_EXHAUSTED");
     Metadata critical = new Metadata();
-    critical.put(Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "critical");
+    critical.put(
+        Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "critical");
     assertThatThrownBy(() -> h.call(REPORT, "r", critical))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessageContaining("RESOURCE_EXHAUSTED");
@@ -170,19 +200,28 @@ class AdmissionOverGrpcTest {
 
   @Test
   void theHeaderMayRaiseWhenTheConfigAllowsIt() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> b.allowPriorityRaise(true));
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
+            b -> b.allowPriorityRaise(true));
     h.pressure(0.8001);
     Metadata critical = new Metadata();
-    critical.put(Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "CRITICAL");
+    critical.put(
+        Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "CRITICAL");
     assertThat(h.call(REPORT, "r", critical)).isEqualTo("Report:1");
   }
 
   @Test
   void aHandlerFailureReachesTheOutcomeBreakerButAShedDoesNot() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).outcomeWindow(10).outcomeMinCalls(10).build(),
-        b -> {});
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder()
+                .ewmaAlpha(1.0)
+                .occupancyFloor(1.0)
+                .outcomeWindow(10)
+                .outcomeMinCalls(10)
+                .build(),
+            b -> {});
     h.pressure(0.85);
     for (int i = 0; i < 20; i++) {
       h.code(REPORT); // shed: RESOURCE_EXHAUSTED, not recorded
@@ -194,52 +233,72 @@ class AdmissionOverGrpcTest {
     }
     h.pressure(0.85);
     assertThat(h.breaker.status().state()).isEqualTo(BreakerState.OPEN);
-    assertThat(h.breaker.recentTransitions()).last().extracting(e -> e.cause())
+    assertThat(h.breaker.recentTransitions())
+        .last()
+        .extracting(e -> e.cause())
         .isEqualTo(dev.membreaker.breaker.Cause.OUTCOME_FAILURE_RATE);
   }
 
   @Test
   void slowCallsAreTimedWhenSlowCallDetectionIsOn() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).outcomeWindow(2).outcomeMinCalls(2)
-            .slowCallThreshold(java.time.Duration.ofMillis(100)).slowCallRateThreshold(1.0).build(),
-        b -> {});
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder()
+                .ewmaAlpha(1.0)
+                .occupancyFloor(1.0)
+                .outcomeWindow(2)
+                .outcomeMinCalls(2)
+                .slowCallThreshold(java.time.Duration.ofMillis(100))
+                .slowCallRateThreshold(1.0)
+                .build(),
+            b -> {});
     h.service.hold = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> h.call(QUOTE, "hold"));
     CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> h.call(QUOTE, "hold"));
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> h.service.runs(QUOTE) == 2);
-    h.ticker.advance(java.time.Duration.ofMillis(150)); // both calls take 150 ms by the breaker's clock
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> h.service.runs(QUOTE) == 2);
+    h.ticker.advance(
+        java.time.Duration.ofMillis(150)); // both calls take 150 ms by the breaker's clock
     h.service.hold.countDown();
     first.get(10, TimeUnit.SECONDS);
     second.get(10, TimeUnit.SECONDS);
     h.pressure(0.3);
     assertThat(h.breaker.status().state()).isEqualTo(BreakerState.OPEN);
-    assertThat(h.breaker.status().cause()).isEqualTo(dev.membreaker.breaker.Cause.OUTCOME_SLOW_CALLS);
+    assertThat(h.breaker.status().cause())
+        .isEqualTo(dev.membreaker.breaker.Cause.OUTCOME_SLOW_CALLS);
   }
 
   @Test
   void theCapOnCallsInFlightShedsBeyondIt() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(), b -> b.maxConcurrentCalls(2));
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
+            b -> b.maxConcurrentCalls(2));
     h.service.hold = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> h.call(QUOTE, "hold"));
     CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> h.call(QUOTE, "hold"));
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> h.service.runs(QUOTE) == 2);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> h.service.runs(QUOTE) == 2);
     StatusRuntimeException e = catchStatus(() -> h.call(PAY, "p"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("max_concurrent_calls (2)");
     h.service.hold.countDown();
     assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("Quote:4");
     assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("Quote:4");
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> h.interceptor.inFlight() == 0);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> h.interceptor.inFlight() == 0);
     assertThat(h.call(PAY, "p")).isEqualTo("Pay:1");
   }
 
   @Test
   void aFallbackAnswersAShedUnaryCall() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
-        b -> b.fallback(QUOTE, (request, headers) -> "cached quote for " + request));
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
+            b -> b.fallback(QUOTE, (request, headers) -> "cached quote for " + request));
     h.pressure(0.93);
     assertThat(h.call(QUOTE, "EURUSD")).isEqualTo("cached quote for EURUSD");
     assertThat(h.service.runs(QUOTE)).isZero();

@@ -13,8 +13,8 @@ import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tracer alone, with its callbacks called as the transport and the application call them,
- * on several threads, in random orders, closed at random moments: the account ends at zero.
+ * The tracer alone, with its callbacks called as the transport and the application call them, on
+ * several threads, in random orders, closed at random moments: the account ends at zero.
  */
 class CallBytesTracerTest {
 
@@ -69,31 +69,41 @@ class CallBytesTracerTest {
       }
       long seed = seeds.nextLong();
       CyclicBarrier start = new CyclicBarrier(3);
-      Thread transport = new Thread(() -> { // reads requests, frames responses
-        Random r = new Random(seed);
-        await(start);
-        for (int k = 0; k < 400; k++) {
-          CallBytesTracer t = calls.get(r.nextInt(calls.size()));
-          long n = 1 + r.nextInt(16384);
-          switch (r.nextInt(3)) {
-            case 0: t.inboundWireSize(n); break;
-            case 1: t.inboundMessageRead(k, n, n); break;
-            default: t.outboundWireSize(n); break;
-          }
-        }
-      });
-      Thread application = new Thread(() -> { // takes messages, sees the transport ready
-        Random r = new Random(seed + 1);
-        await(start);
-        for (int k = 0; k < 400; k++) {
-          CallBytesTracer t = calls.get(r.nextInt(calls.size()));
-          if (r.nextBoolean()) {
-            t.handed();
-          } else {
-            t.drained();
-          }
-        }
-      });
+      Thread transport =
+          new Thread(
+              () -> { // reads requests, frames responses
+                Random r = new Random(seed);
+                await(start);
+                for (int k = 0; k < 400; k++) {
+                  CallBytesTracer t = calls.get(r.nextInt(calls.size()));
+                  long n = 1 + r.nextInt(16384);
+                  switch (r.nextInt(3)) {
+                    case 0:
+                      t.inboundWireSize(n);
+                      break;
+                    case 1:
+                      t.inboundMessageRead(k, n, n);
+                      break;
+                    default:
+                      t.outboundWireSize(n);
+                      break;
+                  }
+                }
+              });
+      Thread application =
+          new Thread(
+              () -> { // takes messages, sees the transport ready
+                Random r = new Random(seed + 1);
+                await(start);
+                for (int k = 0; k < 400; k++) {
+                  CallBytesTracer t = calls.get(r.nextInt(calls.size()));
+                  if (r.nextBoolean()) {
+                    t.handed();
+                  } else {
+                    t.drained();
+                  }
+                }
+              });
       transport.start();
       application.start();
       await(start);

@@ -40,7 +40,13 @@ public final class GrpcHarness implements AutoCloseable {
   final ManagedChannel channel;
 
   public GrpcHarness() throws IOException {
-    this(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).recoverTime(Duration.ZERO).build(), b -> {});
+    this(
+        BreakerConfig.builder()
+            .ewmaAlpha(1.0)
+            .occupancyFloor(1.0)
+            .recoverTime(Duration.ZERO)
+            .build(),
+        b -> {});
   }
 
   GrpcHarness(BreakerConfig config, Consumer<MemoryBreakerServerInterceptor.Builder> customize)
@@ -102,7 +108,8 @@ public final class GrpcHarness implements AutoCloseable {
 
   String call(io.grpc.MethodDescriptor<String, String> method, String request, Metadata headers) {
     return ClientCalls.blockingUnaryCall(
-        io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
+        io.grpc.ClientInterceptors.intercept(
+            channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
         method,
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
         request);

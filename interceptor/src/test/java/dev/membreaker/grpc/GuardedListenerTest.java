@@ -13,9 +13,9 @@ import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
 /**
- * The listener's part in the account of response bytes, with the transport's readiness set by
- * hand: gRPC delivers {@code onReady} on the call's serializing executor, behind whatever the
- * handler is doing, so by the time it runs the queue may be full again.
+ * The listener's part in the account of response bytes, with the transport's readiness set by hand:
+ * gRPC delivers {@code onReady} on the call's serializing executor, behind whatever the handler is
+ * doing, so by the time it runs the queue may be full again.
  */
 class GuardedListenerTest {
 

@@ -44,7 +44,8 @@ class StreamingOverGrpcTest {
     assertThat(h.service.runs(TestService.CHAT)).isZero();
     assertThat(h.service.runs(TestService.FEED)).isZero();
 
-    h.breaker.setOverride(dev.membreaker.breaker.OverrideMode.FORCED_CLOSED, "healthy for the test", null);
+    h.breaker.setOverride(
+        dev.membreaker.breaker.OverrideMode.FORCED_CLOSED, "healthy for the test", null);
     assertThat(chat("hi")).isEqualTo(Status.Code.OK);
     List<String> items = new ArrayList<>();
     feed().forEachRemaining(items::add);
@@ -53,18 +54,31 @@ class StreamingOverGrpcTest {
 
   private Iterator<String> feed() {
     return ClientCalls.blockingServerStreamingCall(
-        h.channel, TestService.FEED, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "f");
+        h.channel,
+        TestService.FEED,
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+        "f");
   }
 
   private Status.Code chat(String message) throws Exception {
     CompletableFuture<Status.Code> done = new CompletableFuture<>();
     StreamObserver<String> requests =
         ClientCalls.asyncBidiStreamingCall(
-            h.channel.newCall(TestService.CHAT, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+            h.channel.newCall(
+                TestService.CHAT, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
             new StreamObserver<String>() {
-              @Override public void onNext(String value) {}
-              @Override public void onError(Throwable t) { done.complete(Status.fromThrowable(t).getCode()); }
-              @Override public void onCompleted() { done.complete(Status.Code.OK); }
+              @Override
+              public void onNext(String value) {}
+
+              @Override
+              public void onError(Throwable t) {
+                done.complete(Status.fromThrowable(t).getCode());
+              }
+
+              @Override
+              public void onCompleted() {
+                done.complete(Status.Code.OK);
+              }
             });
     requests.onNext(message);
     requests.onCompleted();
@@ -72,16 +86,28 @@ class StreamingOverGrpcTest {
   }
 
   @Test
-  void aSheddableClientStreamIsHeldByFlowControlWhileDegradedAndResumesAfterRecovery() throws Exception {
+  void aSheddableClientStreamIsHeldByFlowControlWhileDegradedAndResumesAfterRecovery()
+      throws Exception {
     h = new GrpcHarness();
     h.pressure(0.30);
-    ClientCall<String, String> call = h.channel.newCall(TestService.UPLOAD, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+    ClientCall<String, String> call =
+        h.channel.newCall(
+            TestService.UPLOAD, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
     java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
-    call.start(new ClientCall.Listener<>() {
-      @Override public void onClose(Status status, Metadata trailers) { closed.complete(status); }
-      @Override public void onReady() { ready.release(); }
-    }, new Metadata());
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+
+          @Override
+          public void onReady() {
+            ready.release();
+          }
+        },
+        new Metadata());
     call.request(1);
     String chunk = "x".repeat(32 * 1024);
     for (int i = 0; i < 10; i++) {
@@ -115,7 +141,9 @@ class StreamingOverGrpcTest {
       h.pressure(0.30); // recover: five samples below recover
     }
     assertThat(h.breaker.status().state()).isEqualTo(BreakerState.HEALTHY);
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.service.uploadedMessages.get() == 10 + sent());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.service.uploadedMessages.get() == 10 + sent());
     call.halfClose();
     assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
     assertThat(h.interceptor.heldStreamsForTest()).isZero();
@@ -129,9 +157,10 @@ class StreamingOverGrpcTest {
 
   @Test
   void aLargeRequestUnderDegradedIsRefusedBeforeItsHandlerRuns() throws Exception {
-    h = new GrpcHarness(
-        BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
-        b -> b.maxRequestBytes(64 * 1024));
+    h =
+        new GrpcHarness(
+            BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build(),
+            b -> b.maxRequestBytes(64 * 1024));
     String large = "y".repeat(200 * 1024);
     h.pressure(0.30);
     assertThat(h.call(TestService.PAY, large)).isEqualTo("Pay:" + large.length()); // HEALTHY: fine

@@ -46,14 +46,17 @@ public final class TestService {
   public static final MethodDescriptor<String, String> QUOTE = method("Quote", MethodType.UNARY);
   public static final MethodDescriptor<String, String> REPORT = method("Report", MethodType.UNARY);
   static final MethodDescriptor<String, String> FAIL = method("Fail", MethodType.UNARY);
-  static final MethodDescriptor<String, String> UPLOAD = method("Upload", MethodType.CLIENT_STREAMING);
+  static final MethodDescriptor<String, String> UPLOAD =
+      method("Upload", MethodType.CLIENT_STREAMING);
   static final MethodDescriptor<String, String> FEED = method("Feed", MethodType.SERVER_STREAMING);
   static final MethodDescriptor<String, String> CHAT = method("Chat", MethodType.BIDI_STREAMING);
+
   /**
    * Server streaming that writes everything at once without looking at {@code isReady()}: the
    * request "N:SIZE" asks for N messages of SIZE characters.
    */
-  static final MethodDescriptor<String, String> FLOOD = method("Flood", MethodType.SERVER_STREAMING);
+  static final MethodDescriptor<String, String> FLOOD =
+      method("Flood", MethodType.SERVER_STREAMING);
 
   private static MethodDescriptor<String, String> method(String name, MethodType type) {
     return MethodDescriptor.<String, String>newBuilder()
@@ -66,6 +69,7 @@ public final class TestService {
 
   final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   final AtomicInteger uploadedMessages = new AtomicInteger();
+
   /** Released by a test to let a held unary call (request "hold") finish. */
   volatile CountDownLatch hold = new CountDownLatch(0);
 
@@ -98,65 +102,81 @@ public final class TestService {
         .addMethod(PAY, ServerCalls.asyncUnaryCall(echo("Pay")))
         .addMethod(QUOTE, ServerCalls.asyncUnaryCall(echo("Quote")))
         .addMethod(REPORT, ServerCalls.asyncUnaryCall(echo("Report")))
-        .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, response) -> {
-          ran("Fail");
-          response.onError(Status.INTERNAL.withDescription("failing on purpose").asRuntimeException());
-        }))
-        .addMethod(UPLOAD, ServerCalls.asyncClientStreamingCall(response -> {
-          ran("Upload");
-          return new StreamObserver<String>() {
-            @Override
-            public void onNext(String value) {
-              uploadedMessages.incrementAndGet();
-            }
+        .addMethod(
+            FAIL,
+            ServerCalls.asyncUnaryCall(
+                (request, response) -> {
+                  ran("Fail");
+                  response.onError(
+                      Status.INTERNAL.withDescription("failing on purpose").asRuntimeException());
+                }))
+        .addMethod(
+            UPLOAD,
+            ServerCalls.asyncClientStreamingCall(
+                response -> {
+                  ran("Upload");
+                  return new StreamObserver<String>() {
+                    @Override
+                    public void onNext(String value) {
+                      uploadedMessages.incrementAndGet();
+                    }
 
-            @Override
-            public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-            @Override
-            public void onCompleted() {
-              response.onNext("uploaded:" + uploadedMessages.get());
-              response.onCompleted();
-            }
-          };
-        }))
-        .addMethod(FEED, ServerCalls.asyncServerStreamingCall((request, response) -> {
-          ran("Feed");
-          for (int i = 0; i < 3; i++) {
-            response.onNext("item" + i);
-          }
-          response.onCompleted();
-        }))
-        .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall((request, response) -> {
-          ran("Flood");
-          String[] spec = request.split(":");
-          String message = "f".repeat(Integer.parseInt(spec[1]));
-          io.grpc.stub.ServerCallStreamObserver<String> out =
-              (io.grpc.stub.ServerCallStreamObserver<String>) response;
-          for (int i = 0, n = Integer.parseInt(spec[0]); i < n && !out.isCancelled(); i++) {
-            response.onNext(message);
-          }
-          if (!out.isCancelled()) {
-            response.onCompleted();
-          }
-        }))
-        .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(response -> {
-          ran("Chat");
-          return new StreamObserver<String>() {
-            @Override
-            public void onNext(String value) {
-              response.onNext("echo:" + value);
-            }
+                    @Override
+                    public void onCompleted() {
+                      response.onNext("uploaded:" + uploadedMessages.get());
+                      response.onCompleted();
+                    }
+                  };
+                }))
+        .addMethod(
+            FEED,
+            ServerCalls.asyncServerStreamingCall(
+                (request, response) -> {
+                  ran("Feed");
+                  for (int i = 0; i < 3; i++) {
+                    response.onNext("item" + i);
+                  }
+                  response.onCompleted();
+                }))
+        .addMethod(
+            FLOOD,
+            ServerCalls.asyncServerStreamingCall(
+                (request, response) -> {
+                  ran("Flood");
+                  String[] spec = request.split(":");
+                  String message = "f".repeat(Integer.parseInt(spec[1]));
+                  io.grpc.stub.ServerCallStreamObserver<String> out =
+                      (io.grpc.stub.ServerCallStreamObserver<String>) response;
+                  for (int i = 0, n = Integer.parseInt(spec[0]); i < n && !out.isCancelled(); i++) {
+                    response.onNext(message);
+                  }
+                  if (!out.isCancelled()) {
+                    response.onCompleted();
+                  }
+                }))
+        .addMethod(
+            CHAT,
+            ServerCalls.asyncBidiStreamingCall(
+                response -> {
+                  ran("Chat");
+                  return new StreamObserver<String>() {
+                    @Override
+                    public void onNext(String value) {
+                      response.onNext("echo:" + value);
+                    }
 
-            @Override
-            public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-            @Override
-            public void onCompleted() {
-              response.onCompleted();
-            }
-          };
-        }))
+                    @Override
+                    public void onCompleted() {
+                      response.onCompleted();
+                    }
+                  };
+                }))
         .build();
   }
 }

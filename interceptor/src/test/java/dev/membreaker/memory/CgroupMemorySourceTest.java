@@ -103,7 +103,8 @@ class CgroupMemorySourceTest {
   void theThrottledSourceRepeatsItsReadingUntilItsIntervalPasses(@TempDir Path root) {
     FakeCgroupTree tree = FakeCgroupTree.create(root, Version.V2, 100 * MIB, "1073741824", 0);
     dev.membreaker.testing.FakeTicker ticker = new dev.membreaker.testing.FakeTicker();
-    MemorySource source = new ThrottledSource(CgroupMemorySource.detect(root), 500_000_000L, ticker);
+    MemorySource source =
+        new ThrottledSource(CgroupMemorySource.detect(root), 500_000_000L, ticker);
     assertThat(source.read().used()).isEqualTo(100 * MIB);
     tree.set(200 * MIB, "1073741824", 0);
     ticker.advanceMillis(499);

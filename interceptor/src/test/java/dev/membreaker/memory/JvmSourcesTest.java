@@ -1,8 +1,8 @@
 package dev.membreaker.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator;
@@ -27,9 +27,13 @@ class JvmSourcesTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> wakes.get() > 0);
       MemoryReading r = source.read();
       assertThat(r.epoch()).isGreaterThan(before);
-      assertThat(source.evidence().anchorEpoch()).as("a full collection is an anchor").isGreaterThan(anchorsBefore);
-      assertThat(source.evidence().collector()).isEqualTo(Collector.G1); // Surefire's JVM: the default
-      assertThat(r.used()).as("right after a full collection the estimate is the anchor")
+      assertThat(source.evidence().anchorEpoch())
+          .as("a full collection is an anchor")
+          .isGreaterThan(anchorsBefore);
+      assertThat(source.evidence().collector())
+          .isEqualTo(Collector.G1); // Surefire's JVM: the default
+      assertThat(r.used())
+          .as("right after a full collection the estimate is the anchor")
           .isEqualTo(source.evidence().anchor());
       assertThat(r.limit()).isEqualTo(Runtime.getRuntime().maxMemory());
       assertThat(r.used()).isPositive().isLessThan(r.limit());
@@ -45,10 +49,15 @@ class JvmSourcesTest {
       long anchors = source.evidence().anchorEpoch();
       assertThat(source.evidence().canConfirm()).as("Surefire's JVM allows explicit GC").isTrue();
       assertThat(source.requestConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.STARTED);
-      await().atMost(Duration.ofSeconds(10)).until(() -> source.evidence().confirmations() == 1
-          && source.evidence().anchorEpoch() > anchors);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  source.evidence().confirmations() == 1
+                      && source.evidence().anchorEpoch() > anchors);
       assertThat(source.evidence().lastConfirmationPauseNanos()).isPositive();
-      assertThat(source.requestConfirmation("again")).as("at most one every two seconds")
+      assertThat(source.requestConfirmation("again"))
+          .as("at most one every two seconds")
           .isEqualTo(LiveSetSource.Confirmation.TOO_SOON);
       assertThat(source.evidence().confirmationAvailable()).isFalse();
     } finally {
@@ -63,9 +72,11 @@ class JvmSourcesTest {
       System.gc(); // a figure to predict from: some bytes live
       await().atMost(Duration.ofSeconds(10)).until(() -> source.evidence().upper() > 0);
       source.pauseBudget(0); // no stop-the-world pause at all
-      assertThat(source.requestConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
+      assertThat(source.requestConfirmation("test"))
+          .isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
       assertThat(source.refresh("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
-      assertThat(source.urgentConfirmation("test")).isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
+      assertThat(source.urgentConfirmation("test"))
+          .isEqualTo(LiveSetSource.Confirmation.OVER_BUDGET);
       assertThat(source.evidence().canConfirm()).as("as under -XX:+DisableExplicitGC").isFalse();
       assertThat(source.evidence().confirmations()).isZero();
     } finally {
@@ -111,7 +122,8 @@ class JvmSourcesTest {
   @Test
   void aNettyThatAllocatesWithACleanerIsLeftOutSinceTheJdkPoolHoldsItsBuffers() {
     DirectMemorySource source =
-        new DirectMemorySource(java.util.List.of(FakeNettyCounters.CountingWithCleaner.class.getName()));
+        new DirectMemorySource(
+            java.util.List.of(FakeNettyCounters.CountingWithCleaner.class.getName()));
     assertThat(source.tracksNetty()).isFalse();
   }
 
@@ -139,6 +151,7 @@ class JvmSourcesTest {
         new DirectMemorySource(
             java.util.List.of(FakeNettyCounters.NotTracking.class.getName(), "no.such.Netty"));
     assertThat(source.tracksNetty()).isFalse();
-    assertThat(source.read().used()).isEqualTo(new DirectMemorySource(java.util.List.of()).read().used());
+    assertThat(source.read().used())
+        .isEqualTo(new DirectMemorySource(java.util.List.of()).read().used());
   }
 }

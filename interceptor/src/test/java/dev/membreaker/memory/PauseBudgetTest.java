@@ -45,8 +45,11 @@ class PauseBudgetTest {
       }
       worstMinute = Math.max(worstMinute, sum);
     }
-    // Predicted at the prior (65 ms) while each takes 250: the share is overrun by at most one pause.
-    assertThat(worstMinute).as("pause time in the worst minute").isLessThanOrEqualTo(600 * MS + pause);
+    // Predicted at the prior (65 ms) while each takes 250: the share is overrun by at most one
+    // pause.
+    assertThat(worstMinute)
+        .as("pause time in the worst minute")
+        .isLessThanOrEqualTo(600 * MS + pause);
     assertThat(ran).as("it still runs some: two a minute").hasSizeGreaterThanOrEqualTo(18);
   }
 
@@ -75,7 +78,9 @@ class PauseBudgetTest {
   void noPauseLongerThanTwiceTheCollectorsOwnLongestOrTheFloor() {
     PauseBudget budget = new PauseBudget();
     budget.learn(300 * MS, 1024 * MIB); // a full collection of this heap: 300 ms, about the prior
-    assertThat(budget.fits(0, 1024 * MIB)).as("within 1 %% of a minute, but the collector never paused").isFalse();
+    assertThat(budget.fits(0, 1024 * MIB))
+        .as("within 1 %% of a minute, but the collector never paused")
+        .isFalse();
     assertThat(budget.fits(0, 320 * MIB)).as("94 ms: under the 100 ms floor").isTrue();
     budget.natural(10 * S, 120 * MS); // young pauses of up to 120 ms
     assertThat(budget.maxPauseNanos(10 * S)).isEqualTo(240 * MS);
@@ -83,14 +88,18 @@ class PauseBudgetTest {
     budget.natural(20 * S, 150 * MS);
     assertThat(budget.fits(20 * S, 1024 * MIB)).as("300 ms against twice 150").isTrue();
     assertThat(budget.allows(20 * S, 1024 * MIB)).isTrue();
-    assertThat(budget.maxPauseNanos(200 * S)).as("a long pause is forgotten after a minute or so").isEqualTo(100 * MS);
+    assertThat(budget.maxPauseNanos(200 * S))
+        .as("a long pause is forgotten after a minute or so")
+        .isEqualTo(100 * MS);
   }
 
   @Test
   void theFixedPartOfASmallHeapsCollectionDoesNotInflateThePrediction() {
     PauseBudget budget = new PauseBudget();
     budget.learn(20 * MS, 30 * MIB); // 0.64 ns a byte, most of it the collection's fixed part
-    assertThat(budget.predictNanos(230 * MIB)).as("at most the prior: 75 ms, not 153").isLessThan(80 * MS);
+    assertThat(budget.predictNanos(230 * MIB))
+        .as("at most the prior: 75 ms, not 153")
+        .isLessThan(80 * MS);
     assertThat(budget.fits(0, 230 * MIB)).as("0.9 of a 256 MiB heap can be confirmed").isTrue();
   }
 

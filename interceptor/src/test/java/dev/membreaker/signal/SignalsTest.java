@@ -58,10 +58,13 @@ class SignalsTest {
     DimensionSignal s = new DimensionSignal(Dimension.HEAP_LIVE, 64, 1.0, 600_000 * MS, 1000 * MS);
     SignalReading r = null;
     for (int i = 0; i <= 40; i++) { // 2 s at 50 ms: 10 MB a second from 500 MB, limit 1000 MB
-      r = s.update(i * 50 * MS, MemoryReading.of(500_000_000L + 10_000_000L * i / 20, 1_000_000_000L));
+      r =
+          s.update(
+              i * 50 * MS, MemoryReading.of(500_000_000L + 10_000_000L * i / 20, 1_000_000_000L));
     }
     assertThat(r.growthBytesPerSecond()).isCloseTo(10_000_000, within(1.0));
-    assertThat(r.secondsToExhaustion()).isCloseTo(48.0, within(0.01)); // (1000 - 520) MB at 10 MB/s;
+    assertThat(r.secondsToExhaustion())
+        .isCloseTo(48.0, within(0.01)); // (1000 - 520) MB at 10 MB/s;
     assertThat(r.pressure()).isCloseTo(0.52, within(1e-9));
   }
 

@@ -19,8 +19,11 @@ public final class ByteArrayMarshaller implements MethodDescriptor.Marshaller<by
   /** A unary method {@code fullMethodName} ("service/Method") of byte messages. */
   public static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(fullMethodName)
-        .setRequestMarshaller(INSTANCE).setResponseMarshaller(INSTANCE).build();
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullMethodName)
+        .setRequestMarshaller(INSTANCE)
+        .setResponseMarshaller(INSTANCE)
+        .build();
   }
 
   @Override

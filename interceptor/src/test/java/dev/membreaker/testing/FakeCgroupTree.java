@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A cgroup memory controller laid out in a directory, as the kernel shows it, for v1 or v2.
- * Shipped in the test-jar so users can test container-limit wiring on any machine.
+ * A cgroup memory controller laid out in a directory, as the kernel shows it, for v1 or v2. Shipped
+ * in the test-jar so users can test container-limit wiring on any machine.
  */
 public final class FakeCgroupTree {
 
@@ -26,7 +26,8 @@ public final class FakeCgroupTree {
   }
 
   /** Lays out a tree under {@code root} with the given usage, limit and inactive file bytes. */
-  public static FakeCgroupTree create(Path root, Version version, long usage, String limit, long inactiveFile) {
+  public static FakeCgroupTree create(
+      Path root, Version version, long usage, String limit, long inactiveFile) {
     FakeCgroupTree tree = new FakeCgroupTree(root, version);
     tree.set(usage, limit, inactiveFile);
     return tree;
@@ -60,7 +61,8 @@ public final class FakeCgroupTree {
         Files.writeString(
             dir.resolve("memory.stat"),
             "cache 2000\nrss 1000\ninactive_file 1\ntotal_cache 2000\ntotal_inactive_file "
-                + inactiveFile + "\ntotal_active_file 100\n");
+                + inactiveFile
+                + "\ntotal_active_file 100\n");
       }
       return this;
     } catch (IOException e) {
@@ -73,7 +75,9 @@ public final class FakeCgroupTree {
     try {
       Files.writeString(
           root.resolve("memory.pressure"),
-          "some avg10=" + someAvg10 + " avg60=0.00 avg300=0.00 total=12345\n"
+          "some avg10="
+              + someAvg10
+              + " avg60=0.00 avg300=0.00 total=12345\n"
               + "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
       return this;
     } catch (IOException e) {

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  */
 public final class FakeKubeletConfigMap {
 
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss.");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss.");
 
   private final Path volume;
   private final String key;
@@ -44,8 +45,10 @@ public final class FakeKubeletConfigMap {
       if (old != null && Files.readString(old.resolve(key)).equals(content)) {
         return; // unchanged: the kubelet writes nothing
       }
-      String name = ".." + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP)
-          + (100_000_000 + ThreadLocalRandom.current().nextInt(900_000_000));
+      String name =
+          ".."
+              + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP)
+              + (100_000_000 + ThreadLocalRandom.current().nextInt(900_000_000));
       Path fresh = Files.createDirectory(volume.resolve(name));
       Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path file = fresh.resolve(key);

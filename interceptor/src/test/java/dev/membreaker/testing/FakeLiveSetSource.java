@@ -44,14 +44,15 @@ public final class FakeLiveSetSource implements LiveSetSource {
     unseen = 0;
     collections++;
     if (!canConfirm) {
-      measuredEpoch++; // as the real source: without confirmations every collection is a measurement
+      measuredEpoch++; // as the real source: without confirmations every collection is a
+      // measurement
     }
     return this;
   }
 
   /**
-   * Bytes allocated straight into the old generation since the last collection (humongous
-   * objects), as a share of the heap; any collection sets them back to 0.
+   * Bytes allocated straight into the old generation since the last collection (humongous objects),
+   * as a share of the heap; any collection sets them back to 0.
    */
   public synchronized FakeLiveSetSource unseen(double share) {
     unseen = Math.round(share * limit);
@@ -119,14 +120,27 @@ public final class FakeLiveSetSource implements LiveSetSource {
 
   @Override
   public synchronized MemoryReading read() {
-    return available ? new MemoryReading(estimate, limit, collections) : MemoryReading.unavailable();
+    return available
+        ? new MemoryReading(estimate, limit, collections)
+        : MemoryReading.unavailable();
   }
 
   @Override
   public synchronized LiveSetEvidence evidence() {
-    return new LiveSetEvidence(collector, upper, unseen, upperLimit, anchor, anchorEpoch, measuredEpoch, deadShare, 0,
-        0, canConfirm,
-        canConfirm && !tooSoon, false);
+    return new LiveSetEvidence(
+        collector,
+        upper,
+        unseen,
+        upperLimit,
+        anchor,
+        anchorEpoch,
+        measuredEpoch,
+        deadShare,
+        0,
+        0,
+        canConfirm,
+        canConfirm && !tooSoon,
+        false);
   }
 
   @Override

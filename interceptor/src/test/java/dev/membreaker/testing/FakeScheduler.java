@@ -15,12 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link ScheduledExecutorService} on a {@link FakeTicker}: nothing runs until the test moves
- * time with {@link #advance} (or calls {@link #runDueTasks}), and then every task that has come
- * due runs on the test's thread, in order of due time, as grpc-java's {@code FakeClock} does.
- * Periodic tasks are rescheduled from their due time. Thread-safe for scheduling; tasks run only
- * on the thread that advances. Shipped in the test-jar.
+ * time with {@link #advance} (or calls {@link #runDueTasks}), and then every task that has come due
+ * runs on the test's thread, in order of due time, as grpc-java's {@code FakeClock} does. Periodic
+ * tasks are rescheduled from their due time. Thread-safe for scheduling; tasks run only on the
+ * thread that advances. Shipped in the test-jar.
  */
-public final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class FakeScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
 
   private final FakeTicker ticker;
   private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
@@ -83,10 +84,13 @@ public final class FakeScheduler extends AbstractExecutorService implements Sche
 
   @Override
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-    return enqueue(() -> {
-      command.run();
-      return null;
-    }, unit.toNanos(delay), 0);
+    return enqueue(
+        () -> {
+          command.run();
+          return null;
+        },
+        unit.toNanos(delay),
+        0);
   }
 
   @Override
@@ -95,23 +99,29 @@ public final class FakeScheduler extends AbstractExecutorService implements Sche
   }
 
   @Override
-  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleAtFixedRate(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     return periodic(command, initialDelay, period, unit);
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleWithFixedDelay(
+      Runnable command, long initialDelay, long delay, TimeUnit unit) {
     return periodic(command, initialDelay, delay, unit); // tasks take no fake time: the same
   }
 
-  private ScheduledFuture<?> periodic(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  private ScheduledFuture<?> periodic(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     if (period <= 0) {
       throw new IllegalArgumentException("period must be positive, was " + period);
     }
-    return enqueue(() -> {
-      command.run();
-      return null;
-    }, unit.toNanos(initialDelay), unit.toNanos(period));
+    return enqueue(
+        () -> {
+          command.run();
+          return null;
+        },
+        unit.toNanos(initialDelay),
+        unit.toNanos(period));
   }
 
   @Override

@@ -1,2 +1,5 @@
-/** Fakes for testing code that uses membreaker: a fake ticker, fake memory sources, fake cgroup trees. */
+/**
+ * Fakes for testing code that uses membreaker: a fake ticker, fake memory sources, fake cgroup
+ * trees.
+ */
 package dev.membreaker.testing;

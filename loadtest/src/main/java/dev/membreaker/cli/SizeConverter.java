@@ -17,19 +17,23 @@ final class SizeConverter {
   static long parse(String value) {
     Matcher m = SIZE.matcher(value.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a size: '" + value + "' (write 65536, 64KiB, 48MiB, 2GiB or 48MB)");
+      throw new IllegalArgumentException(
+          "not a size: '" + value + "' (write 65536, 64KiB, 48MiB, 2GiB or 48MB)");
     }
-    long factor = m.group(2) == null ? 1 : switch (m.group(2)) {
-      case "KiB" -> 1L << 10;
-      case "MiB" -> 1L << 20;
-      case "GiB" -> 1L << 30;
-      case "TiB" -> 1L << 40;
-      case "KB" -> 1_000L;
-      case "MB" -> 1_000_000L;
-      case "GB" -> 1_000_000_000L;
-      case "TB" -> 1_000_000_000_000L;
-      default -> 1;
-    };
+    long factor =
+        m.group(2) == null
+            ? 1
+            : switch (m.group(2)) {
+              case "KiB" -> 1L << 10;
+              case "MiB" -> 1L << 20;
+              case "GiB" -> 1L << 30;
+              case "TiB" -> 1L << 40;
+              case "KB" -> 1_000L;
+              case "MB" -> 1_000_000L;
+              case "GB" -> 1_000_000_000L;
+              case "TB" -> 1_000_000_000_000L;
+              default -> 1;
+            };
     long n = Long.parseLong(m.group(1));
     if (n > Long.MAX_VALUE / factor) {
       throw new IllegalArgumentException("size too large: '" + value + "'");

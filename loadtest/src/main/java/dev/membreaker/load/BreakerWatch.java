@@ -1,9 +1,9 @@
 package dev.membreaker.load;
 
-import dev.membreaker.text.HostPort;
 import dev.membreaker.admin.v1.BreakerAdminGrpc;
 import dev.membreaker.admin.v1.StateUpdate;
 import dev.membreaker.admin.v1.WatchStateRequest;
+import dev.membreaker.text.HostPort;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -19,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * With {@code --admin}: watches the target's breaker (WatchState) during the run, and reports
- * the transitions, the time in each state, and how long the breaker took to come back to HEALTHY.
+ * With {@code --admin}: watches the target's breaker (WatchState) during the run, and reports the
+ * transitions, the time in each state, and how long the breaker took to come back to HEALTHY.
  */
 final class BreakerWatch implements AutoCloseable {
 
@@ -46,32 +46,39 @@ final class BreakerWatch implements AutoCloseable {
     w.thread.start();
     if (!w.first.await(10, TimeUnit.SECONDS) || w.entered.isEmpty()) {
       w.close();
-      throw new LoadException(2, "--admin " + target + ": no state from the admin service's WatchState");
+      throw new LoadException(
+          2, "--admin " + target + ": no state from the admin service's WatchState");
     }
     return w;
   }
 
   private void run() {
-    context.run(() -> {
-      try {
-        Iterator<StateUpdate> updates = BreakerAdminGrpc.newBlockingStub(channel).watchState(WatchStateRequest.getDefaultInstance());
-        while (updates.hasNext()) {
-          StateUpdate u = updates.next();
-          long now = System.nanoTime();
-          if (u.hasCurrent() && entered.isEmpty()) {
-            entered.add(new Entered(now, u.getCurrent().getState(), "current"));
-          } else if (u.hasTransition()) {
-            entered.add(new Entered(now, u.getTransition().getTo(), u.getTransition().getCause()));
+    context.run(
+        () -> {
+          try {
+            Iterator<StateUpdate> updates =
+                BreakerAdminGrpc.newBlockingStub(channel)
+                    .watchState(WatchStateRequest.getDefaultInstance());
+            while (updates.hasNext()) {
+              StateUpdate u = updates.next();
+              long now = System.nanoTime();
+              if (u.hasCurrent() && entered.isEmpty()) {
+                entered.add(new Entered(now, u.getCurrent().getState(), "current"));
+              } else if (u.hasTransition()) {
+                entered.add(
+                    new Entered(now, u.getTransition().getTo(), u.getTransition().getCause()));
+              }
+              first.countDown();
+            }
+          } catch (StatusRuntimeException e) {
+            first.countDown(); // cancelled at close, or the admin service went away
           }
-          first.countDown();
-        }
-      } catch (StatusRuntimeException e) {
-        first.countDown(); // cancelled at close, or the admin service went away
-      }
-    });
+        });
   }
 
-  /** The transitions heard during the run: seconds since {@code startNanos}, and the state entered. */
+  /**
+   * The transitions heard during the run: seconds since {@code startNanos}, and the state entered.
+   */
   List<java.util.Map.Entry<Double, String>> transitions(long startNanos) {
     List<java.util.Map.Entry<Double, String>> out = new ArrayList<>();
     for (int i = 1; i < entered.size(); i++) {
@@ -81,12 +88,19 @@ final class BreakerWatch implements AutoCloseable {
     return out;
   }
 
-  /** The breaker section of the report, times relative to {@code startNanos}, up to {@code endNanos}. */
+  /**
+   * The breaker section of the report, times relative to {@code startNanos}, up to {@code
+   * endNanos}.
+   */
   String report(long startNanos, long endNanos, long firstShedNanos) {
     StringBuilder b = new StringBuilder("\nBreaker (--admin):\n");
-    b.append(String.format(Locale.ROOT, "  First shed:\t%s%n",
-        firstShedNanos < 0 ? "none" : "after " + Reports.time(firstShedNanos - startNanos)));
-    Map<dev.membreaker.admin.v1.State, Long> time = new EnumMap<>(dev.membreaker.admin.v1.State.class);
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  First shed:\t%s%n",
+            firstShedNanos < 0 ? "none" : "after " + Reports.time(firstShedNanos - startNanos)));
+    Map<dev.membreaker.admin.v1.State, Long> time =
+        new EnumMap<>(dev.membreaker.admin.v1.State.class);
     List<Entered> all = new ArrayList<>(entered);
     long backToHealthy = -1;
     boolean left = false;
@@ -98,19 +112,31 @@ final class BreakerWatch implements AutoCloseable {
         time.merge(e.state(), to - from, Long::sum);
       }
       if (i > 0) {
-        b.append(String.format(Locale.ROOT, "  %8s\t-> %s (%s)%n",
-            Reports.time(Math.max(0, e.nanos() - startNanos)), e.state(), e.cause()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "  %8s\t-> %s (%s)%n",
+                Reports.time(Math.max(0, e.nanos() - startNanos)),
+                e.state(),
+                e.cause()));
       }
-      if (e.state() != dev.membreaker.admin.v1.State.HEALTHY && e.state() != dev.membreaker.admin.v1.State.WARNING) {
+      if (e.state() != dev.membreaker.admin.v1.State.HEALTHY
+          && e.state() != dev.membreaker.admin.v1.State.WARNING) {
         left = true;
       } else if (left && e.state() == dev.membreaker.admin.v1.State.HEALTHY && backToHealthy < 0) {
         backToHealthy = e.nanos() - startNanos;
       }
     }
-    time.forEach((state, nanos) -> b.append(String.format(Locale.ROOT, "  Time in %s:\t%s%n", state, Reports.time(nanos))));
+    time.forEach(
+        (state, nanos) ->
+            b.append(
+                String.format(Locale.ROOT, "  Time in %s:\t%s%n", state, Reports.time(nanos))));
     if (left) {
-      b.append(String.format(Locale.ROOT, "  Back to HEALTHY:\t%s%n",
-          backToHealthy < 0 ? "not within the run" : "after " + Reports.time(backToHealthy)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  Back to HEALTHY:\t%s%n",
+              backToHealthy < 0 ? "not within the run" : "after " + Reports.time(backToHealthy)));
     }
     return b.toString();
   }

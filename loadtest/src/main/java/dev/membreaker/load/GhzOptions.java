@@ -10,25 +10,60 @@ import java.util.Map;
 /**
  * What ghz puts under {@code options} in its JSON report, with its names and its rule for leaving
  * out empty values ({@code omitempty}): durations in nanoseconds; {@code insecure}, {@code binary},
- * {@code CPUs} and the twelve schedule fields always present (ghz's {@code Options} has no
- * {@code omitempty} on them: its own reports write {@code "load-start": 0}).
+ * {@code CPUs} and the twelve schedule fields always present (ghz's {@code Options} has no {@code
+ * omitempty} on them: its own reports write {@code "load-start": 0}).
  */
-record GhzOptions(String host, String proto, String protoset, List<String> importPaths, String call, String cacert,
-    String cert, String key, boolean skipTls, long skipFirst, String cname, String authority, boolean insecure,
-    long total, long concurrency, long qps, long connections, Duration duration, Duration timeout,
-    Duration dialTimeout, Duration keepalive, JsonNode data, Map<String, String> metadata, int cpus, String name,
-    Map<String, String> tags, String endReason, Schedules schedules) {
+record GhzOptions(
+    String host,
+    String proto,
+    String protoset,
+    List<String> importPaths,
+    String call,
+    String cacert,
+    String cert,
+    String key,
+    boolean skipTls,
+    long skipFirst,
+    String cname,
+    String authority,
+    boolean insecure,
+    long total,
+    long concurrency,
+    long qps,
+    long connections,
+    Duration duration,
+    Duration timeout,
+    Duration dialTimeout,
+    Duration keepalive,
+    JsonNode data,
+    Map<String, String> metadata,
+    int cpus,
+    String name,
+    Map<String, String> tags,
+    String endReason,
+    Schedules schedules) {
 
   /**
    * The load and concurrency schedules ({@code --load-*}, {@code --concurrency-*}); a maximum
    * duration the tool has no option for is null and written as 0, as ghz writes an unset one.
    */
-  record Schedules(String load, double loadStart, double loadEnd, double loadStep, Duration loadStepDuration,
-      Duration loadMaxDuration, String concurrency, double concurrencyStart, double concurrencyEnd,
-      double concurrencyStep, Duration concurrencyStepDuration, Duration concurrencyMaxDuration) {}
+  record Schedules(
+      String load,
+      double loadStart,
+      double loadEnd,
+      double loadStep,
+      Duration loadStepDuration,
+      Duration loadMaxDuration,
+      String concurrency,
+      double concurrencyStart,
+      double concurrencyEnd,
+      double concurrencyStep,
+      Duration concurrencyStepDuration,
+      Duration concurrencyMaxDuration) {}
 
   /** ghz's {@code endReason} values ({@code runner/reason.go}). */
   static final String NORMAL = "normal";
+
   static final String TIMEOUT = "timeout";
 
   JsonNode toJson(ObjectMapper m) {

@@ -23,12 +23,21 @@ public final class LoadException extends RuntimeException {
   static LoadException from(StatusRuntimeException e, String what) {
     Status s = e.getStatus();
     if (s.getCode() == Status.Code.UNAVAILABLE) {
-      return new LoadException(2, "can't reach the target (" + what + "): "
-          + (s.getDescription() == null ? s.getCode() : s.getDescription()));
+      return new LoadException(
+          2,
+          "can't reach the target ("
+              + what
+              + "): "
+              + (s.getDescription() == null ? s.getCode() : s.getDescription()));
     }
     if (s.getCode() == Status.Code.UNIMPLEMENTED) {
       return new LoadException(2, "the target does not serve server reflection; give --protoset");
     }
-    return new LoadException(2, what + " failed: " + s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()));
+    return new LoadException(
+        2,
+        what
+            + " failed: "
+            + s.getCode()
+            + (s.getDescription() == null ? "" : ": " + s.getDescription()));
   }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Drives calls of any type with async calls on few threads: a unary call sends one message; a
- * client or bidi stream sends every message of the data array, then half-closes; a server or
- * bidi stream reads every response. A call's latency runs until it closes.
+ * client or bidi stream sends every message of the data array, then half-closes; a server or bidi
+ * stream reads every response. A call's latency runs until it closes.
  *
  * <p>Closed model (no rate): {@code concurrency} loops, each starting its next call when the last
  * one ends, until {@code total} calls or {@code duration} are reached. Open model ({@code rps}):
@@ -39,7 +39,10 @@ final class LoadRunner {
   private final boolean fromSend;
   private RateSchedule concurrencySchedule = RateSchedule.constant(0);
 
-  /** Varies the closed model's loops over time (ghz's --concurrency-schedule); the most is {@code concurrency}. */
+  /**
+   * Varies the closed model's loops over time (ghz's --concurrency-schedule); the most is {@code
+   * concurrency}.
+   */
   LoadRunner withConcurrencySchedule(RateSchedule schedule) {
     this.concurrencySchedule = schedule;
     return this;
@@ -49,11 +52,20 @@ final class LoadRunner {
     if (!concurrencySchedule.active()) {
       return concurrency;
     }
-    return (int) Math.max(1, Math.min(concurrency, Math.round(concurrencySchedule.rateAt((now - start) / 1e9))));
+    return (int)
+        Math.max(
+            1, Math.min(concurrency, Math.round(concurrencySchedule.rateAt((now - start) / 1e9))));
   }
 
-  LoadRunner(List<ManagedChannel> channels, MethodDescriptor<DynamicMessage, DynamicMessage> method,
-      Requests requests, int concurrency, long total, long durationNanos, RateSchedule rate, long timeoutMillis,
+  LoadRunner(
+      List<ManagedChannel> channels,
+      MethodDescriptor<DynamicMessage, DynamicMessage> method,
+      Requests requests,
+      int concurrency,
+      long total,
+      long durationNanos,
+      RateSchedule rate,
+      long timeoutMillis,
       boolean fromSend) {
     this.fromSend = fromSend;
     this.rate = rate;
@@ -70,20 +82,24 @@ final class LoadRunner {
     results.startNanos = System.nanoTime();
     Thread progress = null;
     if (System.console() != null) { // a terminal: live progress on stderr; nothing when piped
-      progress = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          try {
-            Thread.sleep(1000); // the progress line's refresh period
-          } catch (InterruptedException e) {
-            return;
-          }
-          long errors = results.count() - results.ok.getTotalCount();
-          double seconds = (System.nanoTime() - results.startNanos) / 1e9;
-          progressTo.printf("\r%6.1fs  %d calls  %.0f/s  %d errors   ", seconds, results.count(),
-              results.count() / Math.max(seconds, 1e-9), errors);
-          progressTo.flush();
-        }
-      }, "load-progress");
+      progress =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  try {
+                    Thread.sleep(1000); // the progress line's refresh period
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  long errors = results.count() - results.ok.getTotalCount();
+                  double seconds = (System.nanoTime() - results.startNanos) / 1e9;
+                  progressTo.printf(
+                      "\r%6.1fs  %d calls  %.0f/s  %d errors   ",
+                      seconds, results.count(), results.count() / Math.max(seconds, 1e-9), errors);
+                  progressTo.flush();
+                }
+              },
+              "load-progress");
       progress.setDaemon(true);
       progress.start();
     }
@@ -113,7 +129,13 @@ final class LoadRunner {
     final java.util.Queue<Loop> parked;
     final long start;
 
-    Loop(int id, AtomicLong next, Results results, CountDownLatch done, java.util.Queue<Loop> parked, long start) {
+    Loop(
+        int id,
+        AtomicLong next,
+        Results results,
+        CountDownLatch done,
+        java.util.Queue<Loop> parked,
+        long start) {
       this.id = id;
       this.next = next;
       this.results = results;
@@ -138,10 +160,13 @@ final class LoadRunner {
         return;
       }
       long began = System.nanoTime();
-      call(i, id, status -> {
-        results.record(i, System.nanoTime() - began, status);
-        issue();
-      });
+      call(
+          i,
+          id,
+          status -> {
+            results.record(i, System.nanoTime() - began, status);
+            issue();
+          });
     }
   }
 
@@ -185,10 +210,13 @@ final class LoadRunner {
       long n = i;
       long sent = System.nanoTime();
       long from = fromSend ? sent : intended;
-      call(n, (int) (n % concurrency), status -> {
-        results.record(n, System.nanoTime() - from, status);
-        inFlight.release();
-      });
+      call(
+          n,
+          (int) (n % concurrency),
+          status -> {
+            results.record(n, System.nanoTime() - from, status);
+            inFlight.release();
+          });
       i++;
     }
     inFlight.acquire(concurrency); // all calls done
@@ -197,17 +225,21 @@ final class LoadRunner {
   private void call(long n, int worker, java.util.function.Consumer<Status> onClose) {
     ManagedChannel channel = channels.get((int) (n % channels.size()));
     ClientCall<DynamicMessage, DynamicMessage> call =
-        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS));
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        onClose.accept(status);
-      }
-    }, requests.metadata(n, worker));
+        channel.newCall(
+            method, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS));
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            onClose.accept(status);
+          }
+        },
+        requests.metadata(n, worker));
     if (method.getType().clientSendsOneMessage()) {
       call.sendMessage(requests.message(n, worker));
     } else {
-      for (DynamicMessage m : requests.stream(n, worker)) { // client and bidi streams: the whole array
+      for (DynamicMessage m :
+          requests.stream(n, worker)) { // client and bidi streams: the whole array
         call.sendMessage(m);
       }
     }

@@ -3,8 +3,8 @@ package dev.membreaker.load;
 /**
  * The request rate over time, as ghz's {@code --load-schedule}: {@code const} (the --rps rate
  * throughout), {@code step} (from --load-start, add --load-step every --load-step-duration, up to
- * --load-end) or {@code line} (from --load-start, --load-step more every second, up to
- * --load-end). Immutable.
+ * --load-end) or {@code line} (from --load-start, --load-step more every second, up to --load-end).
+ * Immutable.
  */
 final class RateSchedule {
 
@@ -26,27 +26,48 @@ final class RateSchedule {
     return new RateSchedule("const", rps, rps, 0, 1);
   }
 
-  static RateSchedule of(String kind, double rps, double start, double end, double step, double stepSeconds) {
+  static RateSchedule of(
+      String kind, double rps, double start, double end, double step, double stepSeconds) {
     return of("--load", kind, rps, start, end, step, stepSeconds);
   }
 
-  /** @param option the options' prefix, for messages: --load or --concurrency */
-  static RateSchedule of(String option, String kind, double rps, double start, double end, double step, double stepSeconds) {
+  /**
+   * @param option the options' prefix, for messages: --load or --concurrency
+   */
+  static RateSchedule of(
+      String option,
+      String kind,
+      double rps,
+      double start,
+      double end,
+      double step,
+      double stepSeconds) {
     switch (kind) {
       case "const":
         return constant(rps);
       case "step":
       case "line":
         if (start <= 0 || step == 0 || (kind.equals("step") && stepSeconds <= 0)) {
-          throw new LoadException(2, option + "-schedule " + kind + " needs " + option + "-start > 0 and a non-zero "
-              + option + "-step" + (kind.equals("step") ? " and " + option + "-step-duration" : ""));
+          throw new LoadException(
+              2,
+              option
+                  + "-schedule "
+                  + kind
+                  + " needs "
+                  + option
+                  + "-start > 0 and a non-zero "
+                  + option
+                  + "-step"
+                  + (kind.equals("step") ? " and " + option + "-step-duration" : ""));
         }
         if (end > 0 && Math.signum(end - start) != Math.signum(step)) {
-          throw new LoadException(2, option + "-step must move from " + option + "-start towards " + option + "-end");
+          throw new LoadException(
+              2, option + "-step must move from " + option + "-start towards " + option + "-end");
         }
         return new RateSchedule(kind, start, end, step, stepSeconds);
       default:
-        throw new LoadException(2, option + "-schedule must be const, step or line, was '" + kind + "'");
+        throw new LoadException(
+            2, option + "-schedule must be const, step or line, was '" + kind + "'");
     }
   }
 

@@ -42,8 +42,13 @@ final class Reports {
         most = Math.max(most, counts[i]);
       }
       for (int i = 0; i <= 10; i++) {
-        b.append(String.format(Locale.ROOT, "  %-10s [%d]\t|%s%n", time(min + i * step), counts[i],
-            "∎".repeat((int) (40 * counts[i] / most))));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "  %-10s [%d]\t|%s%n",
+                time(min + i * step),
+                counts[i],
+                "∎".repeat((int) (40 * counts[i] / most))));
       }
     }
     b.append("\nLatency distribution (all calls):\n");
@@ -51,10 +56,13 @@ final class Reports {
     b.append("\nLatency distribution (OK calls only):\n");
     distribution(b, r.ok);
     b.append("\nStatus code distribution:\n");
-    r.codeCounts().forEach((code, n) -> b.append(String.format(Locale.ROOT, "  [%s]\t%d responses%n", code, n)));
+    r.codeCounts()
+        .forEach(
+            (code, n) -> b.append(String.format(Locale.ROOT, "  [%s]\t%d responses%n", code, n)));
     if (!r.errors.isEmpty()) {
       b.append("\nError distribution:\n");
-      r.errors.forEach((msg, n) -> b.append(String.format(Locale.ROOT, "  [%d]\t%s%n", n.sum(), msg)));
+      r.errors.forEach(
+          (msg, n) -> b.append(String.format(Locale.ROOT, "  [%d]\t%s%n", n.sum(), msg)));
     }
     return b.toString();
   }
@@ -65,7 +73,8 @@ final class Reports {
       return;
     }
     for (double p : PERCENTAGES) {
-      b.append(String.format(Locale.ROOT, "  %s %% in %s%n", trim(p), time(h.getValueAtPercentile(p))));
+      b.append(
+          String.format(Locale.ROOT, "  %s %% in %s%n", trim(p), time(h.getValueAtPercentile(p))));
     }
   }
 
@@ -95,8 +104,11 @@ final class Reports {
   static String json(Results r, GhzOptions options) {
     ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode o = m.createObjectNode();
-    o.put("date", java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-        .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    o.put(
+        "date",
+        java.time.OffsetDateTime.now()
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     if (options.name() != null) {
       o.put("name", options.name());
     }
@@ -110,7 +122,8 @@ final class Reports {
     o.put("slowest", ok.length == 0 ? 0 : ok[ok.length - 1]);
     o.put("rps", r.rps());
     ObjectNode errors = o.putObject("errorDistribution");
-    for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : new java.util.TreeMap<>(r.errors).entrySet()) {
+    for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e :
+        new java.util.TreeMap<>(r.errors).entrySet()) {
       errors.put(e.getKey(), e.getValue().sum());
     }
     ObjectNode codes = o.putObject("statusCodeDistribution");
@@ -122,8 +135,12 @@ final class Reports {
     } else {
       ArrayNode details = o.putArray("details");
       for (Results.Detail d : r.details) {
-        details.addObject().put("timestamp", d.start().toString()).put("latency", d.latencyNanos())
-            .put("error", d.error()).put("status", d.status());
+        details
+            .addObject()
+            .put("timestamp", d.start().toString())
+            .put("latency", d.latencyNanos())
+            .put("error", d.error())
+            .put("status", d.status());
       }
     }
     if (options.tags() != null) {
@@ -142,7 +159,11 @@ final class Reports {
 
   /** The latencies of OK calls, sorted, from the details (as ghz takes them). */
   private static long[] okLatencies(Results r) {
-    return r.details.stream().filter(d -> d.error().isEmpty()).mapToLong(Results.Detail::latencyNanos).sorted().toArray();
+    return r.details.stream()
+        .filter(d -> d.error().isEmpty())
+        .mapToLong(Results.Detail::latencyNanos)
+        .sorted()
+        .toArray();
   }
 
   /** ghz's percentiles: the value at rank floor(p × n), one lower when that is a whole number. */
@@ -159,7 +180,10 @@ final class Reports {
     return a;
   }
 
-  /** ghz's histogram: 11 marks from fastest to slowest (seconds), each counting the OK calls up to it. */
+  /**
+   * ghz's histogram: 11 marks from fastest to slowest (seconds), each counting the OK calls up to
+   * it.
+   */
   private static ArrayNode ghzHistogram(ObjectMapper m, long[] sorted) {
     int bc = 10;
     double fastest = sorted[0] / 1e9;
@@ -185,7 +209,10 @@ final class Reports {
     }
     ArrayNode a = m.createArrayNode();
     for (int i = 0; i <= bc; i++) {
-      a.addObject().put("mark", marks[i]).put("count", counts[i]).put("frequency", (double) counts[i] / sorted.length);
+      a.addObject()
+          .put("mark", marks[i])
+          .put("count", counts[i])
+          .put("frequency", (double) counts[i] / sorted.length);
     }
     return a;
   }
@@ -208,11 +235,18 @@ final class Reports {
     calls.sort(java.util.Comparator.comparingLong(Results.Call::request));
     for (Results.Call c : calls) {
       long start = c.endNanos() - c.latencyNanos() - r.startNanos;
-      b.append(c.request()).append(',')
-          .append(String.format(Locale.ROOT, "%.3f", start / 1e6)).append(',')
-          .append(String.format(Locale.ROOT, "%.3f", c.latencyNanos() / 1e6)).append(',')
-          .append(GhzNames.of(c.code())).append(',')
-          .append('"').append(c.error().replace("\"", "\"\"")).append('"').append('\n');
+      b.append(c.request())
+          .append(',')
+          .append(String.format(Locale.ROOT, "%.3f", start / 1e6))
+          .append(',')
+          .append(String.format(Locale.ROOT, "%.3f", c.latencyNanos() / 1e6))
+          .append(',')
+          .append(GhzNames.of(c.code()))
+          .append(',')
+          .append('"')
+          .append(c.error().replace("\"", "\"\""))
+          .append('"')
+          .append('\n');
     }
     return b.toString();
   }

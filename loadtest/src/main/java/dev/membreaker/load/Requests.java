@@ -25,7 +25,8 @@ final class Requests {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern RANDOM = Pattern.compile("\\{\\{\\s*randomString\\s+(\\d+)\\s*}}");
-  private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  private static final String LETTERS =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   private final Descriptor type;
   private final String text;
@@ -85,13 +86,16 @@ final class Requests {
     try {
       node = JSON.readTree(render(metadataTemplate, requestNumber, workerId));
     } catch (Exception e) {
-      throw new LoadException(2, "-m is not a JSON object of strings: " + e.getMessage().split("\n")[0]);
+      throw new LoadException(
+          2, "-m is not a JSON object of strings: " + e.getMessage().split("\n")[0]);
     }
     if (!node.isObject()) {
       throw new LoadException(2, "-m must be a JSON object of strings");
     }
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      m.put(Metadata.Key.of(e.getKey().toLowerCase(), Metadata.ASCII_STRING_MARSHALLER), e.getValue().asText());
+      m.put(
+          Metadata.Key.of(e.getKey().toLowerCase(), Metadata.ASCII_STRING_MARSHALLER),
+          e.getValue().asText());
     }
     return m;
   }
@@ -110,10 +114,11 @@ final class Requests {
     if (!template.contains("{{")) {
       return template;
     }
-    String s = template
-        .replace("{{.RequestNumber}}", Long.toString(requestNumber))
-        .replace("{{.WorkerID}}", Integer.toString(workerId))
-        .replace("{{.TimestampUnix}}", Long.toString(System.currentTimeMillis() / 1000));
+    String s =
+        template
+            .replace("{{.RequestNumber}}", Long.toString(requestNumber))
+            .replace("{{.WorkerID}}", Integer.toString(workerId))
+            .replace("{{.TimestampUnix}}", Long.toString(System.currentTimeMillis() / 1000));
     while (s.contains("{{.UUID}}")) {
       s = s.replaceFirst(Pattern.quote("{{.UUID}}"), UUID.randomUUID().toString());
     }

@@ -10,10 +10,10 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * What a run measured: latency of every call and of OK calls alone (HdrHistogram, nanoseconds,
- * 3 significant digits), calls by status code, errors by status and message with its numbers
- * taken out (at most 100 distinct), and, for the JSON report, one entry per call as ghz keeps them
- * (at most {@link #MAX_DETAILS}). Thread-safe.
+ * What a run measured: latency of every call and of OK calls alone (HdrHistogram, nanoseconds, 3
+ * significant digits), calls by status code, errors by status and message with its numbers taken
+ * out (at most 100 distinct), and, for the JSON report, one entry per call as ghz keeps them (at
+ * most {@link #MAX_DETAILS}). Thread-safe.
  */
 final class Results {
 
@@ -24,23 +24,32 @@ final class Results {
   final Map<Status.Code, LongAdder> codes = new ConcurrentHashMap<>();
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   final AtomicLong skipped = new AtomicLong();
+
   /** When the first RESOURCE_EXHAUSTED came back (nanoTime), or -1. */
   final AtomicLong firstShed = new AtomicLong(-1);
+
   private final long skipFirst;
+
   /** ghz's own bound on the calls its report details ({@code maxResult}). */
   static final int MAX_DETAILS = 1_000_000;
+
   /** One entry per call, kept only for the CSV report. */
   final java.util.Queue<Call> calls;
+
   /** One entry per call (at most {@link #MAX_DETAILS}), kept only for the JSON report. */
   final java.util.Queue<Detail> details;
-  private final java.util.concurrent.atomic.AtomicInteger detailCount = new java.util.concurrent.atomic.AtomicInteger();
+
+  private final java.util.concurrent.atomic.AtomicInteger detailCount =
+      new java.util.concurrent.atomic.AtomicInteger();
   long startNanos;
   long endNanos;
 
   /** One call, for the CSV report. */
   record Call(long request, long endNanos, long latencyNanos, Status.Code code, String error) {}
 
-  /** One call as ghz's report details it: when it started, how long it took, its error and status. */
+  /**
+   * One call as ghz's report details it: when it started, how long it took, its error and status.
+   */
   record Detail(java.time.Instant start, long latencyNanos, String error, String status) {}
 
   Results(long skipFirst, boolean keepCalls) {
@@ -73,11 +82,21 @@ final class Results {
       firstShed.compareAndSet(-1, System.nanoTime());
     }
     if (details != null && detailCount.getAndIncrement() < MAX_DETAILS) {
-      details.add(new Detail(java.time.Instant.now().minusNanos(v), v, GhzNames.error(status), GhzNames.of(status.getCode())));
+      details.add(
+          new Detail(
+              java.time.Instant.now().minusNanos(v),
+              v,
+              GhzNames.error(status),
+              GhzNames.of(status.getCode())));
     }
     if (calls != null) {
-      calls.add(new Call(requestNumber, System.nanoTime(), v, status.getCode(),
-          status.isOk() || status.getDescription() == null ? "" : status.getDescription()));
+      calls.add(
+          new Call(
+              requestNumber,
+              System.nanoTime(),
+              v,
+              status.getCode(),
+              status.isOk() || status.getDescription() == null ? "" : status.getDescription()));
     }
   }
 

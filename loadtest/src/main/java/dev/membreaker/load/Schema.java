@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Finds a method's protobuf descriptor, from the target's server reflection (as grpcurl and ghz
- * do) or from a protoset file ({@code protoc --descriptor_set_out --include_imports}).
+ * Finds a method's protobuf descriptor, from the target's server reflection (as grpcurl and ghz do)
+ * or from a protoset file ({@code protoc --descriptor_set_out --include_imports}).
  */
 final class Schema {
 
@@ -41,7 +41,8 @@ final class Schema {
       slash = c.lastIndexOf('.');
     }
     if (slash <= 0 || slash == c.length() - 1) {
-      throw new LoadException(2, "--call must be pkg.Service/Method (or pkg.Service.Method), was '" + call + "'");
+      throw new LoadException(
+          2, "--call must be pkg.Service/Method (or pkg.Service.Method), was '" + call + "'");
     }
     return new String[] {c.substring(0, slash), c.substring(slash + 1)};
   }
@@ -59,36 +60,44 @@ final class Schema {
     String service = split(call)[0];
     List<FileDescriptorProto> files = new ArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse r) {
-            if (r.hasErrorResponse()) {
-              done.completeExceptionally(new LoadException(2, "the target's reflection does not know " + service
-                  + ": " + r.getErrorResponse().getErrorMessage()));
-              return;
-            }
-            for (com.google.protobuf.ByteString bytes : r.getFileDescriptorResponse().getFileDescriptorProtoList()) {
-              try {
-                files.add(FileDescriptorProto.parseFrom(bytes));
-              } catch (InvalidProtocolBufferException e) {
-                done.completeExceptionally(e);
-              }
-            }
-            done.complete(null);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    if (r.hasErrorResponse()) {
+                      done.completeExceptionally(
+                          new LoadException(
+                              2,
+                              "the target's reflection does not know "
+                                  + service
+                                  + ": "
+                                  + r.getErrorResponse().getErrorMessage()));
+                      return;
+                    }
+                    for (com.google.protobuf.ByteString bytes :
+                        r.getFileDescriptorResponse().getFileDescriptorProtoList()) {
+                      try {
+                        files.add(FileDescriptorProto.parseFrom(bytes));
+                      } catch (InvalidProtocolBufferException e) {
+                        done.completeExceptionally(e);
+                      }
+                    }
+                    done.complete(null);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            done.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
+                  @Override
+                  public void onCompleted() {
+                    done.complete(null);
+                  }
+                });
     requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol(service).build());
     try {
       done.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -101,7 +110,8 @@ final class Schema {
       }
       throw new LoadException(2, "server reflection failed: " + e.getCause());
     } catch (TimeoutException e) {
-      throw new LoadException(2, "server reflection did not answer within " + timeoutMillis + " ms");
+      throw new LoadException(
+          2, "server reflection did not answer within " + timeoutMillis + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LoadException(2, "interrupted");
@@ -123,7 +133,9 @@ final class Schema {
     return built;
   }
 
-  private static FileDescriptor build(FileDescriptorProto proto, Map<String, FileDescriptorProto> byName,
+  private static FileDescriptor build(
+      FileDescriptorProto proto,
+      Map<String, FileDescriptorProto> byName,
       Map<String, FileDescriptor> built) {
     FileDescriptor done = built.get(proto.getName());
     if (done != null) {
@@ -133,7 +145,8 @@ final class Schema {
     for (String dep : proto.getDependencyList()) {
       FileDescriptorProto d = byName.get(dep);
       if (d == null) {
-        throw new LoadException(2, proto.getName() + " imports " + dep + ", which the schema source did not give");
+        throw new LoadException(
+            2, proto.getName() + " imports " + dep + ", which the schema source did not give");
       }
       deps.add(build(d, byName, built));
     }
@@ -146,7 +159,8 @@ final class Schema {
     }
   }
 
-  private static MethodDescriptor find(Map<String, FileDescriptor> files, String call, String source) {
+  private static MethodDescriptor find(
+      Map<String, FileDescriptor> files, String call, String source) {
     String[] parts = split(call);
     for (FileDescriptor fd : files.values()) {
       for (ServiceDescriptor s : fd.getServices()) {
@@ -155,7 +169,14 @@ final class Schema {
           if (m == null) {
             List<String> names = new ArrayList<>();
             s.getMethods().forEach(x -> names.add(x.getName()));
-            throw new LoadException(2, parts[0] + " has no method " + parts[1] + " (it has " + String.join(", ", names) + ")");
+            throw new LoadException(
+                2,
+                parts[0]
+                    + " has no method "
+                    + parts[1]
+                    + " (it has "
+                    + String.join(", ", names)
+                    + ")");
           }
           return m;
         }

@@ -74,8 +74,11 @@ final class StaticAddresses extends NameResolverProvider {
 
       @Override
       public void start(Listener2 listener) {
-        listener.onResult(ResolutionResult.newBuilder()
-            .setAddressesOrError(io.grpc.StatusOr.fromValue(groups)).setAttributes(Attributes.EMPTY).build());
+        listener.onResult(
+            ResolutionResult.newBuilder()
+                .setAddressesOrError(io.grpc.StatusOr.fromValue(groups))
+                .setAttributes(Attributes.EMPTY)
+                .build());
       }
 
       @Override

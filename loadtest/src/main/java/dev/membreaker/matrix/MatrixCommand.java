@@ -19,28 +19,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code membreaker matrix}: the live-set workload matrix. Runs every shape of the contenders' {@code Workload}
- * on every collector asked for, each in a child JVM of its own with the same heap, the breaker
- * gating the work through its core API; the dangerous shapes also run unprotected, to show that
- * they kill a JVM and how fast. Writes {@code matrix.json} (every run, with its transitions) and
- * {@code matrix.md} (the table).
+ * {@code membreaker matrix}: the live-set workload matrix. Runs every shape of the contenders'
+ * {@code Workload} on every collector asked for, each in a child JVM of its own with the same heap,
+ * the breaker gating the work through its core API; the dangerous shapes also run unprotected, to
+ * show that they kill a JVM and how fast. Writes {@code matrix.json} (every run, with its
+ * transitions) and {@code matrix.md} (the table).
  */
-@Command(name = "matrix", mixinStandardHelpOptions = true,
-    description = {"Runs the live-set workload matrix: everyday and dangerous memory shapes on each collector, "
-        + "each in its own JVM, measured against what the workload holds on purpose.",
-        "Shapes: churn-0.5s, churn-1s, churn-3s, lru, humongous, batch, cache (sustainable); "
-            + "surge, surge-silence, leak (dangerous)."})
+@Command(
+    name = "matrix",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the live-set workload matrix: everyday and dangerous memory shapes on each collector, "
+          + "each in its own JVM, measured against what the workload holds on purpose.",
+      "Shapes: churn-0.5s, churn-1s, churn-3s, lru, humongous, batch, cache (sustainable); "
+          + "surge, surge-silence, leak (dangerous)."
+    })
 public final class MatrixCommand implements Callable<Integer> {
 
   static final Map<String, String> COLLECTORS = new LinkedHashMap<>();
-  static final List<String> SHAPES = List.of("churn-0.5s", "churn-1s", "churn-3s", "lru", "humongous", "batch",
-      "cache", "surge", "surge-silence", "leak");
+  static final List<String> SHAPES =
+      List.of(
+          "churn-0.5s",
+          "churn-1s",
+          "churn-3s",
+          "lru",
+          "humongous",
+          "batch",
+          "cache",
+          "surge",
+          "surge-silence",
+          "leak");
   static final List<String> DANGEROUS = List.of("surge", "surge-silence", "leak");
+
   /**
    * Sustainable shapes that also run unprotected, side by side: where what is judged is the harm
    * the guard itself does (stalls from its own collections), not only what it sheds.
    */
   static final List<String> COMPARED = List.of("cache");
+
   static final String WORKLOAD = "dev.membreaker.matrix.Workload";
 
   static {
@@ -53,39 +69,69 @@ public final class MatrixCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--collectors", split = ",", paramLabel = "LIST",
+  @Option(
+      names = "--collectors",
+      split = ",",
+      paramLabel = "LIST",
       description = "g1, parallel, serial, zgc, shenandoah (default: all five)")
   List<String> collectors = new ArrayList<>(COLLECTORS.keySet());
 
-  @Option(names = "--shapes", split = ",", paramLabel = "LIST", description = "which shapes (default: all)")
+  @Option(
+      names = "--shapes",
+      split = ",",
+      paramLabel = "LIST",
+      description = "which shapes (default: all)")
   List<String> shapes;
 
-  @Option(names = "--heap", defaultValue = "256m", description = "each JVM's -Xmx and -Xms (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--heap",
+      defaultValue = "256m",
+      description = "each JVM's -Xmx and -Xms (default: ${DEFAULT-VALUE})")
   String heap;
 
-  @Option(names = "--jvm-flag", paramLabel = "FLAG",
+  @Option(
+      names = "--jvm-flag",
+      paramLabel = "FLAG",
       description = "an extra flag for every JVM, repeatable (e.g. -XX:+DisableExplicitGC)")
   List<String> jvmFlags = new ArrayList<>();
 
-  @Option(names = "--seconds", defaultValue = "30", description = "length of each sustainable run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "30",
+      description = "length of each sustainable run (default: ${DEFAULT-VALUE})")
   int seconds;
 
-  @Option(names = "--leak-seconds", defaultValue = "150",
-      description = "length of the leak run; the unprotected one dies in about 60 s (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--leak-seconds",
+      defaultValue = "150",
+      description =
+          "length of the leak run; the unprotected one dies in about 60 s (default:"
+              + " ${DEFAULT-VALUE})")
   int leakSeconds;
 
-  @Option(names = "--quick", description = "the short form (as mvn verify runs it): sustainable runs 10 s, "
-      + "the surge from 3 s to 10 s in runs of 15 s, the leak 60 s")
+  @Option(
+      names = "--quick",
+      description =
+          "the short form (as mvn verify runs it): sustainable runs 10 s, "
+              + "the surge from 3 s to 10 s in runs of 15 s, the leak 60 s")
   boolean quick;
 
-  @Option(names = "--no-unprotected", description = "skip the unprotected runs of the dangerous shapes and of cache")
+  @Option(
+      names = "--no-unprotected",
+      description = "skip the unprotected runs of the dangerous shapes and of cache")
   boolean noUnprotected;
 
-  @Option(names = "--server-jar", description = "the jar that holds the workload (default: "
-      + "contenders/target/membreaker-contenders.jar, as for scenarios)")
+  @Option(
+      names = "--server-jar",
+      description =
+          "the jar that holds the workload (default: "
+              + "contenders/target/membreaker-contenders.jar, as for scenarios)")
   Path serverJar;
 
-  @Option(names = {"-o", "--out"}, defaultValue = "target/matrix", description = "where the report goes (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-o", "--out"},
+      defaultValue = "target/matrix",
+      description = "where the report goes (default: ${DEFAULT-VALUE})")
   Path out;
 
   @Override
@@ -95,14 +141,16 @@ public final class MatrixCommand implements Callable<Integer> {
     for (String s : shapes == null ? SHAPES : shapes) {
       String id = s.toLowerCase(Locale.ROOT);
       if (!SHAPES.contains(id)) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
             "no shape named '" + s + "'; there are " + String.join(", ", SHAPES));
       }
       chosen.add(id);
     }
     for (String c : collectors) {
       if (!COLLECTORS.containsKey(c)) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
             "no collector named '" + c + "'; there are " + String.join(", ", COLLECTORS.keySet()));
       }
     }
@@ -114,13 +162,24 @@ public final class MatrixCommand implements Callable<Integer> {
         boolean compared = dangerous || COMPARED.contains(shape);
         List<Boolean> gates = compared && !noUnprotected ? List.of(false, true) : List.of(true);
         for (boolean gate : gates) {
-          int length = shape.equals("leak") ? (quick ? 60 : leakSeconds) : dangerous ? (quick ? 15 : 32)
-              : (quick ? 10 : seconds);
+          int length =
+              shape.equals("leak")
+                  ? (quick ? 60 : leakSeconds)
+                  : dangerous ? (quick ? 15 : 32) : (quick ? 10 : seconds);
           String name = c + "-" + shape + (gate ? "" : "-unprotected");
           stdout.printf("%s: %d s ...%n", name, length);
           stdout.flush();
-          Map<String, Object> r = run(classpath(), COLLECTORS.get(c), heap, jvmFlags, shape, length, gate,
-              quick ? "3:10" : "5:25", out.resolve(name + ".log"));
+          Map<String, Object> r =
+              run(
+                  classpath(),
+                  COLLECTORS.get(c),
+                  heap,
+                  jvmFlags,
+                  shape,
+                  length,
+                  gate,
+                  quick ? "3:10" : "5:25",
+                  out.resolve(name + ".log"));
           r.put("collectorName", c);
           r.put("flags", String.join(" ", jvmFlags));
           results.add(r);
@@ -139,18 +198,31 @@ public final class MatrixCommand implements Callable<Integer> {
   }
 
   private String classpath() {
-    Path jar = serverJar != null ? serverJar : dev.membreaker.scenario.ScenarioCommand.defaultServerJar();
+    Path jar =
+        serverJar != null ? serverJar : dev.membreaker.scenario.ScenarioCommand.defaultServerJar();
     if (!Files.isRegularFile(jar)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "no workload jar at " + jar.toAbsolutePath() + "; build it with mvn package, or give --server-jar");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "no workload jar at "
+              + jar.toAbsolutePath()
+              + "; build it with mvn package, or give --server-jar");
     }
     return jar.toAbsolutePath().toString();
   }
 
   /** Runs one cell in a child JVM; returns its result, or a row that says why there is none. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> run(String classpath, String collectorFlag, String heap, List<String> extraFlags,
-      String shape, int seconds, boolean gate, String surge, Path log) throws IOException, InterruptedException {
+  static Map<String, Object> run(
+      String classpath,
+      String collectorFlag,
+      String heap,
+      List<String> extraFlags,
+      String shape,
+      int seconds,
+      boolean gate,
+      String surge,
+      Path log)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -164,7 +236,8 @@ public final class MatrixCommand implements Callable<Integer> {
     command.add("seconds=" + seconds);
     command.add("gate=" + (gate ? "on" : "off"));
     command.add("surge=" + surge);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
@@ -173,9 +246,11 @@ public final class MatrixCommand implements Callable<Integer> {
     boolean oomInLog = lines.stream().anyMatch(l -> l.contains("java.lang.OutOfMemoryError"));
     for (String line : lines) {
       if (line.startsWith("MATRIX ")) {
-        Map<String, Object> r = new ObjectMapper().readValue(line.substring(7), LinkedHashMap.class);
+        Map<String, Object> r =
+            new ObjectMapper().readValue(line.substring(7), LinkedHashMap.class);
         if (oomInLog && !Boolean.TRUE.equals(r.get("oom"))) {
-          // Thrown where the workload could not catch it (a JVM thread, an error handler): it counts.
+          // Thrown where the workload could not catch it (a JVM thread, an error handler): it
+          // counts.
           r.put("oom", true);
           r.put("oomMessage", "seen in the JVM's output");
         }
@@ -186,7 +261,12 @@ public final class MatrixCommand implements Callable<Integer> {
     failed.put("shape", shape);
     failed.put("collector", collectorFlag);
     failed.put("gate", gate);
-    failed.put("error", "no result; the JVM exited with " + (p.isAlive() ? "no exit" : p.exitValue()) + ", see " + log);
+    failed.put(
+        "error",
+        "no result; the JVM exited with "
+            + (p.isAlive() ? "no exit" : p.exitValue())
+            + ", see "
+            + log);
     return failed;
   }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One contender server running as a child JVM (same heap for all, -XX:+ExitOnOutOfMemoryError),
- * its samples collected as they arrive and everything else it prints written to a log file.
+ * One contender server running as a child JVM (same heap for all, -XX:+ExitOnOutOfMemoryError), its
+ * samples collected as they arrive and everything else it prints written to a log file.
  */
 final class ContenderProcess implements AutoCloseable {
 
@@ -30,9 +30,11 @@ final class ContenderProcess implements AutoCloseable {
   final List<String> outOfMemoryLines = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Path log;
-  private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch outputEnded =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile long originNanos = System.nanoTime();
   private volatile long exitedNanos = -1;
+
   /** Sample lines that could not be read. */
   volatile int malformedSamples;
 
@@ -41,11 +43,21 @@ final class ContenderProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ContenderProcess start(Path jar, String contender, String heap, List<String> jvmArgs, List<String> serverArgs,
+  static ContenderProcess start(
+      Path jar,
+      String contender,
+      String heap,
+      List<String> jvmArgs,
+      List<String> serverArgs,
       Path log)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-Xms" + heap,
+                "-XX:+ExitOnOutOfMemoryError"));
     command.addAll(jvmArgs);
     command.addAll(List.of("-jar", jar.toString(), "--guard", contender));
     command.addAll(serverArgs);
@@ -60,19 +72,24 @@ final class ContenderProcess implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try (BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("sample ")) {
           try {
-            samples.add(Sample.parse((System.nanoTime() - originNanos) / 1e9, JSON.readTree(line.substring(7))));
+            samples.add(
+                Sample.parse(
+                    (System.nanoTime() - originNanos) / 1e9, JSON.readTree(line.substring(7))));
             continue;
           } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // A sample line the server's other output ran into: this sample is lost, the rest are
             // not (until 2026-11-30 one such line ended the reading, and the server, its output no
             // longer read, blocked on its next write).
-            out.println("[scenario] unreadable sample line (" + e.getOriginalMessage() + "): " + line);
+            out.println(
+                "[scenario] unreadable sample line (" + e.getOriginalMessage() + "): " + line);
             malformedSamples++;
           }
         }
@@ -82,22 +99,24 @@ final class ContenderProcess implements AutoCloseable {
           port.complete(Integer.parseInt(m.group(1)));
         }
         if ((line.contains("OutOfMemoryError") || line.contains("OutOfDirectMemoryError"))
-            && !line.startsWith("Caused by") && !line.startsWith("\t")) {
+            && !line.startsWith("Caused by")
+            && !line.startsWith("\t")) {
           outOfMemoryLines.add(line);
         }
       }
     } catch (IOException e) {
       port.completeExceptionally(e);
     } finally {
-      port.completeExceptionally(new IOException("the contender exited before it listened; see " + log));
+      port.completeExceptionally(
+          new IOException("the contender exited before it listened; see " + log));
       outputEnded.countDown();
     }
   }
 
   /**
-   * When the process has exited, waits (up to 10 s) until its output is read to the end, so that its
-   * last lines (the JVM's "Terminating due to java.lang.OutOfMemoryError") are counted: the reader
-   * thread may still be behind the exit. A running process is not waited for.
+   * When the process has exited, waits (up to 10 s) until its output is read to the end, so that
+   * its last lines (the JVM's "Terminating due to java.lang.OutOfMemoryError") are counted: the
+   * reader thread may still be behind the exit. A running process is not waited for.
    */
   void awaitOutputIfExited() throws InterruptedException {
     if (!process.isAlive()) {

@@ -15,10 +15,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Sends a scenario's streams in the open model, as the load tool's {@code --rps} does: call i of a
  * stream has an intended start, is started then whatever the server does, and its latency counts
- * from that intended start (no coordinated omission). One dispatcher thread per stream; each
- * stream has at most {@link #MAX_IN_FLIGHT} calls in flight, and a call that finds none free
- * fails at once (counted as failed), so a stalled server can't make the client queue without
- * bound. Every call has a deadline; the run is bounded by the scenario's length.
+ * from that intended start (no coordinated omission). One dispatcher thread per stream; each stream
+ * has at most {@link #MAX_IN_FLIGHT} calls in flight, and a call that finds none free fails at once
+ * (counted as failed), so a stalled server can't make the client queue without bound. Every call
+ * has a deadline; the run is bounded by the scenario's length.
  */
 final class Driver {
 
@@ -51,15 +51,21 @@ final class Driver {
     for (int i = 0; i < calls && System.nanoTime() - end < 0; i++) {
       Traffic t = normal.get(i % normal.size());
       try {
-        io.grpc.stub.ClientCalls.blockingUnaryCall(channel, t.method(),
-            CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS), t.request());
+        io.grpc.stub.ClientCalls.blockingUnaryCall(
+            channel,
+            t.method(),
+            CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS),
+            t.request());
       } catch (io.grpc.StatusRuntimeException e) {
         // a refusal or a slow first call warms up just the same
       }
     }
   }
 
-  /** Runs every stream from {@code startNanos} for the scenario's length; returns when all calls closed. */
+  /**
+   * Runs every stream from {@code startNanos} for the scenario's length; returns when all calls
+   * closed.
+   */
   void run(long startNanos) throws InterruptedException {
     run(startNanos, () -> false);
   }
@@ -76,8 +82,10 @@ final class Driver {
       int stream = k;
       Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
       inFlight.add(permits);
-      Thread t = new Thread(() -> dispatch(stream, scenario.traffic().get(stream), permits, startNanos),
-          "scenario-" + scenario.traffic().get(stream).label());
+      Thread t =
+          new Thread(
+              () -> dispatch(stream, scenario.traffic().get(stream), permits, startNanos),
+              "scenario-" + scenario.traffic().get(stream).label());
       t.setDaemon(true);
       dispatchers.add(t);
       t.start();
@@ -129,19 +137,27 @@ final class Driver {
   }
 
   private void call(int stream, Traffic traffic, double at, long intended, Semaphore permits) {
-    ClientCall<MessageLite, MessageLite> call = channel.newCall(traffic.method(),
-        CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
+    ClientCall<MessageLite, MessageLite> call =
+        channel.newCall(
+            traffic.method(),
+            CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
     try {
-      call.start(new ClientCall.Listener<>() {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          long latency = System.nanoTime() - intended;
-          Timeline.Outcome outcome = status.isOk() ? Timeline.Outcome.OK
-              : "1".equals(trailers.get(ScenarioRun.SHED_TRAILER)) ? Timeline.Outcome.SHED : Timeline.Outcome.FAILED;
-          timeline.closed(stream, at, outcome, latency);
-          permits.release();
-        }
-      }, copy(traffic.headers()));
+      call.start(
+          new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              long latency = System.nanoTime() - intended;
+              Timeline.Outcome outcome =
+                  status.isOk()
+                      ? Timeline.Outcome.OK
+                      : "1".equals(trailers.get(ScenarioRun.SHED_TRAILER))
+                          ? Timeline.Outcome.SHED
+                          : Timeline.Outcome.FAILED;
+              timeline.closed(stream, at, outcome, latency);
+              permits.release();
+            }
+          },
+          copy(traffic.headers()));
       call.request(1);
       call.sendMessage(traffic.request());
       call.halfClose();

@@ -3,8 +3,8 @@ package dev.membreaker.scenario;
 import java.util.List;
 
 /**
- * The measures of one contender in one scenario, as the report's table shows them. Fractions are
- * in [0, 1]; null means "does not apply" (said in the report as a dash).
+ * The measures of one contender in one scenario, as the report's table shows them. Fractions are in
+ * [0, 1]; null means "does not apply" (said in the report as a dash).
  *
  * @param survived whether the server was still running when the load ended
  * @param diedAtSeconds when it died, seconds into the scenario
@@ -17,29 +17,55 @@ import java.util.List;
  *     higher, at the last sample before the refusal ({@link Sample#truth()})
  * @param reactionSeconds from the live set first reaching the open watermark (0.90) to the first
  *     refusal; negative when refusals began before it got there
- * @param backToHealthySeconds from the end of the pressure to the breaker's HEALTHY (membreaker only)
+ * @param backToHealthySeconds from the end of the pressure to the breaker's HEALTHY (membreaker
+ *     only)
  * @param fullThroughputSeconds from the end of the pressure to the first of 3 seconds in a row in
  *     which every normal-traffic stream had at least 95 % of its calls succeed
  * @param p50Millis median latency of successful calls, from their intended start
  * @param p99Millis 99th percentile of the same
  * @param samplerCpuPercent CPU of membreaker's sampler and watchdog threads, % of one core
  * @param peakLive the highest live set seen (fraction of the heap)
- * @param peakDirect the highest direct buffer memory seen in the 100 ms samples (fraction of
- *     {@code -XX:MaxDirectMemorySize})
+ * @param peakDirect the highest direct buffer memory seen in the 100 ms samples (fraction of {@code
+ *     -XX:MaxDirectMemorySize})
  * @param peakTruth the highest ground truth seen ({@link Sample#truth()})
  * @param firstShedSeconds when the guard first refused a call, seconds into the scenario
  * @param liveAtFirstShed the live set the server last reported at that moment
  */
-record Measures(String scenario, String contender, boolean survived, Double diedAtSeconds, long outOfMemoryErrors,
-    double criticalSuccess, double goodput, double shedShare, long falseSheds, Double reactionSeconds,
-    Double backToHealthySeconds, Double fullThroughputSeconds, double p50Millis, double p99Millis,
-    Double samplerCpuPercent, double peakLive, double peakDirect, double peakTruth, Double firstShedSeconds,
-    Double liveAtFirstShed, long sent, long ok, long shed, long failed) {
+record Measures(
+    String scenario,
+    String contender,
+    boolean survived,
+    Double diedAtSeconds,
+    long outOfMemoryErrors,
+    double criticalSuccess,
+    double goodput,
+    double shedShare,
+    long falseSheds,
+    Double reactionSeconds,
+    Double backToHealthySeconds,
+    Double fullThroughputSeconds,
+    double p50Millis,
+    double p99Millis,
+    Double samplerCpuPercent,
+    double peakLive,
+    double peakDirect,
+    double peakTruth,
+    Double firstShedSeconds,
+    Double liveAtFirstShed,
+    long sent,
+    long ok,
+    long shed,
+    long failed) {
 
   static final double WARNING = 0.70;
   static final double OPEN = 0.90;
 
-  static Measures of(Scenario scenario, String contender, Timeline t, List<Sample> samples, double exitedAt,
+  static Measures of(
+      Scenario scenario,
+      String contender,
+      Timeline t,
+      List<Sample> samples,
+      double exitedAt,
       long outOfMemoryLines) {
     long sent = 0;
     long ok = 0;
@@ -63,17 +89,35 @@ record Measures(String scenario, String contender, boolean survived, Double died
     double peakTruth = samples.stream().mapToDouble(Sample::truth).max().orElse(0);
     Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
     Double firstShed = t.firstShedSeconds();
-    Double samplerCpu = last == null || last.samplerCpuNanos() == 0 ? null
-        : 100.0 * last.samplerCpuNanos() / (last.serverSeconds() * 1e9);
-    return new Measures(scenario.name(), contender, survived, survived ? null : round(exitedAt),
-        Math.max(oomInProcess, outOfMemoryLines), critSent == 0 ? 1 : (double) critOk / critSent,
-        ok / (double) scenario.seconds(), sent == 0 ? 0 : (double) shed / sent, falseSheds(t, samples),
-        reaction(t, samples), survived ? backToHealthy(scenario, samples) : null,
+    Double samplerCpu =
+        last == null || last.samplerCpuNanos() == 0
+            ? null
+            : 100.0 * last.samplerCpuNanos() / (last.serverSeconds() * 1e9);
+    return new Measures(
+        scenario.name(),
+        contender,
+        survived,
+        survived ? null : round(exitedAt),
+        Math.max(oomInProcess, outOfMemoryLines),
+        critSent == 0 ? 1 : (double) critOk / critSent,
+        ok / (double) scenario.seconds(),
+        sent == 0 ? 0 : (double) shed / sent,
+        falseSheds(t, samples),
+        reaction(t, samples),
+        survived ? backToHealthy(scenario, samples) : null,
         survived ? fullThroughput(scenario, t) : null,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(50) / 1e6,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(99) / 1e6,
-        samplerCpu, peakLive, peakDirect, peakTruth, firstShed == null ? null : round(firstShed),
-        firstShed == null ? null : round(liveAt(samples, firstShed)), sent, ok, shed, failed);
+        samplerCpu,
+        peakLive,
+        peakDirect,
+        peakTruth,
+        firstShed == null ? null : round(firstShed),
+        firstShed == null ? null : round(liveAt(samples, firstShed)),
+        sent,
+        ok,
+        shed,
+        failed);
   }
 
   /** The live set the server last reported at or before {@code at}; 0 before the first report. */
@@ -82,7 +126,9 @@ record Measures(String scenario, String contender, boolean survived, Double died
     return s == null ? 0 : s.live();
   }
 
-  /** The ground truth the server last reported at or before {@code at}; 0 before the first report. */
+  /**
+   * The ground truth the server last reported at or before {@code at}; 0 before the first report.
+   */
   static double truthAt(List<Sample> samples, double at) {
     Sample s = sampleAt(samples, at);
     return s == null ? 0 : s.truth();
@@ -128,7 +174,9 @@ record Measures(String scenario, String contender, boolean survived, Double died
   }
 
   private static Double backToHealthy(Scenario scenario, List<Sample> samples) {
-    if (scenario.pressureEnds() < 0 || samples.isEmpty() || !isBreakerState(samples.get(0).state())) {
+    if (scenario.pressureEnds() < 0
+        || samples.isEmpty()
+        || !isBreakerState(samples.get(0).state())) {
       return null;
     }
     double lastUnhealthy = -1;

@@ -23,7 +23,8 @@ interface Rate {
    */
   static Rate bursts(double from, double to, double everySeconds, int calls, double burstSeconds) {
     if (!(burstSeconds > 0 && burstSeconds < everySeconds) || calls < 1) {
-      throw new IllegalArgumentException("a burst needs calls >= 1 and 0 < burstSeconds < everySeconds");
+      throw new IllegalArgumentException(
+          "a burst needs calls >= 1 and 0 < burstSeconds < everySeconds");
     }
     double perSecond = calls / burstSeconds;
     return s -> s >= from && s < to && (s - from) % everySeconds < burstSeconds ? perSecond : 0;

@@ -15,10 +15,16 @@ import java.util.concurrent.TimeUnit;
 final class ScenarioRun {
 
   /** Set by the contender server on calls its guard refused (before the handler ran). */
-  static final Metadata.Key<String> SHED_TRAILER = Metadata.Key.of("x-contender-shed", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> SHED_TRAILER =
+      Metadata.Key.of("x-contender-shed", Metadata.ASCII_STRING_MARSHALLER);
 
   /** What a run gave: the measures and the series the report charts. */
-  record Result(Scenario scenario, Measures measures, List<Sample> samples, Timeline timeline, List<String> oomLines) {
+  record Result(
+      Scenario scenario,
+      Measures measures,
+      List<Sample> samples,
+      Timeline timeline,
+      List<String> oomLines) {
 
     /** The run as JSON-ready maps: measures, server samples, and per-second call counts. */
     Map<String, Object> toJson() {
@@ -40,8 +46,11 @@ final class ScenarioRun {
         row.put("ok", ok);
         row.put("shed", shed);
         row.put("failed", failed);
-        row.put("p99Millis", timeline.okLatencyBySecond[s].getTotalCount() == 0 ? null
-            : timeline.okLatencyBySecond[s].getValueAtPercentile(99) / 1e6);
+        row.put(
+            "p99Millis",
+            timeline.okLatencyBySecond[s].getTotalCount() == 0
+                ? null
+                : timeline.okLatencyBySecond[s].getValueAtPercentile(99) / 1e6);
         seconds.add(row);
       }
       m.put("seconds", seconds);
@@ -57,12 +66,21 @@ final class ScenarioRun {
     return run(scenario, contender, serverJar, heap, log, List.of());
   }
 
-  /** Calls of the normal traffic sent before the measured run, at most in {@link #WARM_UP_NANOS}. */
+  /**
+   * Calls of the normal traffic sent before the measured run, at most in {@link #WARM_UP_NANOS}.
+   */
   static final int WARM_UP_CALLS = 300;
+
   static final long WARM_UP_NANOS = 5_000_000_000L;
 
   /** With extra arguments for the contender server (such as {@code --config FILE}). */
-  static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs)
+  static Result run(
+      Scenario scenario,
+      String contender,
+      Path serverJar,
+      String heap,
+      Path log,
+      List<String> serverArgs)
       throws IOException, InterruptedException {
     return run(scenario, contender, serverJar, heap, log, serverArgs, false);
   }
@@ -72,14 +90,23 @@ final class ScenarioRun {
    * that only has to show the server dies takes seconds, not the scenario's length. Its measures
    * then count no calls after that (the full run counts them as failed): only for tests.
    */
-  static Result run(Scenario scenario, String contender, Path serverJar, String heap, Path log, List<String> serverArgs,
-      boolean stopWhenDead) throws IOException, InterruptedException {
-    try (ContenderProcess server = ContenderProcess.start(serverJar, contender, heap, scenario.jvmArgs(), serverArgs, log)) {
+  static Result run(
+      Scenario scenario,
+      String contender,
+      Path serverJar,
+      String heap,
+      Path log,
+      List<String> serverArgs,
+      boolean stopWhenDead)
+      throws IOException, InterruptedException {
+    try (ContenderProcess server =
+        ContenderProcess.start(serverJar, contender, heap, scenario.jvmArgs(), serverArgs, log)) {
       int port = server.awaitPort();
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
-          .usePlaintext()
-          .maxInboundMessageSize(32 << 20)
-          .build();
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .usePlaintext()
+              .maxInboundMessageSize(32 << 20)
+              .build();
       try {
         Timeline timeline = new Timeline(scenario.traffic().size(), scenario.seconds());
         Driver driver = new Driver(channel, scenario, timeline);
@@ -91,8 +118,12 @@ final class ScenarioRun {
         double exitedAt = server.exitedAt();
         List<Sample> samples = List.copyOf(server.samples);
         List<String> oomLines = List.copyOf(server.outOfMemoryLines);
-        return new Result(scenario, Measures.of(scenario, contender, timeline, samples, exitedAt, oomLines.size()),
-            samples, timeline, oomLines);
+        return new Result(
+            scenario,
+            Measures.of(scenario, contender, timeline, samples, exitedAt, oomLines.size()),
+            samples,
+            timeline,
+            oomLines);
       } finally {
         channel.shutdownNow();
         channel.awaitTermination(5, TimeUnit.SECONDS);

@@ -11,7 +11,11 @@ import org.HdrHistogram.Histogram;
  */
 final class Timeline {
 
-  enum Outcome { OK, SHED, FAILED }
+  enum Outcome {
+    OK,
+    SHED,
+    FAILED
+  }
 
   private static final long MAX_NANOS = 120_000_000_000L;
 
@@ -21,10 +25,17 @@ final class Timeline {
   private final AtomicLongArray ok;
   private final AtomicLongArray shed;
   private final AtomicLongArray failed;
-  /** Send times (seconds, x1000) of shed calls, for the false-shed count; at most {@link #SHED_TIMES}. */
+
+  /**
+   * Send times (seconds, x1000) of shed calls, for the false-shed count; at most {@link
+   * #SHED_TIMES}.
+   */
   final AtomicLongArray shedAtMillis;
-  final java.util.concurrent.atomic.AtomicInteger shedTimes = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong firstShedMillis = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+
+  final java.util.concurrent.atomic.AtomicInteger shedTimes =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong firstShedMillis =
+      new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
   static final int SHED_TIMES = 1 << 20;
   final Histogram[] okLatencyBySecond;
   final Histogram okLatency = new ConcurrentHistogram(MAX_NANOS, 3);

@@ -11,9 +11,9 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 
 /**
- * One stream of a scenario's load: a method of the demo's payment service at a rate over time,
- * each request alike. {@code baseline} streams are the normal traffic whose return to full
- * throughput after a surge is measured; the others make the pressure.
+ * One stream of a scenario's load: a method of the demo's payment service at a rate over time, each
+ * request alike. {@code baseline} streams are the normal traffic whose return to full throughput
+ * after a surge is measured; the others make the pressure.
  *
  * @param label a short name for reports
  * @param method the demo method called
@@ -23,8 +23,14 @@ import io.grpc.MethodDescriptor;
  * @param baseline whether this stream is normal traffic
  * @param critical whether this stream's calls are CRITICAL (payments)
  */
-record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, MessageLite request,
-    Metadata headers, Rate rate, boolean baseline, boolean critical) {
+record Traffic(
+    String label,
+    MethodDescriptor<MessageLite, MessageLite> method,
+    MessageLite request,
+    Metadata headers,
+    Rate rate,
+    boolean baseline,
+    boolean critical) {
 
   private static final String SERVICE = "membreaker.demo.v1.PaymentService/";
 
@@ -35,8 +41,14 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
 
   /** Payments (CRITICAL) at a rate that varies, no memory held. */
   static Traffic payments(Rate rate) {
-    return new Traffic("Pay", cast(PaymentServiceGrpc.getPayMethod()),
-        PayRequest.newBuilder().setAccount("acct-1").setAmountCents(1250).build(), new Metadata(), rate, true, true);
+    return new Traffic(
+        "Pay",
+        cast(PaymentServiceGrpc.getPayMethod()),
+        PayRequest.newBuilder().setAccount("acct-1").setAmountCents(1250).build(),
+        new Metadata(),
+        rate,
+        true,
+        true);
   }
 
   /** Quotes (DEFAULT), no memory held. */
@@ -46,22 +58,42 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
 
   /** Quotes (DEFAULT) at a rate that varies, no memory held. */
   static Traffic quotes(Rate rate) {
-    return new Traffic("Quote", cast(PaymentServiceGrpc.getQuoteMethod()),
-        QuoteRequest.newBuilder().setPair("EURUSD").build(), new Metadata(), rate, true, false);
+    return new Traffic(
+        "Quote",
+        cast(PaymentServiceGrpc.getQuoteMethod()),
+        QuoteRequest.newBuilder().setPair("EURUSD").build(),
+        new Metadata(),
+        rate,
+        true,
+        false);
   }
 
   /** Quotes (DEFAULT) that each make the server hold {@code bytes} for {@code millis}. */
   static Traffic heavyQuotes(Rate rate, long bytes, long millis) {
-    return new Traffic("Quote+" + size(bytes), cast(PaymentServiceGrpc.getQuoteMethod()),
-        QuoteRequest.newBuilder().setPair("EURUSD").setRetain(retain(bytes, millis)).build(), new Metadata(),
-        rate, false, false);
+    return new Traffic(
+        "Quote+" + size(bytes),
+        cast(PaymentServiceGrpc.getQuoteMethod()),
+        QuoteRequest.newBuilder().setPair("EURUSD").setRetain(retain(bytes, millis)).build(),
+        new Metadata(),
+        rate,
+        false,
+        false);
   }
 
   /** Reports (SHEDDABLE) that each make the server hold {@code bytes} for {@code millis}. */
   static Traffic heavyReports(Rate rate, long bytes, long millis) {
-    return new Traffic("Report+" + size(bytes), cast(PaymentServiceGrpc.getReportMethod()),
-        ReportRequest.newBuilder().setAccount("acct-2").setRows(5).setRetain(retain(bytes, millis)).build(),
-        new Metadata(), rate, false, false);
+    return new Traffic(
+        "Report+" + size(bytes),
+        cast(PaymentServiceGrpc.getReportMethod()),
+        ReportRequest.newBuilder()
+            .setAccount("acct-2")
+            .setRows(5)
+            .setRetain(retain(bytes, millis))
+            .build(),
+        new Metadata(),
+        rate,
+        false,
+        false);
   }
 
   /**
@@ -71,10 +103,20 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
    */
   static Traffic bulkUploads(Rate rate, int payloadBytes) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "sheddable");
-    return new Traffic("Upload+" + size(payloadBytes), cast(PaymentServiceGrpc.getPayMethod()),
-        PayRequest.newBuilder().setAccount("bulk").setAmountCents(1).setPayload(ByteString.copyFrom(new byte[payloadBytes]))
-            .build(), headers, rate, false, false);
+    headers.put(
+        Metadata.Key.of("membreaker-priority", Metadata.ASCII_STRING_MARSHALLER), "sheddable");
+    return new Traffic(
+        "Upload+" + size(payloadBytes),
+        cast(PaymentServiceGrpc.getPayMethod()),
+        PayRequest.newBuilder()
+            .setAccount("bulk")
+            .setAmountCents(1)
+            .setPayload(ByteString.copyFrom(new byte[payloadBytes]))
+            .build(),
+        headers,
+        rate,
+        false,
+        false);
   }
 
   /**
@@ -84,10 +126,14 @@ record Traffic(String label, MethodDescriptor<MessageLite, MessageLite> method, 
    * read waits in the server's buffers.
    */
   static Traffic slowReaders(Rate rate, int rows, int rowBytes) {
-    return new Traffic("SlowReader+" + size((long) rows * rowBytes),
+    return new Traffic(
+        "SlowReader+" + size((long) rows * rowBytes),
         cast(PaymentServiceGrpc.getStreamReportMethod()),
         ReportRequest.newBuilder().setAccount("slow").setRows(rows).setRowBytes(rowBytes).build(),
-        new Metadata(), rate, false, false);
+        new Metadata(),
+        rate,
+        false,
+        false);
   }
 
   String fullMethod() {

@@ -11,10 +11,10 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * Per scenario, which contender did best on each measure, and whether membreaker met its goal:
- * no OutOfMemoryError, the highest CRITICAL success of all contenders, and no more false sheds
- * than the best peer that also survived (a peer: any guard, so not {@code none}). Computed from
- * the measures alone, so every run's report says it the same way.
+ * Per scenario, which contender did best on each measure, and whether membreaker met its goal: no
+ * OutOfMemoryError, the highest CRITICAL success of all contenders, and no more false sheds than
+ * the best peer that also survived (a peer: any guard, so not {@code none}). Computed from the
+ * measures alone, so every run's report says it the same way.
  */
 final class Verdicts {
 
@@ -27,8 +27,10 @@ final class Verdicts {
   record Verdict(String scenario, Map<String, String> best, boolean goalMet, String goal) {}
 
   static List<Verdict> of(List<Measures> all) {
-    Map<String, List<Measures>> byScenario = all.stream()
-        .collect(Collectors.groupingBy(Measures::scenario, LinkedHashMap::new, Collectors.toList()));
+    Map<String, List<Measures>> byScenario =
+        all.stream()
+            .collect(
+                Collectors.groupingBy(Measures::scenario, LinkedHashMap::new, Collectors.toList()));
     List<Verdict> verdicts = new ArrayList<>();
     byScenario.forEach((scenario, runs) -> verdicts.add(verdict(scenario, runs)));
     return verdicts;
@@ -41,22 +43,34 @@ final class Verdicts {
   private static Verdict verdict(String scenario, List<Measures> runs) {
     List<Measures> alive = runs.stream().filter(Verdicts::alive).toList();
     Map<String, String> best = new LinkedHashMap<>();
-    best.put("survived without OOM", alive.isEmpty() ? "none of them"
-        : alive.size() == runs.size() ? "all" : names(alive));
+    best.put(
+        "survived without OOM",
+        alive.isEmpty() ? "none of them" : alive.size() == runs.size() ? "all" : names(alive));
     best.put("CRITICAL ok", top(runs, Measures::criticalSuccess, true, v -> ScenarioReport.pct(v)));
-    best.put("goodput", top(runs, Measures::goodput, true, v -> String.format(Locale.ROOT, "%.1f/s", v)));
+    best.put(
+        "goodput",
+        top(runs, Measures::goodput, true, v -> String.format(Locale.ROOT, "%.1f/s", v)));
     List<Measures> guardsAlive = alive.stream().filter(m -> !m.contender().equals(NONE)).toList();
-    best.put("fewest false sheds (of the guards that survived)",
+    best.put(
+        "fewest false sheds (of the guards that survived)",
         top(guardsAlive, m -> m.falseSheds(), false, v -> String.format(Locale.ROOT, "%.0f", v)));
-    List<Measures> recovered = alive.stream().filter(m -> m.fullThroughputSeconds() != null).toList();
+    List<Measures> recovered =
+        alive.stream().filter(m -> m.fullThroughputSeconds() != null).toList();
     if (runs.stream().anyMatch(m -> m.fullThroughputSeconds() != null) || !recovered.isEmpty()) {
-      best.put("to full throughput", top(recovered, Measures::fullThroughputSeconds, false,
-          v -> String.format(Locale.ROOT, "%.2f s", v)));
+      best.put(
+          "to full throughput",
+          top(
+              recovered,
+              Measures::fullThroughputSeconds,
+              false,
+              v -> String.format(Locale.ROOT, "%.2f s", v)));
     }
-    best.put("p99 (of those that survived)", top(alive, Measures::p99Millis, false,
-        v -> String.format(Locale.ROOT, "%.1f ms", v)));
+    best.put(
+        "p99 (of those that survived)",
+        top(alive, Measures::p99Millis, false, v -> String.format(Locale.ROOT, "%.1f ms", v)));
 
-    Measures mb = runs.stream().filter(m -> m.contender().equals(MEMBREAKER)).findFirst().orElse(null);
+    Measures mb =
+        runs.stream().filter(m -> m.contender().equals(MEMBREAKER)).findFirst().orElse(null);
     if (mb == null) {
       return new Verdict(scenario, best, false, "membreaker did not run");
     }
@@ -66,27 +80,45 @@ final class Verdicts {
     }
     double topCritical = runs.stream().mapToDouble(Measures::criticalSuccess).max().orElse(0);
     if (mb.criticalSuccess() + 1e-9 < topCritical) {
-      misses.add("CRITICAL ok " + ScenarioReport.pct(mb.criticalSuccess()) + " < " + ScenarioReport.pct(topCritical));
+      misses.add(
+          "CRITICAL ok "
+              + ScenarioReport.pct(mb.criticalSuccess())
+              + " < "
+              + ScenarioReport.pct(topCritical));
     }
-    List<Measures> peersAlive = guardsAlive.stream().filter(m -> !m.contender().equals(MEMBREAKER)).toList();
-    long bestPeerFalse = peersAlive.stream().mapToLong(Measures::falseSheds).min().orElse(Long.MAX_VALUE);
+    List<Measures> peersAlive =
+        guardsAlive.stream().filter(m -> !m.contender().equals(MEMBREAKER)).toList();
+    long bestPeerFalse =
+        peersAlive.stream().mapToLong(Measures::falseSheds).min().orElse(Long.MAX_VALUE);
     if (!peersAlive.isEmpty() && mb.falseSheds() > bestPeerFalse) {
-      misses.add(mb.falseSheds() + " false sheds > " + bestPeerFalse + " (" + names(peersAlive.stream()
-          .filter(m -> m.falseSheds() == bestPeerFalse).toList()) + ")");
+      misses.add(
+          mb.falseSheds()
+              + " false sheds > "
+              + bestPeerFalse
+              + " ("
+              + names(peersAlive.stream().filter(m -> m.falseSheds() == bestPeerFalse).toList())
+              + ")");
     }
     String goal = misses.isEmpty() ? "met" : "not met: " + String.join("; ", misses);
     return new Verdict(scenario, best, misses.isEmpty(), goal);
   }
 
   /** The contenders with the best value (ties all named), and the value. */
-  private static String top(List<Measures> runs, ToDoubleFunction<Measures> f, boolean highest,
+  private static String top(
+      List<Measures> runs,
+      ToDoubleFunction<Measures> f,
+      boolean highest,
       Function<Double, String> format) {
     if (runs.isEmpty()) {
       return "-";
     }
     Comparator<Measures> order = Comparator.comparingDouble(f);
-    double value = (highest ? runs.stream().max(order) : runs.stream().min(order)).map(f::applyAsDouble).orElseThrow();
-    List<Measures> at = runs.stream().filter(m -> Math.abs(f.applyAsDouble(m) - value) < 1e-9).toList();
+    double value =
+        (highest ? runs.stream().max(order) : runs.stream().min(order))
+            .map(f::applyAsDouble)
+            .orElseThrow();
+    List<Measures> at =
+        runs.stream().filter(m -> Math.abs(f.applyAsDouble(m) - value) < 1e-9).toList();
     return names(at) + " (" + format.apply(value) + ")";
   }
 
@@ -99,7 +131,8 @@ final class Verdicts {
     List<Verdict> verdicts = of(all);
     b.append("\n### Verdicts\n\n");
     b.append("| scenario | membreaker's goal | ");
-    List<String> measures = new ArrayList<>(verdicts.isEmpty() ? List.of() : verdicts.get(0).best().keySet());
+    List<String> measures =
+        new ArrayList<>(verdicts.isEmpty() ? List.of() : verdicts.get(0).best().keySet());
     measures.add("to full throughput");
     measures = measures.stream().distinct().toList();
     for (String m : measures) {
@@ -107,15 +140,24 @@ final class Verdicts {
     }
     b.append('\n').append("|---|---|").append("---|".repeat(measures.size())).append('\n');
     for (Verdict v : verdicts) {
-      b.append("| ").append(v.scenario()).append(" | ").append(v.goalMet() ? "**met**" : v.goal()).append(" | ");
+      b.append("| ")
+          .append(v.scenario())
+          .append(" | ")
+          .append(v.goalMet() ? "**met**" : v.goal())
+          .append(" | ");
       for (String m : measures) {
         b.append(v.best().getOrDefault(m, "-")).append(" | ");
       }
       b.append('\n');
     }
     long met = verdicts.stream().filter(Verdict::goalMet).count();
-    b.append(String.format(Locale.ROOT, "%nThe goal (no OutOfMemoryError, the highest CRITICAL success, no more false"
-        + " sheds than the best peer that survived) is met in %d of %d scenarios.%n", met, verdicts.size()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nThe goal (no OutOfMemoryError, the highest CRITICAL success, no more false"
+                + " sheds than the best peer that survived) is met in %d of %d scenarios.%n",
+            met,
+            verdicts.size()));
     return b.toString();
   }
 }

@@ -22,17 +22,26 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
       double n = Double.parseDouble(m.group(1));
       double millis;
       switch (m.group(2)) {
-        case "ms": millis = n; break;
-        case "s": millis = n * 1000; break;
-        case "m": millis = n * 60_000; break;
-        default: millis = n * 3_600_000; break;
+        case "ms":
+          millis = n;
+          break;
+        case "s":
+          millis = n * 1000;
+          break;
+        case "m":
+          millis = n * 60_000;
+          break;
+        default:
+          millis = n * 3_600_000;
+          break;
       }
       return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
     try {
       return Duration.parse(value.trim());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a duration: '" + value + "' (write 250ms, 5s, 10m or 1h)");
+      throw new IllegalArgumentException(
+          "not a duration: '" + value + "' (write 250ms, 5s, 10m or 1h)");
     }
   }
 }

@@ -37,13 +37,17 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException(
           "must be host:port (an IPv6 address in brackets: [::1]:8080), was '" + text + "'");
     }
-    if (host.isEmpty() || port.isEmpty() || !port.chars().allMatch(Character::isDigit) || port.length() > 5) {
+    if (host.isEmpty()
+        || port.isEmpty()
+        || !port.chars().allMatch(Character::isDigit)
+        || port.length() > 5) {
       throw new IllegalArgumentException("must be host:port, was '" + text + "'");
     }
     try {
       return new HostPort(host, Integer.parseInt(port));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("must be host:port: " + e.getMessage() + ", in '" + text + "'");
+      throw new IllegalArgumentException(
+          "must be host:port: " + e.getMessage() + ", in '" + text + "'");
     }
   }
 

@@ -17,7 +17,6 @@ class AdminCliAgainstDemoIT {
     return dev.membreaker.cli.CliRunner.run(args);
   }
 
-
   @Test
   void stateConfigSetAndOverrideAgainstTheDemo() throws Exception {
     Path token = dir.resolve("token");
@@ -26,15 +25,38 @@ class AdminCliAgainstDemoIT {
       String target = "127.0.0.1:" + demo.adminPort;
       String[] state = run("admin", "state", "--target", target);
       assertThat(state[0]).as(state[2]).isEqualTo("0");
-      assertThat(state[1]).contains("state       HEALTHY").contains("heap_live").contains("config version 1");
+      assertThat(state[1])
+          .contains("state       HEALTHY")
+          .contains("heap_live")
+          .contains("config version 1");
 
-      String[] set = run("admin", "set", "warning=0.72", "--reason", "it", "--target", target,
-          "--token-file", token.toString());
+      String[] set =
+          run(
+              "admin",
+              "set",
+              "warning=0.72",
+              "--reason",
+              "it",
+              "--target",
+              target,
+              "--token-file",
+              token.toString());
       assertThat(set[0]).as(set[2]).isEqualTo("0");
       assertThat(set[1]).contains("version 2");
 
-      String[] override = run("admin", "override", "SHADOW", "--reason", "it", "--for", "5m", "--target", target,
-          "--token-file", token.toString());
+      String[] override =
+          run(
+              "admin",
+              "override",
+              "SHADOW",
+              "--reason",
+              "it",
+              "--for",
+              "5m",
+              "--target",
+              target,
+              "--token-file",
+              token.toString());
       assertThat(override[0]).as(override[2]).isEqualTo("0");
       assertThat(override[1]).contains("override    SHADOW (it)");
 

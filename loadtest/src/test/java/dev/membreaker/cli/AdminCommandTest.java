@@ -38,13 +38,19 @@ class AdminCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    breaker = MemoryBreaker.builder()
-        .config(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build())
-        .sources(List.of(live)).ticker(ticker).listenerExecutor(Runnable::run).build();
+    breaker =
+        MemoryBreaker.builder()
+            .config(BreakerConfig.builder().ewmaAlpha(1.0).occupancyFloor(1.0).build())
+            .sources(List.of(live))
+            .ticker(ticker)
+            .listenerExecutor(Runnable::run)
+            .build();
     breaker.evaluateNow();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(BreakerAdminService.builder(breaker).token(AdminToken.of("t0ken")).build())
-        .build().start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(BreakerAdminService.builder(breaker).token(AdminToken.of("t0ken")).build())
+            .build()
+            .start();
     target = "127.0.0.1:" + server.getPort();
   }
 
@@ -76,15 +82,23 @@ class AdminCommandTest {
   void stateIsReadable() {
     Run r = run("admin", "state", "--target", target);
     assertThat(r.exit).isZero();
-    assertThat(r.out).contains("state       DEGRADED").contains("(PRESSURE)").contains("pressure    0.850 (heap_live)")
-        .contains("heap_live").contains("1.0 GiB").contains("open 0.90").contains("config version 1");
+    assertThat(r.out)
+        .contains("state       DEGRADED")
+        .contains("(PRESSURE)")
+        .contains("pressure    0.850 (heap_live)")
+        .contains("heap_live")
+        .contains("1.0 GiB")
+        .contains("open 0.90")
+        .contains("config version 1");
   }
 
   @Test
   void stateAsJsonIsProtobufJson() {
     Run r = run("admin", "state", "--target", target, "--json");
     assertThat(r.exit).isZero();
-    assertThat(r.out).contains("\"state\": \"DEGRADED\"").contains("\"drivingDimension\": \"heap_live\"");
+    assertThat(r.out)
+        .contains("\"state\": \"DEGRADED\"")
+        .contains("\"drivingDimension\": \"heap_live\"");
   }
 
   @Test
@@ -96,33 +110,66 @@ class AdminCommandTest {
     for (String line : r.out.split("\\R")) {
       names.add(line.split("\\s+")[0]);
     }
-    for (com.google.protobuf.Descriptors.FieldDescriptor f
-        : dev.membreaker.admin.v1.BreakerConfig.getDescriptor().getFields()) {
+    for (com.google.protobuf.Descriptors.FieldDescriptor f :
+        dev.membreaker.admin.v1.BreakerConfig.getDescriptor().getFields()) {
       assertThat(names).as("a line for %s", f.getName()).contains(f.getName());
     }
   }
 
   @Test
   void setChangesOnlyTheGivenFieldsWithTheToken() throws Exception {
-    Run r = run("admin", "set", "warning=0.72", "open_min=10s", "confirm_gc=concurrent-only", "--reason", "tuning",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    Run r =
+        run(
+            "admin",
+            "set",
+            "warning=0.72",
+            "open_min=10s",
+            "confirm_gc=concurrent-only",
+            "--reason",
+            "tuning",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(r.err).isEmpty();
     assertThat(r.exit).isZero();
     assertThat(r.out).contains("version 2");
     assertThat(breaker.config().warning()).isEqualTo(0.72);
     assertThat(breaker.config().openMin()).hasSeconds(10);
-    assertThat(breaker.config().confirmGc()).isEqualTo(dev.membreaker.breaker.ConfirmGc.CONCURRENT_ONLY);
+    assertThat(breaker.config().confirmGc())
+        .isEqualTo(dev.membreaker.breaker.ConfirmGc.CONCURRENT_ONLY);
     assertThat(breaker.config().open()).isEqualTo(0.90);
   }
 
   @Test
   void refusalsAreOneLineWithExitCodeOne() throws Exception {
-    Run wrongToken = run("admin", "override", "FORCED_OPEN", "--reason", "x",
-        "--target", target, "--token-file", tokenFile("wrong").toString());
+    Run wrongToken =
+        run(
+            "admin",
+            "override",
+            "FORCED_OPEN",
+            "--reason",
+            "x",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("wrong").toString());
     assertThat(wrongToken.exit).isEqualTo(1);
-    assertThat(wrongToken.err.trim()).startsWith("membreaker: UNAUTHENTICATED").doesNotContain("\n").doesNotContain("Exception");
-    Run bad = run("admin", "set", "recover=0.9", "--reason", "x",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    assertThat(wrongToken.err.trim())
+        .startsWith("membreaker: UNAUTHENTICATED")
+        .doesNotContain("\n")
+        .doesNotContain("Exception");
+    Run bad =
+        run(
+            "admin",
+            "set",
+            "recover=0.9",
+            "--reason",
+            "x",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(bad.exit).isEqualTo(1);
     assertThat(bad.err).contains("INVALID_ARGUMENT").contains("watermarks must rise");
     assertThat(breaker.configVersion()).isEqualTo(1);
@@ -130,8 +177,19 @@ class AdminCommandTest {
 
   @Test
   void overrideWithAnExpiry() throws Exception {
-    Run r = run("admin", "override", "shadow", "--reason", "trial", "--for", "10m",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    Run r =
+        run(
+            "admin",
+            "override",
+            "shadow",
+            "--reason",
+            "trial",
+            "--for",
+            "10m",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(r.exit).isZero();
     assertThat(r.out).contains("override    SHADOW (trial)");
     assertThat(breaker.status().override()).isEqualTo(OverrideMode.SHADOW);
@@ -143,9 +201,13 @@ class AdminCommandTest {
     StringWriter out = new StringWriter();
     CommandLine cli = MembreakerCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
-    java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> cli.execute("admin", "watch", "--count", "3", "--duration", "20s", "--target", target));
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    java.util.concurrent.CompletableFuture<Integer> exit =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                cli.execute(
+                    "admin", "watch", "--count", "3", "--duration", "20s", "--target", target));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
         .until(() -> out.toString().contains("now DEGRADED"));
     live.setPressure(0.95);
     ticker.advanceMillis(50);
@@ -169,15 +231,20 @@ class AdminCommandTest {
     }
     Run r = run("admin", "state", "--target", "127.0.0.1:" + port, "--timeout", "2s");
     assertThat(r.exit).isEqualTo(2);
-    assertThat(r.err).contains("can't reach the admin service at 127.0.0.1:" + port).doesNotContain("Exception");
+    assertThat(r.err)
+        .contains("can't reach the admin service at 127.0.0.1:" + port)
+        .doesNotContain("Exception");
   }
 
   @Test
   void badUsageIsExitCodeTwo() {
-    assertThat(run("admin", "set", "nonsense=1", "--reason", "x", "--target", target).exit).isEqualTo(2);
+    assertThat(run("admin", "set", "nonsense=1", "--reason", "x", "--target", target).exit)
+        .isEqualTo(2);
     assertThat(run("admin", "set", "nonsense=1", "--reason", "x", "--target", target).err)
-        .contains("unknown config field 'nonsense'").contains("warning");
-    assertThat(run("admin", "override", "SIDEWAYS", "--reason", "x", "--target", target).exit).isEqualTo(2);
+        .contains("unknown config field 'nonsense'")
+        .contains("warning");
+    assertThat(run("admin", "override", "SIDEWAYS", "--reason", "x", "--target", target).exit)
+        .isEqualTo(2);
     assertThat(run("admin", "state", "--target", "nohostport").exit).isEqualTo(2);
   }
 
@@ -189,7 +256,9 @@ class AdminCommandTest {
     Run sim = run("admin", "simulate", "degraded=0.86", "open=0.95", "--target", target);
     assertThat(sim.err).isEmpty();
     assertThat(sim.exit).isZero();
-    assertThat(sim.out).contains("replayed 1 samples").contains("would shed: CRITICAL 0.0 %, DEFAULT 0.0 %, SHEDDABLE 0.0 %");
+    assertThat(sim.out)
+        .contains("replayed 1 samples")
+        .contains("would shed: CRITICAL 0.0 %, DEFAULT 0.0 %, SHEDDABLE 0.0 %");
     assertThat(breaker.config().degraded()).as("simulate changes nothing").isEqualTo(0.80);
     Run bad = run("admin", "transitions", "--limit", "-1", "--target", target);
     assertThat(bad.exit).isEqualTo(2);
@@ -197,40 +266,78 @@ class AdminCommandTest {
 
   @Test
   void sizesTakeTheConfigFilesGrammarDecimalUnitsToo() throws Exception {
-    Run r = run("admin", "set", "max_queued_bytes_per_call=1MB", "--reason", "decimal",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    Run r =
+        run(
+            "admin",
+            "set",
+            "max_queued_bytes_per_call=1MB",
+            "--reason",
+            "decimal",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(r.err).isEmpty();
     assertThat(r.exit).isZero();
     assertThat(breaker.config().maxQueuedBytesPerCall()).isEqualTo(1_000_000L);
-    Run bad = run("admin", "set", "max_queued_bytes_per_call=1PB", "--reason", "x",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    Run bad =
+        run(
+            "admin",
+            "set",
+            "max_queued_bytes_per_call=1PB",
+            "--reason",
+            "x",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(bad.exit).isEqualTo(2);
-    assertThat(bad.err).contains("bad value for max_queued_bytes_per_call: '1PB'").contains("not a size");
+    assertThat(bad.err)
+        .contains("bad value for max_queued_bytes_per_call: '1PB'")
+        .contains("not a size");
   }
 
   @Test
   void listsAreSetByNamesAndDurationsPrintAsTheDocsWriteThem() throws Exception {
-    Run r = run("admin", "set", "dimensions=heap_live,direct", "failure_codes=14", "--reason", "narrow",
-        "--target", target, "--token-file", tokenFile("t0ken").toString());
+    Run r =
+        run(
+            "admin",
+            "set",
+            "dimensions=heap_live,direct",
+            "failure_codes=14",
+            "--reason",
+            "narrow",
+            "--target",
+            target,
+            "--token-file",
+            tokenFile("t0ken").toString());
     assertThat(r.err).isEmpty();
     assertThat(r.exit).isZero();
-    assertThat(r.out).containsPattern("dimensions +heap_live,direct +admin").containsPattern("failure_codes +14 +admin")
-        .containsPattern("sample_interval +50ms +default").doesNotContain("PT");
-    assertThat(breaker.config().dimensions()).containsExactlyInAnyOrder(Dimension.HEAP_LIVE, Dimension.DIRECT);
+    assertThat(r.out)
+        .containsPattern("dimensions +heap_live,direct +admin")
+        .containsPattern("failure_codes +14 +admin")
+        .containsPattern("sample_interval +50ms +default")
+        .doesNotContain("PT");
+    assertThat(breaker.config().dimensions())
+        .containsExactlyInAnyOrder(Dimension.HEAP_LIVE, Dimension.DIRECT);
   }
 
   @Test
   void noAnswerWithinTheTimeoutIsExitTwoNotARefusal() throws Exception {
     // A server that accepts the connection and never answers.
-    Server silent = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(io.grpc.ServerServiceDefinition.builder("membreaker.admin.v1.BreakerAdmin")
-            .addMethod(dev.membreaker.admin.v1.BreakerAdminGrpc.getGetStateMethod(),
-                io.grpc.stub.ServerCalls.asyncUnaryCall((request, response) -> { }))
-            .build())
-        .build();
+    Server silent =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                io.grpc.ServerServiceDefinition.builder("membreaker.admin.v1.BreakerAdmin")
+                    .addMethod(
+                        dev.membreaker.admin.v1.BreakerAdminGrpc.getGetStateMethod(),
+                        io.grpc.stub.ServerCalls.asyncUnaryCall((request, response) -> {}))
+                    .build())
+            .build();
     try {
       silent.start();
-      Run r = run("admin", "state", "--target", "127.0.0.1:" + silent.getPort(), "--timeout", "200ms");
+      Run r =
+          run("admin", "state", "--target", "127.0.0.1:" + silent.getPort(), "--timeout", "200ms");
       assertThat(r.exit).isEqualTo(2);
       assertThat(r.err).contains("no answer").contains("--timeout 200ms");
     } finally {

@@ -51,31 +51,54 @@ class ConcurrencyScheduleTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return next.startCall(new SimpleForwardingServerCall<>(call) {
-        @Override
-        public void close(Status status, Metadata trailers) {
-          now.decrementAndGet();
-          super.close(status, trailers);
-        }
-      }, headers);
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+              now.decrementAndGet();
+              super.close(status, trailers);
+            }
+          },
+          headers);
     }
   }
 
   @Test
   void loopsRiseByStep() throws Exception {
     InFlight inFlight = new InFlight();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerInterceptors.intercept(new HealthStatusManager().getHealthService(), inFlight))
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build().start();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                ServerInterceptors.intercept(
+                    new HealthStatusManager().getHealthService(), inFlight))
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
     try {
       StringWriter err = new StringWriter();
       CommandLine cli = MembreakerCli.commandLine();
       cli.setOut(new PrintWriter(new StringWriter(), true));
       cli.setErr(new PrintWriter(err, true));
-      int exit = cli.execute("load", "127.0.0.1:" + server.getPort(), "--call", "grpc.health.v1.Health/Check",
-          "-c", "4", "-z", "2s", "--concurrency-schedule", "step", "--concurrency-start", "1",
-          "--concurrency-step", "1", "--concurrency-end", "4", "--concurrency-step-duration", "500ms");
+      int exit =
+          cli.execute(
+              "load",
+              "127.0.0.1:" + server.getPort(),
+              "--call",
+              "grpc.health.v1.Health/Check",
+              "-c",
+              "4",
+              "-z",
+              "2s",
+              "--concurrency-schedule",
+              "step",
+              "--concurrency-start",
+              "1",
+              "--concurrency-step",
+              "1",
+              "--concurrency-end",
+              "4",
+              "--concurrency-step-duration",
+              "500ms");
       assertThat(exit).as(err.toString()).isZero();
       assertThat(inFlight.maxEarly.get()).as("in flight during the first step").isEqualTo(1);
       assertThat(inFlight.max.get()).as("in flight at the last step").isEqualTo(4);

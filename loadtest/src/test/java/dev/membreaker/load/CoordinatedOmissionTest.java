@@ -53,8 +53,22 @@ class CoordinatedOmissionTest {
     CommandLine cli = MembreakerCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    int exit = cli.execute("load", "127.0.0.1:" + port, "--call", "grpc.health.v1.Health/Check",
-        "--rps", "200", "-z", "3s", "-c", "2", "-O", "json", "--latency-from", latencyFrom);
+    int exit =
+        cli.execute(
+            "load",
+            "127.0.0.1:" + port,
+            "--call",
+            "grpc.health.v1.Health/Check",
+            "--rps",
+            "200",
+            "-z",
+            "3s",
+            "-c",
+            "2",
+            "-O",
+            "json",
+            "--latency-from",
+            latencyFrom);
     assertThat(exit).isZero();
     return new ObjectMapper().readTree(out.toString());
   }
@@ -75,17 +89,23 @@ class CoordinatedOmissionTest {
     for (int i = 0; i < 2; i++) {
       ExecutorService single = Executors.newSingleThreadExecutor();
       HealthStatusManager health = new HealthStatusManager();
-      Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .executor(single)
-          .addService(ServerInterceptors.intercept(health.getHealthService(), new StallOnce()))
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build().start();
+      Server server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .executor(single)
+              .addService(ServerInterceptors.intercept(health.getHealthService(), new StallOnce()))
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .build()
+              .start();
       try {
         JsonNode json = run(server.getPort(), modes[i]);
         p99[i] = p99(json);
-        System.out.printf("--latency-from %s: count %d, p50 %s, p99 %s, slowest %s%n", modes[i],
-            json.get("count").asLong(), Reports.time(json.get("latencyDistribution").get(2).get("latency").asLong()),
-            Reports.time(p99[i]), Reports.time(json.get("slowest").asLong()));
+        System.out.printf(
+            "--latency-from %s: count %d, p50 %s, p99 %s, slowest %s%n",
+            modes[i],
+            json.get("count").asLong(),
+            Reports.time(json.get("latencyDistribution").get(2).get("latency").asLong()),
+            Reports.time(p99[i]),
+            Reports.time(json.get("slowest").asLong()));
       } finally {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         single.shutdownNow();

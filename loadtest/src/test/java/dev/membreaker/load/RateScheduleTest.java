@@ -23,8 +23,11 @@ class RateScheduleTest {
 
   @Test
   void badSchedulesAreRefused() {
-    assertThatThrownBy(() -> RateSchedule.of("zigzag", 0, 1, 2, 1, 1)).hasMessageContaining("const, step or line");
-    assertThatThrownBy(() -> RateSchedule.of("step", 0, 0, 10, 1, 1)).hasMessageContaining("--load-start");
-    assertThatThrownBy(() -> RateSchedule.of("line", 0, 100, 10, 5, 1)).hasMessageContaining("towards --load-end");
+    assertThatThrownBy(() -> RateSchedule.of("zigzag", 0, 1, 2, 1, 1))
+        .hasMessageContaining("const, step or line");
+    assertThatThrownBy(() -> RateSchedule.of("step", 0, 0, 10, 1, 1))
+        .hasMessageContaining("--load-start");
+    assertThatThrownBy(() -> RateSchedule.of("line", 0, 100, 10, 5, 1))
+        .hasMessageContaining("towards --load-end");
   }
 }

@@ -34,29 +34,70 @@ class TlsLoadTest {
     return dev.membreaker.cli.CliRunner.run(args);
   }
 
-
   @Test
   void aTlsServerIsLoadedWithItsCaAndName() throws Exception {
     File cert = pem("server1.pem").toFile();
     File key = pem("server1.key").toFile();
     Path ca = pem("ca.pem");
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .sslContext(GrpcSslContexts.forServer(cert, key).build())
-        .addService(new HealthStatusManager().getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build().start();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(GrpcSslContexts.forServer(cert, key).build())
+            .addService(new HealthStatusManager().getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
     String target = "127.0.0.1:" + server.getPort();
     try {
-      String[] ok = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "20",
-          "--cacert", ca.toString(), "--cname", "foo.test.google.fr");
+      String[] ok =
+          run(
+              "load",
+              target,
+              "--call",
+              "grpc.health.v1.Health/Check",
+              "-n",
+              "20",
+              "--cacert",
+              ca.toString(),
+              "--cname",
+              "foo.test.google.fr");
       assertThat(ok[0]).as(ok[2]).isEqualTo("0");
       assertThat(ok[1]).contains("[OK]\t20 responses");
-      String[] plain = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1", "--insecure", "-t", "3s");
+      String[] plain =
+          run(
+              "load",
+              target,
+              "--call",
+              "grpc.health.v1.Health/Check",
+              "-n",
+              "1",
+              "--insecure",
+              "-t",
+              "3s");
       assertThat(plain[0]).isEqualTo("2");
-      String[] wrongName = run("load", target, "--call", "grpc.health.v1.Health/Check", "-n", "1",
-          "--cacert", ca.toString(), "--cname", "not.the.server", "-t", "3s");
+      String[] wrongName =
+          run(
+              "load",
+              target,
+              "--call",
+              "grpc.health.v1.Health/Check",
+              "-n",
+              "1",
+              "--cacert",
+              ca.toString(),
+              "--cname",
+              "not.the.server",
+              "-t",
+              "3s");
       assertThat(wrongName[0]).isEqualTo("2");
-      String[] both = run("load", target, "--call", "grpc.health.v1.Health/Check", "--insecure", "--cacert", ca.toString());
+      String[] both =
+          run(
+              "load",
+              target,
+              "--call",
+              "grpc.health.v1.Health/Check",
+              "--insecure",
+              "--cacert",
+              ca.toString());
       assertThat(both[0]).isEqualTo("2");
       assertThat(both[2]).contains("contradict");
     } finally {

@@ -17,17 +17,23 @@ class ScenarioCommandTest {
   void anUnknownScenarioOrContenderOrAMissingJarIsOneLineAndExitCodeTwo() {
     String[] scenario = CliRunner.run("scenario", "tsunami", "-o", out.toString());
     assertThat(scenario[0]).isEqualTo("2");
-    assertThat(scenario[2]).contains("no scenario named 'tsunami'; there are surge, sawtooth, churn, leak, recovery, direct");
+    assertThat(scenario[2])
+        .contains(
+            "no scenario named 'tsunami'; there are surge, sawtooth, churn, leak, recovery,"
+                + " direct");
 
-    String[] contender = CliRunner.run("scenario", "surge", "--contenders", "none,hystrix", "-o", out.toString());
+    String[] contender =
+        CliRunner.run("scenario", "surge", "--contenders", "none,hystrix", "-o", out.toString());
     assertThat(contender[0]).isEqualTo("2");
     assertThat(contender[2]).contains("no contender named 'hystrix'");
 
     String[] gc = CliRunner.run("scenario", "surge", "--collector", "cms", "-o", out.toString());
     assertThat(gc[0]).isEqualTo("2");
-    assertThat(gc[2]).contains("no collector named 'cms'; there are g1, parallel, serial, shenandoah, zgc");
+    assertThat(gc[2])
+        .contains("no collector named 'cms'; there are g1, parallel, serial, shenandoah, zgc");
 
-    String[] second = CliRunner.run("scenario", "surge", "--collectors", "g1,cms", "-o", out.toString());
+    String[] second =
+        CliRunner.run("scenario", "surge", "--collectors", "g1,cms", "-o", out.toString());
     assertThat(second[0]).isEqualTo("2");
     assertThat(second[2]).contains("no collector named 'cms'");
 
@@ -35,7 +41,14 @@ class ScenarioCommandTest {
     assertThat(runs[0]).isEqualTo("2");
     assertThat(runs[2]).contains("--runs must be 1 to 20, was 0");
 
-    String[] jar = CliRunner.run("scenario", "surge", "--server-jar", out.resolve("nope.jar").toString(), "-o", out.toString());
+    String[] jar =
+        CliRunner.run(
+            "scenario",
+            "surge",
+            "--server-jar",
+            out.resolve("nope.jar").toString(),
+            "-o",
+            out.toString());
     assertThat(jar[0]).isEqualTo("2");
     assertThat(jar[2]).contains("no contender server jar at").contains("nope.jar");
   }
@@ -56,10 +69,12 @@ class ScenarioCommandTest {
     List<String> inParts = new java.util.ArrayList<>();
     Scenario.PARTS.values().forEach(inParts::addAll);
     assertThat(inParts).containsExactlyInAnyOrderElementsOf(Scenario.NAMES);
-    for (List<String> part : Scenario.PARTS.values()) { // each part runs every contender in under 30 minutes
+    for (List<String> part :
+        Scenario.PARTS.values()) { // each part runs every contender in under 30 minutes
       int seconds = part.stream().mapToInt(n -> Scenario.named(n, false).seconds()).sum();
       int perRunOverhead = 6; // a server JVM's start and stop, measured at 4 to 5 s
-      assertThat((seconds + perRunOverhead * part.size()) * ScenarioCommand.CONTENDERS.size()).isLessThan(30 * 60);
+      assertThat((seconds + perRunOverhead * part.size()) * ScenarioCommand.CONTENDERS.size())
+          .isLessThan(30 * 60);
     }
   }
 }

@@ -24,8 +24,19 @@ class HostPortTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "localhost", ":50051", "localhost:", "localhost:http", "localhost:0",
-      "localhost:65536", "localhost:123456", "::1:8080", "host:-1"})
+  @ValueSource(
+      strings = {
+        "",
+        "localhost",
+        ":50051",
+        "localhost:",
+        "localhost:http",
+        "localhost:0",
+        "localhost:65536",
+        "localhost:123456",
+        "::1:8080",
+        "host:-1"
+      })
   void refusesAnythingElseSayingWhatWasGiven(String text) {
     assertThatThrownBy(() -> HostPort.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

@@ -3,7 +3,6 @@ package dev.membreaker.spring;
 import dev.membreaker.Membreaker;
 import dev.membreaker.breaker.MemoryBreaker;
 import dev.membreaker.grpc.MethodPriorities;
-import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -26,29 +25,42 @@ import org.springframework.grpc.server.ServerBuilderCustomizer;
 /**
  * membreaker for Spring gRPC: one {@link Membreaker} built from {@code membreaker.*} in the
  * application's properties (or from the YAML file {@code membreaker.config-file} names, which is
- * then watched), its interceptor a global server interceptor and its stream tracer on every
- * server Spring gRPC builds, its admin service on its own port, and, when Actuator and Micrometer
- * are there, a health component, the {@code membreaker} endpoint and the breaker's meters. Every
- * bean backs off when the application defines its own; {@code membreaker.enabled: false} turns it
- * all off.
+ * then watched), its interceptor a global server interceptor and its stream tracer on every server
+ * Spring gRPC builds, its admin service on its own port, and, when Actuator and Micrometer are
+ * there, a health component, the {@code membreaker} endpoint and the breaker's meters. Every bean
+ * backs off when the application defines its own; {@code membreaker.enabled: false} turns it all
+ * off.
  */
 @AutoConfiguration
 @ConditionalOnClass({Membreaker.class, GlobalServerInterceptor.class})
-@ConditionalOnProperty(prefix = "membreaker", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "membreaker",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class MembreakerAutoConfiguration {
 
-  /** The application's method priorities, if it defines them as a bean; the config's win over them. */
+  /**
+   * The application's method priorities, if it defines them as a bean; the config's win over them.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Membreaker membreaker(ConfigurableEnvironment environment, ObjectProvider<MethodPriorities.Builder> priorities,
-      ObjectProvider<OpenTelemetry> openTelemetry, ObjectProvider<MembreakerMeterProvider> meters) throws IOException {
+  public Membreaker membreaker(
+      ConfigurableEnvironment environment,
+      ObjectProvider<MethodPriorities.Builder> priorities,
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      ObjectProvider<MembreakerMeterProvider> meters)
+      throws IOException {
     String file = environment.getProperty("membreaker.config-file");
-    Membreaker.Builder builder = file != null ? Membreaker.fromFile(Path.of(file))
-        : Membreaker.from(SpringConfigSource.read(environment));
+    Membreaker.Builder builder =
+        file != null
+            ? Membreaker.fromFile(Path.of(file))
+            : Membreaker.from(SpringConfigSource.read(environment));
     priorities.ifAvailable(builder::priorities);
     OpenTelemetry traces = openTelemetry.getIfAvailable(GlobalOpenTelemetry::get);
     MembreakerMeterProvider meterProvider = meters.getIfAvailable();
-    builder.openTelemetry(meterProvider == null ? traces : new TracesAndMeters(traces, meterProvider.provider()));
+    builder.openTelemetry(
+        meterProvider == null ? traces : new TracesAndMeters(traces, meterProvider.provider()));
     return builder.withoutExtensions().start();
   }
 
@@ -64,7 +76,8 @@ public class MembreakerAutoConfiguration {
   @ConditionalOnMissingBean(name = "membreakerServerBuilderCustomizer")
   @SuppressWarnings({"rawtypes", "unchecked"})
   public ServerBuilderCustomizer membreakerServerBuilderCustomizer(Membreaker membreaker) {
-    return builder -> builder.addStreamTracerFactory(membreaker.interceptor().streamTracerFactory());
+    return builder ->
+        builder.addStreamTracerFactory(membreaker.interceptor().streamTracerFactory());
   }
 
   @Bean
@@ -86,34 +99,41 @@ public class MembreakerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "membreakerMeters")
-    io.micrometer.core.instrument.binder.MeterBinder membreakerMeters(MembreakerMeterProvider provider) {
+    io.micrometer.core.instrument.binder.MeterBinder membreakerMeters(
+        MembreakerMeterProvider provider) {
       return new MicrometerBridge(provider);
     }
   }
 
   /** Actuator: the health component and the endpoint. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = {"org.springframework.boot.health.contributor.HealthIndicator",
-      "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-      "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.boot.health.contributor.HealthIndicator",
+        "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+        "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"
+      })
   static class Actuator {
 
     @Bean
     @ConditionalOnMissingBean(name = "membreakerHealthIndicator")
-    org.springframework.boot.health.contributor.HealthIndicator membreakerHealthIndicator(MemoryBreaker breaker) {
+    org.springframework.boot.health.contributor.HealthIndicator membreakerHealthIndicator(
+        MemoryBreaker breaker) {
       return new MembreakerHealthIndicator(breaker);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    @org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint
+    @org.springframework.boot.actuate.autoconfigure.endpoint.condition
+        .ConditionalOnAvailableEndpoint
     MembreakerEndpoint membreakerEndpoint(MemoryBreaker breaker) {
       return new MembreakerEndpoint(breaker);
     }
   }
 
   /** Spans to the application's OpenTelemetry, metrics to the Micrometer bridge. */
-  private record TracesAndMeters(OpenTelemetry traces, MeterProvider meters) implements OpenTelemetry {
+  private record TracesAndMeters(OpenTelemetry traces, MeterProvider meters)
+      implements OpenTelemetry {
 
     @Override
     public TracerProvider getTracerProvider() {

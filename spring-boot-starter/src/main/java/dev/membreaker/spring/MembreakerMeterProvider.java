@@ -11,14 +11,15 @@ import java.util.Collection;
 
 /**
  * The OpenTelemetry meter provider the breaker reports its metrics into when Micrometer is there,
- * read only when {@link MicrometerBridge} asks ({@link #collect()}), with cumulative temporality
- * as Micrometer's counters want. Free of Micrometer types, so the auto-configuration can name it
+ * read only when {@link MicrometerBridge} asks ({@link #collect()}), with cumulative temporality as
+ * Micrometer's counters want. Free of Micrometer types, so the auto-configuration can name it
  * whether Micrometer is on the class path or not.
  */
 final class MembreakerMeterProvider implements AutoCloseable {
 
   private final PullReader reader = new PullReader();
-  private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+  private final SdkMeterProvider provider =
+      SdkMeterProvider.builder().registerMetricReader(reader).build();
 
   SdkMeterProvider provider() {
     return provider;

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * membreaker's OpenTelemetry metrics as Micrometer meters, with the same names, units, attributes
  * and meaning: the breaker reports through OpenTelemetry ({@code BreakerTelemetry}), into a meter
- * provider of this bridge's own; the first meter a Micrometer scrape reads collects it all (at
- * most every 100 ms), and each meter reads its series' value. Gauges stay gauges and monotonic
- * sums become function counters. A series that first appears after binding (a method called for
- * the first time) is registered at that collection, so it shows from the next scrape.
+ * provider of this bridge's own; the first meter a Micrometer scrape reads collects it all (at most
+ * every 100 ms), and each meter reads its series' value. Gauges stay gauges and monotonic sums
+ * become function counters. A series that first appears after binding (a method called for the
+ * first time) is registered at that collection, so it shows from the next scrape.
  */
 final class MicrometerBridge implements MeterBinder {
 
@@ -58,13 +58,16 @@ final class MicrometerBridge implements MeterBinder {
     }
     refreshedAt = System.nanoTime();
     for (MetricData metric : source.collect()) {
-      boolean counter = metric.getType() == io.opentelemetry.sdk.metrics.data.MetricDataType.LONG_SUM
-          && metric.getLongSumData().isMonotonic()
-          || metric.getType() == io.opentelemetry.sdk.metrics.data.MetricDataType.DOUBLE_SUM
-          && metric.getDoubleSumData().isMonotonic();
+      boolean counter =
+          metric.getType() == io.opentelemetry.sdk.metrics.data.MetricDataType.LONG_SUM
+                  && metric.getLongSumData().isMonotonic()
+              || metric.getType() == io.opentelemetry.sdk.metrics.data.MetricDataType.DOUBLE_SUM
+                  && metric.getDoubleSumData().isMonotonic();
       for (PointData point : metric.getData().getPoints()) {
-        double value = point instanceof LongPointData l ? l.getValue()
-            : point instanceof DoublePointData d ? d.getValue() : Double.NaN;
+        double value =
+            point instanceof LongPointData l
+                ? l.getValue()
+                : point instanceof DoublePointData d ? d.getValue() : Double.NaN;
         if (Double.isNaN(value)) {
           continue; // histograms: membreaker reports none
         }
@@ -80,16 +83,23 @@ final class MicrometerBridge implements MeterBinder {
     }
   }
 
-  private void register(MeterRegistry r, MetricData metric, Attributes attributes, boolean counter, double[] holder) {
+  private void register(
+      MeterRegistry r, MetricData metric, Attributes attributes, boolean counter, double[] holder) {
     List<Tag> tags = new ArrayList<>();
     attributes.forEach((k, v) -> tags.add(Tag.of(k.getKey(), String.valueOf(v))));
     String unit = baseUnit(metric.getUnit());
     if (counter) {
-      FunctionCounter.builder(metric.getName(), holder, this::read).description(metric.getDescription())
-          .baseUnit(unit).tags(tags).register(r);
+      FunctionCounter.builder(metric.getName(), holder, this::read)
+          .description(metric.getDescription())
+          .baseUnit(unit)
+          .tags(tags)
+          .register(r);
     } else {
-      Gauge.builder(metric.getName(), holder, this::read).description(metric.getDescription())
-          .baseUnit(unit).tags(tags).register(r);
+      Gauge.builder(metric.getName(), holder, this::read)
+          .description(metric.getDescription())
+          .baseUnit(unit)
+          .tags(tags)
+          .register(r);
     }
   }
 
@@ -105,5 +115,4 @@ final class MicrometerBridge implements MeterBinder {
       default -> unit;
     };
   }
-
 }

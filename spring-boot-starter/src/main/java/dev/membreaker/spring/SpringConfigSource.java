@@ -25,20 +25,26 @@ final class SpringConfigSource {
   static final String PREFIX = "membreaker.";
   static final Set<String> STARTER_KEYS = Set.of("enabled", "config-file");
   private static final Set<String> SECTIONS = Set.of("breaker", "interceptor", "admin", "cohorts");
+
   /** Maps whose keys may hold dots ({@code payments.v1.Payments/Pay}): what follows is one key. */
-  private static final List<String> MAPS_OF_NAMES = List.of("interceptor.priorities.", "cohorts.profiles.");
+  private static final List<String> MAPS_OF_NAMES =
+      List.of("interceptor.priorities.", "cohorts.profiles.");
 
   private SpringConfigSource() {}
 
-  /** The config the environment's {@code membreaker.*} properties give; the defaults when there are none. */
+  /**
+   * The config the environment's {@code membreaker.*} properties give; the defaults when there are
+   * none.
+   */
   static ConfigFile read(ConfigurableEnvironment environment) {
     Map<String, Object> flat = new LinkedHashMap<>();
     for (PropertySource<?> source : environment.getPropertySources()) { // highest precedence first
       if (source instanceof EnumerablePropertySource<?> enumerable) {
         for (String name : enumerable.getPropertyNames()) {
           if (name.startsWith(PREFIX)) {
-            flat.putIfAbsent(name.substring(PREFIX.length()), environment.getProperty(name, Object.class,
-                enumerable.getProperty(name)));
+            flat.putIfAbsent(
+                name.substring(PREFIX.length()),
+                environment.getProperty(name, Object.class, enumerable.getProperty(name)));
           }
         }
       }
@@ -58,8 +64,11 @@ final class SpringConfigSource {
       put(tree, path(key), scalar(e.getValue()));
     }
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("application properties: unknown key " + String.join(", ", unknown)
-          + " (known under membreaker: breaker, interceptor, admin, cohorts, enabled, config-file)");
+      throw new IllegalArgumentException(
+          "application properties: unknown key "
+              + String.join(", ", unknown)
+              + " (known under membreaker: breaker, interceptor, admin, cohorts, enabled,"
+              + " config-file)");
     }
     if (tree.isEmpty()) {
       return ConfigFile.defaults();
@@ -68,7 +77,8 @@ final class SpringConfigSource {
     try {
       yaml = YAML.writeValueAsString(lists(tree));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("application properties: membreaker.* can't be read: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "application properties: membreaker.* can't be read: " + e.getOriginalMessage());
     }
     return ConfigFile.parse("application properties (membreaker.*)", yaml);
   }
@@ -76,8 +86,8 @@ final class SpringConfigSource {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /**
-   * A value as it would be read from a YAML file: {@code "0.85"} from a {@code .properties} file
-   * or the command line is the number 0.85, {@code "true"} a boolean, {@code "5s"} text.
+   * A value as it would be read from a YAML file: {@code "0.85"} from a {@code .properties} file or
+   * the command line is the number 0.85, {@code "true"} a boolean, {@code "5s"} text.
    */
   private static Object scalar(Object value) {
     if (!(value instanceof String text) || text.isBlank()) {
@@ -91,11 +101,15 @@ final class SpringConfigSource {
     }
   }
 
-  /** {@code breaker.dimensions[1]} → [breaker, dimensions, [1]]; map keys under the named maps stay whole. */
+  /**
+   * {@code breaker.dimensions[1]} → [breaker, dimensions, [1]]; map keys under the named maps stay
+   * whole.
+   */
   private static List<String> path(String key) {
     for (String map : MAPS_OF_NAMES) {
       if (key.startsWith(map) || key.startsWith(map.substring(0, map.length() - 1) + "[")) {
-        List<String> parts = new ArrayList<>(List.of(map.substring(0, map.length() - 1).split("\\.")));
+        List<String> parts =
+            new ArrayList<>(List.of(map.substring(0, map.length() - 1).split("\\.")));
         String rest = key.substring(map.length() - 1);
         rest = rest.startsWith(".") ? rest.substring(1) : rest;
         if (map.startsWith("interceptor")) { // the method name is the whole rest
@@ -148,7 +162,9 @@ final class SpringConfigSource {
   private static void put(Map<String, Object> tree, List<String> path, Object value) {
     Map<String, Object> node = tree;
     for (int i = 0; i < path.size() - 1; i++) {
-      node = (Map<String, Object>) node.computeIfAbsent(path.get(i), k -> new LinkedHashMap<String, Object>());
+      node =
+          (Map<String, Object>)
+              node.computeIfAbsent(path.get(i), k -> new LinkedHashMap<String, Object>());
     }
     node.put(path.get(path.size() - 1), value);
   }

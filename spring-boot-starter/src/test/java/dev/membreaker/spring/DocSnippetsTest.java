@@ -21,17 +21,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every Java block in README.md and docs/*.md compiles as written, as a reader who pastes it
- * would compile it: each block is a whole source file (its imports, its class), compiled with
- * javac against this module's test class path, which has membreaker's library modules, grpc-java,
- * OpenTelemetry and Spring Boot. A block that is not meant to compile is not written as
- * {@code ```java}.
+ * Every Java block in README.md and docs/*.md compiles as written, as a reader who pastes it would
+ * compile it: each block is a whole source file (its imports, its class), compiled with javac
+ * against this module's test class path, which has membreaker's library modules, grpc-java,
+ * OpenTelemetry and Spring Boot. A block that is not meant to compile is not written as {@code
+ * ```java}.
  */
 class DocSnippetsTest {
 
   private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-  private static final Pattern TYPE = Pattern.compile(
-      "^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)", Pattern.MULTILINE);
+  private static final Pattern TYPE =
+      Pattern.compile(
+          "^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)",
+          Pattern.MULTILINE);
 
   @TempDir Path out;
 
@@ -62,29 +64,53 @@ class DocSnippetsTest {
   @Test
   void everyJavaBlockInTheDocsCompilesAsWritten() throws IOException {
     List<Snippet> snippets = snippets();
-    assertThat(snippets).as("the README and docs have Java examples").hasSizeGreaterThanOrEqualTo(5);
+    assertThat(snippets)
+        .as("the README and docs have Java examples")
+        .hasSizeGreaterThanOrEqualTo(5);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> failures = new ArrayList<>();
     for (Snippet s : snippets) {
       Matcher type = TYPE.matcher(s.source());
       if (!type.find()) {
-        failures.add(s.where() + ": not a whole source file (no class, record, interface or enum to compile)");
+        failures.add(
+            s.where()
+                + ": not a whole source file (no class, record, interface or enum to compile)");
         continue;
       }
       Path dir = Files.createDirectories(out.resolve(s.doc().getFileName() + "-" + s.index()));
       Path file = dir.resolve(type.group(1) + ".java");
       Files.writeString(file, s.source());
       DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-      try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+      try (StandardJavaFileManager files =
+          javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
         StringWriter log = new StringWriter();
-        boolean ok = javac.getTask(log, files, diagnostics,
-            List.of("-d", dir.toString(), "-classpath", System.getProperty("java.class.path"), "-proc:none",
-                "--release", "17"),
-            null, files.getJavaFileObjects(file)).call();
+        boolean ok =
+            javac
+                .getTask(
+                    log,
+                    files,
+                    diagnostics,
+                    List.of(
+                        "-d",
+                        dir.toString(),
+                        "-classpath",
+                        System.getProperty("java.class.path"),
+                        "-proc:none",
+                        "--release",
+                        "17"),
+                    null,
+                    files.getJavaFileObjects(file))
+                .call();
         if (!ok) {
           StringBuilder why = new StringBuilder(s.where() + ":");
-          diagnostics.getDiagnostics().forEach(d -> why.append("\n  line ").append(d.getLineNumber()).append(": ")
-              .append(d.getMessage(null)));
+          diagnostics
+              .getDiagnostics()
+              .forEach(
+                  d ->
+                      why.append("\n  line ")
+                          .append(d.getLineNumber())
+                          .append(": ")
+                          .append(d.getMessage(null)));
           failures.add(why.toString());
         }
       }

@@ -14,17 +14,25 @@ public class ShopApplication {
 
   static final MethodDescriptor.Marshaller<byte[]> BYTES = ByteArrayMarshaller.INSTANCE;
 
-  static final MethodDescriptor<byte[], byte[]> PLACE = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("shop.Orders/Place")
-      .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+  static final MethodDescriptor<byte[], byte[]> PLACE =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("shop.Orders/Place")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
 
   @Bean
   BindableService orders() {
-    return () -> ServerServiceDefinition.builder("shop.Orders")
-        .addMethod(PLACE, ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(request);
-          response.onCompleted();
-        }))
-        .build();
+    return () ->
+        ServerServiceDefinition.builder("shop.Orders")
+            .addMethod(
+                PLACE,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      response.onNext(request);
+                      response.onCompleted();
+                    }))
+            .build();
   }
 }

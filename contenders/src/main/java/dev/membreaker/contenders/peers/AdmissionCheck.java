@@ -6,10 +6,15 @@ package dev.membreaker.contenders.peers;
  */
 public interface AdmissionCheck {
 
-  /** Whether a call may start now; may take time when the algorithm does (a collection it asks for). */
+  /**
+   * Whether a call may start now; may take time when the algorithm does (a collection it asks for).
+   */
   boolean admits();
 
-  /** The memory reading the algorithm decided on last, as a fraction of the heap's maximum; NaN before any. */
+  /**
+   * The memory reading the algorithm decided on last, as a fraction of the heap's maximum; NaN
+   * before any.
+   */
   double reading();
 
   /** A short word for the report: what the algorithm is doing now. */

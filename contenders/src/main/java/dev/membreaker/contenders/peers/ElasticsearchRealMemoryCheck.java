@@ -5,8 +5,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Elasticsearch's real-memory parent circuit breaker (elastic/elasticsearch,
- * {@code server/src/main/java/org/elasticsearch/indices/breaker/HierarchyCircuitBreakerService.java}):
+ * Elasticsearch's real-memory parent circuit breaker (elastic/elasticsearch, {@code
+ * server/src/main/java/org/elasticsearch/indices/breaker/HierarchyCircuitBreakerService.java}):
  * with {@code indices.breaker.total.use_real_memory} (the default) it trips when the instantaneous
  * heap used exceeds {@code indices.breaker.total.limit}, 95 % of the heap. On G1 it first runs its
  * {@link G1OverLimitStrategy} and trips only if heap used is still over the limit afterwards. Each
@@ -57,9 +57,9 @@ public final class ElasticsearchRealMemoryCheck implements AdmissionCheck {
    * Elasticsearch's {@code G1OverLimitStrategy}: one thread at a time (others wait up to 500 ms for
    * the lock), at most every 500 ms, allocates half-region arrays (each a humongous allocation that
    * takes a whole region) up to the number of free regions plus one, stopping as soon as heap used
-   * drops or G1's young collection count changes; if nothing was reclaimed it calls
-   * {@code System.gc()}, at most every 2 s. It returns heap used re-read afterwards when that is
-   * lower, else the reading it was given.
+   * drops or G1's young collection count changes; if nothing was reclaimed it calls {@code
+   * System.gc()}, at most every 2 s. It returns heap used re-read afterwards when that is lower,
+   * else the reading it was given.
    */
   public static final class G1OverLimitStrategy {
 
@@ -80,8 +80,14 @@ public final class ElasticsearchRealMemoryCheck implements AdmissionCheck {
     private volatile boolean performingFullGc;
     private int attemptNo;
 
-    public G1OverLimitStrategy(LongSupplier used, LongSupplier youngCollections, LongSupplier clockMillis,
-        Runnable allocateHalfRegion, Runnable systemGc, long maxHeap, long regionSize) {
+    public G1OverLimitStrategy(
+        LongSupplier used,
+        LongSupplier youngCollections,
+        LongSupplier clockMillis,
+        Runnable allocateHalfRegion,
+        Runnable systemGc,
+        long maxHeap,
+        long regionSize) {
       this.used = used;
       this.youngCollections = youngCollections;
       this.clockMillis = clockMillis;
@@ -96,8 +102,14 @@ public final class ElasticsearchRealMemoryCheck implements AdmissionCheck {
       long region = HeapMeter.g1RegionSize();
       int half = (int) (region >> 1);
       long[] blackHole = new long[1];
-      return new G1OverLimitStrategy(HeapMeter.heapUsed(), HeapMeter.g1YoungCollections(), System::currentTimeMillis,
-          () -> blackHole[0] += new byte[half].hashCode(), System::gc, HeapMeter.heapMax(), region);
+      return new G1OverLimitStrategy(
+          HeapMeter.heapUsed(),
+          HeapMeter.g1YoungCollections(),
+          System::currentTimeMillis,
+          () -> blackHole[0] += new byte[half].hashCode(),
+          System::gc,
+          HeapMeter.heapMax(),
+          region);
     }
 
     /** Heap used after trying to bring it down, given {@code baseUsage} over the limit. */
@@ -112,7 +124,9 @@ public final class ElasticsearchRealMemoryCheck implements AdmissionCheck {
             lock.unlock();
           }
         }
-        if (performingFullGc && attempt == 0 && lock.tryLock(LOCK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (performingFullGc
+            && attempt == 0
+            && lock.tryLock(LOCK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
           try { // another thread runs a full collection: wait for it once more
             ++attemptNo;
             tryTriggerGc(baseUsage);
@@ -148,7 +162,8 @@ public final class ElasticsearchRealMemoryCheck implements AdmissionCheck {
         lastCheckTime = clockMillis.getAsLong();
         attemptNo = 0;
       }
-      if (baseUsage - used.getAsLong() <= 0 && clockMillis.getAsLong() >= lastFullGcTime + FULL_GC_MINIMUM_INTERVAL_MILLIS) {
+      if (baseUsage - used.getAsLong() <= 0
+          && clockMillis.getAsLong() >= lastFullGcTime + FULL_GC_MINIMUM_INTERVAL_MILLIS) {
         performingFullGc = true;
         systemGc.run();
         performingFullGc = false;

@@ -16,7 +16,10 @@ public final class HeapMeter {
 
   private HeapMeter() {}
 
-  /** {@code MemoryMXBean} heap used now: what Elasticsearch, Pinot, OpenSearch and the naive guard read. */
+  /**
+   * {@code MemoryMXBean} heap used now: what Elasticsearch, Pinot, OpenSearch and the naive guard
+   * read.
+   */
   public static LongSupplier heapUsed() {
     var memory = ManagementFactory.getMemoryMXBean();
     return () -> memory.getHeapMemoryUsage().getUsed();
@@ -56,7 +59,10 @@ public final class HeapMeter {
     };
   }
 
-  /** The collection count of G1's young collector ("G1 Young Generation"), or -1 when G1 is not in use. */
+  /**
+   * The collection count of G1's young collector ("G1 Young Generation"), or -1 when G1 is not in
+   * use.
+   */
   public static LongSupplier g1YoungCollections() {
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if ("G1 Young Generation".equals(gc.getName())) {
@@ -68,12 +74,17 @@ public final class HeapMeter {
 
   /** Whether this JVM runs G1. */
   public static boolean g1() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1 "));
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .anyMatch(gc -> gc.getName().startsWith("G1 "));
   }
 
-  /** G1's region size ({@code -XX:G1HeapRegionSize}, which the JVM sets from the heap when not given). */
+  /**
+   * G1's region size ({@code -XX:G1HeapRegionSize}, which the JVM sets from the heap when not
+   * given).
+   */
   public static long g1RegionSize() {
-    var diagnostic = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+    var diagnostic =
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
     return Long.parseLong(diagnostic.getVMOption("G1HeapRegionSize").getValue());
   }
 }

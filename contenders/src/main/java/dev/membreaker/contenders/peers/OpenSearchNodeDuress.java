@@ -3,13 +3,13 @@ package dev.membreaker.contenders.peers;
 import java.util.function.LongSupplier;
 
 /**
- * OpenSearch's search back-pressure node duress on heap (opensearch-project/OpenSearch,
- * {@code server/src/main/java/org/opensearch/search/backpressure/}: {@code NodeDuressTrackers},
- * {@code SearchBackpressureSettings}): heap used is sampled every second (the service's
- * {@code interval}, 1000 ms); a sample at or above {@code node_duress.heap_threshold} (70 %) is a
- * breach, and the node is in duress once {@code node_duress.num_successive_breaches} (3) samples in
- * a row breach. OpenSearch then cancels search tasks (in its {@code enforced} mode); here, as an
- * admission guard, new calls are refused while the node is in duress.
+ * OpenSearch's search back-pressure node duress on heap (opensearch-project/OpenSearch, {@code
+ * server/src/main/java/org/opensearch/search/backpressure/}: {@code NodeDuressTrackers}, {@code
+ * SearchBackpressureSettings}): heap used is sampled every second (the service's {@code interval},
+ * 1000 ms); a sample at or above {@code node_duress.heap_threshold} (70 %) is a breach, and the
+ * node is in duress once {@code node_duress.num_successive_breaches} (3) samples in a row breach.
+ * OpenSearch then cancels search tasks (in its {@code enforced} mode); here, as an admission guard,
+ * new calls are refused while the node is in duress.
  */
 public final class OpenSearchNodeDuress implements AdmissionCheck {
 

@@ -3,15 +3,15 @@ package dev.membreaker.contenders.peers;
 import java.util.function.LongSupplier;
 
 /**
- * Apache Pinot's heap-usage OOM protection (apache/pinot,
- * {@code pinot-core/src/main/java/org/apache/pinot/core/accounting/QueryAggregator.java}, defaults
- * from {@code CommonConstants.Accounting}), turned from killing running queries into refusing new
- * calls. A watcher thread reads heap used every 30 ms, every 10 ms above the alarming level (0.75).
- * Above the critical level (0.96) Pinot kills the most expensive query once per cycle; after 5 such
- * kills in a row it calls {@code System.gc()} first and, if heap used is then under critical − 0.15
- * (0.81), kills nothing that cycle. At the panic level (0.99) it kills every query and calls
- * {@code System.gc()}. Here each cycle that would kill refuses new calls until the next cycle that
- * would not; a refusing cycle counts as one kill.
+ * Apache Pinot's heap-usage OOM protection (apache/pinot, {@code
+ * pinot-core/src/main/java/org/apache/pinot/core/accounting/QueryAggregator.java}, defaults from
+ * {@code CommonConstants.Accounting}), turned from killing running queries into refusing new calls.
+ * A watcher thread reads heap used every 30 ms, every 10 ms above the alarming level (0.75). Above
+ * the critical level (0.96) Pinot kills the most expensive query once per cycle; after 5 such kills
+ * in a row it calls {@code System.gc()} first and, if heap used is then under critical − 0.15
+ * (0.81), kills nothing that cycle. At the panic level (0.99) it kills every query and calls {@code
+ * System.gc()}. Here each cycle that would kill refuses new calls until the next cycle that would
+ * not; a refusing cycle counts as one kill.
  */
 public final class PinotHeapMonitor implements AdmissionCheck {
 
@@ -23,7 +23,12 @@ public final class PinotHeapMonitor implements AdmissionCheck {
   public static final int SLEEP_MILLIS = 30;
   public static final int ALARMING_SLEEP_DENOMINATOR = 3;
 
-  enum Level { NORMAL, ALARMING, CRITICAL, PANIC }
+  enum Level {
+    NORMAL,
+    ALARMING,
+    CRITICAL,
+    PANIC
+  }
 
   private final LongSupplier used;
   private final Runnable systemGc;

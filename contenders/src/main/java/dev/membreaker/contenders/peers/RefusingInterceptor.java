@@ -25,7 +25,9 @@ public final class RefusingInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     if (!check.admits()) {
-      call.close(Status.RESOURCE_EXHAUSTED.withDescription(name + " refused the call: memory " + check.state()),
+      call.close(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              name + " refused the call: memory " + check.state()),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }

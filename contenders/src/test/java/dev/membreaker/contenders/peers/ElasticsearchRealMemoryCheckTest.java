@@ -24,15 +24,23 @@ class ElasticsearchRealMemoryCheckTest {
   }
 
   private ElasticsearchRealMemoryCheck withG1(long region) {
-    var strategy = new ElasticsearchRealMemoryCheck.G1OverLimitStrategy(heap, youngCollections::get, clock::get, () -> {
-      allocations.incrementAndGet();
-      onAllocation.run();
-    }, () -> {
-      fullCollections.incrementAndGet();
-      if (afterFullCollection >= 0) {
-        heap.at(afterFullCollection);
-      }
-    }, FakeHeap.MAX, region);
+    var strategy =
+        new ElasticsearchRealMemoryCheck.G1OverLimitStrategy(
+            heap,
+            youngCollections::get,
+            clock::get,
+            () -> {
+              allocations.incrementAndGet();
+              onAllocation.run();
+            },
+            () -> {
+              fullCollections.incrementAndGet();
+              if (afterFullCollection >= 0) {
+                heap.at(afterFullCollection);
+              }
+            },
+            FakeHeap.MAX,
+            region);
     return new ElasticsearchRealMemoryCheck(heap, FakeHeap.MAX, strategy);
   }
 
@@ -60,14 +68,17 @@ class ElasticsearchRealMemoryCheckTest {
   void aYoungCollectionProvokedByHumongousAllocationsClearsTheTrip() {
     ElasticsearchRealMemoryCheck es = withG1(10); // 4 free regions of 10 at 0.96: up to 5 arrays
     heap.at(0.96);
-    onAllocation = () -> {
-      if (allocations.get() == 2) { // the second humongous array starts a young collection
-        youngCollections.incrementAndGet();
-        heap.at(0.60);
-      }
-    };
+    onAllocation =
+        () -> {
+          if (allocations.get() == 2) { // the second humongous array starts a young collection
+            youngCollections.incrementAndGet();
+            heap.at(0.60);
+          }
+        };
     assertThat(es.admits()).isTrue();
-    assertThat(allocations).as("it stops as soon as the young collection count changes").hasValue(2);
+    assertThat(allocations)
+        .as("it stops as soon as the young collection count changes")
+        .hasValue(2);
     assertThat(fullCollections).as("memory came down: no System.gc()").hasValue(0);
     assertThat(es.reading()).isEqualTo(0.60);
   }
@@ -99,9 +110,18 @@ class ElasticsearchRealMemoryCheckTest {
 
   @Test
   void allocatesAtMostOneHalfRegionArrayPerFreeRegionPlusOne() {
-    ElasticsearchRealMemoryCheck es = new ElasticsearchRealMemoryCheck(heap, FakeHeap.MAX,
-        new ElasticsearchRealMemoryCheck.G1OverLimitStrategy(heap, youngCollections::get, clock::get,
-            allocations::incrementAndGet, fullCollections::incrementAndGet, FakeHeap.MAX, 10));
+    ElasticsearchRealMemoryCheck es =
+        new ElasticsearchRealMemoryCheck(
+            heap,
+            FakeHeap.MAX,
+            new ElasticsearchRealMemoryCheck.G1OverLimitStrategy(
+                heap,
+                youngCollections::get,
+                clock::get,
+                allocations::incrementAndGet,
+                fullCollections::incrementAndGet,
+                FakeHeap.MAX,
+                10));
     heap.at(0.96); // 40 bytes free: 4 regions of 10, + 1
     assertThat(es.admits()).isFalse();
     assertThat(allocations).hasValue(5);

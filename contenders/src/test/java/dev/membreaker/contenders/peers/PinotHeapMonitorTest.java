@@ -11,12 +11,16 @@ class PinotHeapMonitorTest {
   private final FakeHeap heap = new FakeHeap();
   private final AtomicInteger collections = new AtomicInteger();
   private double afterCollection = -1;
-  private final PinotHeapMonitor pinot = new PinotHeapMonitor(heap, FakeHeap.MAX, () -> {
-    collections.incrementAndGet();
-    if (afterCollection >= 0) {
-      heap.at(afterCollection);
-    }
-  });
+  private final PinotHeapMonitor pinot =
+      new PinotHeapMonitor(
+          heap,
+          FakeHeap.MAX,
+          () -> {
+            collections.incrementAndGet();
+            if (afterCollection >= 0) {
+              heap.at(afterCollection);
+            }
+          });
 
   @Test
   void samplesFasterAboveTheAlarmingLevelAndRefusesOnlyAboveCritical() {

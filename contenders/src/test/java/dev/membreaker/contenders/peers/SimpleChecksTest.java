@@ -18,7 +18,9 @@ class SimpleChecksTest {
     assertThat(naive.admits()).isFalse();
     assertThat(naive.reading()).isEqualTo(0.90);
     heap.at(0.5);
-    assertThat(naive.admits()).as("no memory of the past: it admits as soon as the reading is lower").isTrue();
+    assertThat(naive.admits())
+        .as("no memory of the past: it admits as soon as the reading is lower")
+        .isTrue();
   }
 
   @Test
@@ -46,7 +48,9 @@ class SimpleChecksTest {
       garbage[i] = new byte[1 << 16];
     }
     assertThat(garbage[7]).hasSize(1 << 16);
-    assertThat(HeapMeter.oldGenAfterCollection().getAsLong()).isGreaterThanOrEqualTo(0).isEqualTo(before);
+    assertThat(HeapMeter.oldGenAfterCollection().getAsLong())
+        .isGreaterThanOrEqualTo(0)
+        .isEqualTo(before);
   }
 
   @Test
