@@ -1,5 +1,6 @@
 package dev.membreaker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.membreaker.actions.DegradationActions;
 import dev.membreaker.admin.AdminToken;
 import dev.membreaker.admin.BreakerAdminService;
@@ -70,6 +71,8 @@ public final class Membreaker implements AutoCloseable {
   private final String adminHost;
   private final List<ServerExtension.Installed> extensions;
   private final Deque<AutoCloseable> closers;
+
+  @GuardedBy("this")
   private boolean closed;
 
   private Membreaker(

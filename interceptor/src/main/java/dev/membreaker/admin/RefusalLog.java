@@ -1,5 +1,6 @@
 package dev.membreaker.admin;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,12 @@ final class RefusalLog {
   private final System.Logger log;
   private final Duration interval;
   private final Clock clock;
-  private Instant lastLine; // guarded by this
-  private long suppressed; // guarded by this
+
+  @GuardedBy("this")
+  private Instant lastLine;
+
+  @GuardedBy("this")
+  private long suppressed;
 
   RefusalLog(System.Logger log, Duration interval, Clock clock) {
     this.log = log;

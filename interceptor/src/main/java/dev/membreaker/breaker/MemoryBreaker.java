@@ -1,5 +1,6 @@
 package dev.membreaker.breaker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.membreaker.memory.Dimension;
 import dev.membreaker.memory.MemorySource;
 import dev.membreaker.memory.MemorySources;
@@ -67,7 +68,10 @@ public final class MemoryBreaker implements AutoCloseable {
   private final int[]
       cohortBuckets; // bucket (0..99) -> cohort index + 1, 0 for the default profile
   private final ReentrantLock sampleLock = new ReentrantLock();
-  private final Engine engine; // guarded by sampleLock
+
+  @GuardedBy("sampleLock")
+  private final Engine engine;
+
   private final SampleHistory history;
   private final TransitionLog transitions = new TransitionLog();
   private final TransitionBus bus;
@@ -202,6 +206,8 @@ public final class MemoryBreaker implements AutoCloseable {
    * @param grpcStatusCode the call's gRPC status code value (0 = OK)
    * @param latencyNanos how long the call took
    */
+  // Without sampleLock: outcomes() reads a volatile, and the window records lock-free.
+  @SuppressWarnings("GuardedBy")
   public void recordOutcome(int grpcStatusCode, long latencyNanos) {
     BreakerConfig c = current.config();
     long slowNanos = c.slowCallThresholdNanos();
@@ -608,6 +614,7 @@ public final class MemoryBreaker implements AutoCloseable {
   }
 
   /** Test hook: the outcome window's call count. */
+  @SuppressWarnings("GuardedBy") // as in recordOutcome
   int outcomeCallsForTest() {
     return engine.outcomes().calls();
   }

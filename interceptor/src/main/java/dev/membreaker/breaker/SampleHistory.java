@@ -1,5 +1,6 @@
 package dev.membreaker.breaker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.membreaker.memory.MemoryReading;
 
 /**
@@ -14,7 +15,11 @@ final class SampleHistory {
 
   private final long[] nanos;
   private final MemoryReading[][] readings;
+
+  @GuardedBy("this")
   private int next;
+
+  @GuardedBy("this")
   private int size;
 
   SampleHistory(int capacity) {

@@ -1,5 +1,6 @@
 package dev.membreaker.breaker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  */
 final class TransitionLog {
 
+  @GuardedBy("this")
   private final ArrayDeque<TransitionEvent> events = new ArrayDeque<>();
 
   synchronized void add(TransitionEvent event, int limit) {

@@ -1,5 +1,6 @@
 package dev.membreaker.config;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.membreaker.breaker.MemoryBreaker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +56,19 @@ public final class ConfigWatcher implements AutoCloseable {
   private final LongAdder errors = new LongAdder();
   private final LongAdder reloads = new LongAdder();
   private final AtomicReference<ConfigFile> current = new AtomicReference<>();
-  private byte[] lastHash; // guarded by this: the content last read
-  private byte[] appliedHash; // guarded by this: the content of the file in force
-  private long missingSince = -1; // guarded by this: nanoTime when the file was first found gone
-  private boolean missingReported; // guarded by this
+
+  @GuardedBy("this")
+  private byte[] lastHash; // the content last read
+
+  @GuardedBy("this")
+  private byte[] appliedHash; // the content of the file in force
+
+  @GuardedBy("this")
+  private long missingSince = -1; // nanoTime when the file was first found gone
+
+  @GuardedBy("this")
+  private boolean missingReported;
+
   private volatile boolean running = true;
 
   private ConfigWatcher(

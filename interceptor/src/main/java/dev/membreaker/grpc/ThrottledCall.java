@@ -1,5 +1,6 @@
 package dev.membreaker.grpc;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.Deadline;
 import io.grpc.ServerCall;
 
@@ -13,7 +14,9 @@ import io.grpc.ServerCall;
 final class ThrottledCall<ReqT, RespT> extends QueueLimitedCall<ReqT, RespT> {
 
   private final FlowGate gate;
-  private int withheld; // guarded by this
+
+  @GuardedBy("this")
+  private int withheld;
 
   ThrottledCall(
       ServerCall<ReqT, RespT> delegate,

@@ -1,5 +1,6 @@
 package dev.membreaker.memory;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.membreaker.time.Ticker;
@@ -101,29 +102,71 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private final boolean explicitGcDisabled;
   private final boolean explicitGcConcurrent;
   private final AtomicBoolean confirming = new AtomicBoolean();
-  private final DeadShare deadShare; // guarded by this
-  private final PauseBudget budget = new PauseBudget(); // guarded by this
 
-  // guarded by this
+  @GuardedBy("this")
+  private final DeadShare deadShare;
+
+  @GuardedBy("this")
+  private final PauseBudget budget = new PauseBudget();
+
+  @GuardedBy("this")
   private long upper = -1;
+
+  @GuardedBy("this")
   private long anchor;
+
+  @GuardedBy("this")
   private long anchorEpoch;
+
+  @GuardedBy("this")
   private long measuredEpoch;
+
+  @GuardedBy("this")
   private long notifications;
+
+  @GuardedBy("this")
   private long notificationsAtLastPoll = -1;
+
+  @GuardedBy("this")
   private long oldAtLastPoll = -1;
+
+  @GuardedBy("this")
   private long survivorsAfterCollection; // heap pools other than eden and old, after the latest one
+
+  @GuardedBy("this")
   private long oldAfterCollection = -1; // the old pool after the latest collection (or Remark)
+
+  @GuardedBy("this")
   private long unseen; // old bytes allocated since then, straight into it
+
+  @GuardedBy("this")
   private long confirmations;
+
+  @GuardedBy("this")
   private long lastConfirmationPause;
+
+  @GuardedBy("this")
   private long lastConfirmationEnd;
+
+  @GuardedBy("this")
   private long confirmInterval = MIN_CONFIRM_INTERVAL;
+
+  @GuardedBy("this")
   private boolean confirmationPending;
+
+  @GuardedBy("this")
   private Pacing pendingPacing = Pacing.CONFIRM;
+
+  @GuardedBy("this")
   private long urgentBackOff; // grows while urgent confirmations' verdicts do not change
+
+  @GuardedBy("this")
   private String confirmationReason = "";
+
+  @GuardedBy("this")
   private double upperBeforeConfirmation;
+
+  @GuardedBy("this")
   private long unseenBeforeConfirmation;
 
   private volatile long epoch;
@@ -221,6 +264,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   /** The estimate, under the lock. */
+  @GuardedBy("this")
   private long estimate() {
     if (anchorEpoch == 0) {
       return upper;
@@ -367,6 +411,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * Takes {@code live} as the new anchor, and lets {@link DeadShare} learn from it how much of what
    * was promoted since the previous one died.
    */
+  @GuardedBy("this")
   private void newAnchor(long live, long upperBefore) {
     deadShare.learn(anchor, live, upperBefore, anchorEpoch == 0);
     if (confirmationPending) {
@@ -424,6 +469,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * Whether a confirmation can be had at all: explicit collections are not disabled, and one fits
    * the pause budget (or runs concurrently). Under the lock.
    */
+  @GuardedBy("this")
   private boolean canConfirm(long now) {
     return !explicitGcDisabled && (explicitGcConcurrent || budget.fits(now, markedBytes()));
   }
@@ -441,6 +487,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * Counted, they made a 256 MiB heap filling with 1 MiB request buffers predict over 100 ms and
    * refused the urgent confirmation that had to measure them: the server died. Under the lock.
    */
+  @GuardedBy("this")
   private long markedBytes() {
     return Math.max(0, upper);
   }
@@ -450,6 +497,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * (its pause is spent when it ends). Concurrent confirmations stop the application only for
    * moments and are paced by their own spacing. Under the lock.
    */
+  @GuardedBy("this")
   private boolean withinBudget(long now) {
     return explicitGcConcurrent || confirming.get() || budget.allows(now, markedBytes());
   }
@@ -461,6 +509,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * most a second (a concurrent cycle started under {@code -XX:+ExplicitGCInvokesConcurrent} brings
    * no anchor). Under the lock.
    */
+  @GuardedBy("this")
   private boolean confirmationAvailable(long now) {
     boolean awaitingVerdict = confirmationPending && now - lastConfirmationEnd < 1_000_000_000L;
     return confirming.get() || awaitingVerdict || (!tooSoon(now) && withinBudget(now));
@@ -470,6 +519,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * Whether the last confirmation ended too recently for another: under its interval (2 s, doubled
    * while verdicts do not change), or under 100 times its pause. Under the lock.
    */
+  @GuardedBy("this")
   private boolean tooSoon(long now) {
     long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
     return confirmations > 0 && now - lastConfirmationEnd < spacing;
@@ -480,6 +530,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * its pause (so refreshes take at most 2 % of the time, and only while the breaker sheds). Under
    * the lock.
    */
+  @GuardedBy("this")
   private boolean tooSoonToRefresh(long now) {
     long spacing =
         Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause));
@@ -493,6 +544,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    * of the time, and only while the heap fills faster than the usual pacing can measure. Under the
    * lock.
    */
+  @GuardedBy("this")
   private boolean tooSoonUrgently(long now) {
     long spacing =
         Math.min(

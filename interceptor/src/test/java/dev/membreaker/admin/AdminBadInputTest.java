@@ -127,12 +127,13 @@ class AdminBadInputTest {
   private void refused(String field, Supplier<?> call) {
     ConfigSnapshot before = config();
     StatusRuntimeException e = null;
+    Object accepted = null;
     try {
-      call.get();
+      accepted = call.get();
     } catch (StatusRuntimeException thrown) {
       e = thrown;
     }
-    assertThat(e).as("%s was accepted", field).isNotNull();
+    assertThat(e).as("%s was accepted: %s", field, accepted).isNotNull();
     assertThat(e.getStatus().getCode()).as(field).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).as(field).contains(field);
     assertThat(config()).as("the config after a refused %s", field).isEqualTo(before);
