@@ -192,7 +192,7 @@ class DemoServerIT {
             .isEqualTo(0.71);
         configMap.project("breaker:\n  warning: 0.72\n");
         org.awaitility.Awaitility.await()
-            .atMost(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(10))
             .until(
                 () ->
                     admin
@@ -203,7 +203,7 @@ class DemoServerIT {
                         == 0.72);
         configMap.project("breaker:\n  warnig: 0.73\n");
         org.awaitility.Awaitility.await()
-            .atMost(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(10))
             .until(
                 () ->
                     admin
