@@ -3,6 +3,7 @@ package dev.membreaker.memory;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.membreaker.memory.ConfirmationPacer.Pacing;
 import dev.membreaker.time.Ticker;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -12,7 +13,6 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -40,28 +40,18 @@ import javax.management.openmbean.CompositeData;
  * holds garbage. With Parallel and Serial the upper bound includes the old generation after young
  * collections (which only grows between full ones), so it is not stale between full collections.
  *
- * <p>Confirming collections ({@link #requestConfirmation}): {@code System.gc()} on a thread of its
- * own, one at a time, at most one every two seconds, spaced further (doubling up to 30 s) while
- * their verdicts do not change, and never closer than 100 times the last one's pause (so they take
- * at most 1 % of the time). Refreshes ({@link #refresh}), asked for while the breaker sheds so that
- * it recovers when memory does, are paced apart: at most one every 500 ms and never closer than 50
- * times the last pause, without back-off. Urgent confirmations ({@link #urgentConfirmation}), asked
- * for when the estimate projects the heap full and only a measurement can say whether that is
- * garbage, are paced closer still: at most one every 100 ms and never closer than 10 times the last
- * pause (nor further apart than 2 s). Under {@code -XX:+DisableExplicitGC} they are off. Under
- * {@code -XX:+ExplicitGCInvokesConcurrent} (G1) a confirmation starts a concurrent cycle, whose
- * Remark drop (when no young collection comes between two polls) or mixed collections lower the
- * upper bound. What the old generation holds when {@code System.gc()} returns is no verdict: it
- * counts every humongous buffer allocated during the marking as live (a 64 MiB heap of garbage read
- * 0.84).
- *
- * <p>Above all three spacings, a {@link PauseBudget}: a stop-the-world confirmation starts only if
- * the pauses of those that ended in the last minute plus its own, predicted from the live bytes
- * now, fit {@code confirm_pause_budget} (1 % of the minute), and its pause is no longer than the
- * collector's own allow. Urgent ones are held to the second rule only, and spend nothing of the
- * first: the heap may fill before anything else measures it. One that can never fit (a large heap
- * of small objects) is not offered at all: the evidence says no confirmation can be had, and the
- * breaker acts as under {@code -XX:+DisableExplicitGC}.
+ * <p>Confirming collections ({@link #requestConfirmation}), refreshes ({@link #refresh}, asked for
+ * while the breaker sheds so that it recovers when memory does) and urgent confirmations ({@link
+ * #urgentConfirmation}, asked for when the estimate projects the heap full and only a measurement
+ * can say whether that is garbage) run {@code System.gc()} on a thread of their own, one at a time,
+ * when {@link ConfirmationPacer} allows: their spacings, their back-off and the {@link
+ * PauseBudget}. One that can never fit the budget (a large heap of small objects) is not offered at
+ * all: the evidence says no confirmation can be had, and the breaker acts as under {@code
+ * -XX:+DisableExplicitGC}. Under {@code -XX:+ExplicitGCInvokesConcurrent} (G1) a confirmation
+ * starts a concurrent cycle, whose Remark drop (when no young collection comes between two polls)
+ * or mixed collections lower the upper bound. What the old generation holds when {@code
+ * System.gc()} returns is no verdict: it counts every humongous buffer allocated during the marking
+ * as live (a 64 MiB heap of garbage read 0.84).
  *
  * <p>Notifications arrive on a JMX thread; they update a small synchronized state and call the
  * change callback. {@link #read()} runs on the sampler thread; {@link #evidence()} on any.
@@ -69,26 +59,6 @@ import javax.management.openmbean.CompositeData;
 final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   private static final System.Logger LOG = System.getLogger(HeapLiveSetSource.class.getName());
-  private static final long MIN_CONFIRM_INTERVAL = 2_000_000_000L;
-  private static final long MAX_CONFIRM_INTERVAL = 30_000_000_000L;
-  private static final long MIN_REFRESH_INTERVAL = 500_000_000L;
-
-  /**
-   * Refreshes come at least this often while the breaker is not HEALTHY, whatever the last pause:
-   * one slow collection (a busy machine, a large live set) must not hold recovery for 50 times its
-   * length. The breaker sheds meanwhile, so a larger share of time paused is the lesser cost.
-   */
-  private static final long MAX_REFRESH_INTERVAL = 2_000_000_000L;
-
-  /** Urgent confirmations come no closer than this, and than 10 times the last pause. */
-  private static final long MIN_URGENT_INTERVAL = 100_000_000L;
-
-  /** How a request is paced: which of the three spacings applies. */
-  private enum Pacing {
-    CONFIRM,
-    REFRESH,
-    URGENT
-  }
 
   private final Ticker ticker;
   private final Collector collector;
@@ -99,15 +69,13 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   private final long maxHeap;
   private final long upperLimit;
   private final List<String> edenPools = new ArrayList<>();
-  private final boolean explicitGcDisabled;
   private final boolean explicitGcConcurrent;
-  private final AtomicBoolean confirming = new AtomicBoolean();
 
   @GuardedBy("this")
   private final DeadShare deadShare;
 
   @GuardedBy("this")
-  private final PauseBudget budget = new PauseBudget();
+  private final ConfirmationPacer pacer;
 
   @GuardedBy("this")
   private long upper = -1;
@@ -138,27 +106,6 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
 
   @GuardedBy("this")
   private long unseen; // old bytes allocated since then, straight into it
-
-  @GuardedBy("this")
-  private long confirmations;
-
-  @GuardedBy("this")
-  private long lastConfirmationPause;
-
-  @GuardedBy("this")
-  private long lastConfirmationEnd;
-
-  @GuardedBy("this")
-  private long confirmInterval = MIN_CONFIRM_INTERVAL;
-
-  @GuardedBy("this")
-  private boolean confirmationPending;
-
-  @GuardedBy("this")
-  private Pacing pendingPacing = Pacing.CONFIRM;
-
-  @GuardedBy("this")
-  private long urgentBackOff; // grows while urgent confirmations' verdicts do not change
 
   @GuardedBy("this")
   private String confirmationReason = "";
@@ -194,13 +141,14 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     }
     this.oldPool = old;
     this.upperLimit = limit <= 0 ? maxHeap : Math.min(maxHeap, limit);
-    this.explicitGcDisabled = vmFlag("DisableExplicitGC");
+    boolean explicitGcDisabled = vmFlag("DisableExplicitGC");
     // The flag changes System.gc() only on G1 (and the CMS of older JDKs): with Parallel and
     // Serial it is still a full collection that stops the world, and is budgeted as one.
     this.explicitGcConcurrent =
         collector == Collector.ZGC
             || collector == Collector.SHENANDOAH
             || (collector == Collector.G1 && vmFlag("ExplicitGCInvokesConcurrent"));
+    this.pacer = new ConfirmationPacer(explicitGcDisabled, explicitGcConcurrent, maxHeap);
     for (GarbageCollectorMXBean gc : collectors) {
       if (gc instanceof NotificationEmitter) {
         NotificationEmitter emitter = (NotificationEmitter) gc;
@@ -304,7 +252,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         long upperBefore = upper;
         upper = Math.min(upper, old + survivorsAfterCollection);
         oldAfterCollection = Math.min(oldAfterCollection, old);
-        if (confirmationPending && explicitGcConcurrent) {
+        if (pacer.pending() && explicitGcConcurrent) {
           // Under -XX:+ExplicitGCInvokesConcurrent a confirmation starts a concurrent cycle, which
           // brings no "end of major GC": its Remark is the verdict. An upper figure (the regions
           // it keeps still hold some garbage), so it errs towards shedding, never towards OOM.
@@ -382,11 +330,13 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
       long pauseNanos = info.getGcInfo().getDuration() * 1_000_000L;
       if (marked && !explicitGcConcurrent && "end of major GC".equals(info.getGcAction())) {
         // A full collection's pause, whoever asked for it: what the next one will cost.
-        budget.learn(pauseNanos, liveBytes);
+        pacer.budget().learn(pauseNanos, liveBytes);
       }
       if (!"System.gc()".equals(info.getGcCause()) && !name.endsWith("Cycles")) {
-        budget.natural(
-            ticker.read(), pauseNanos); // how long the collector itself stops the application
+        pacer
+            .budget()
+            .natural(
+                ticker.read(), pauseNanos); // how long the collector itself stops the application
       }
       long upperBefore = upper;
       notifications++;
@@ -414,8 +364,7 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   @GuardedBy("this")
   private void newAnchor(long live, long upperBefore) {
     deadShare.learn(anchor, live, upperBefore, anchorEpoch == 0);
-    if (confirmationPending) {
-      confirmationPending = false;
+    if (pacer.verdict(anchor, live)) {
       LOG.log(
           System.Logger.Level.INFO,
           String.format(
@@ -427,18 +376,6 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
               unseenBeforeConfirmation > maxHeap / 50
                   ? String.format(", with %.3f unseen", (double) unseenBeforeConfirmation / maxHeap)
                   : ""));
-      boolean unchanged = Math.abs(live - anchor) < maxHeap / 50;
-      if (pendingPacing == Pacing.CONFIRM) {
-        confirmInterval =
-            unchanged ? Math.min(MAX_CONFIRM_INTERVAL, confirmInterval * 2) : MIN_CONFIRM_INTERVAL;
-      } else if (pendingPacing == Pacing.URGENT) {
-        // Unseen bytes that keep turning out dead (short-lived humongous buffers) space the next
-        // urgent confirmation further; a refresh while shedding changes neither spacing.
-        urgentBackOff =
-            unchanged
-                ? Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_URGENT_INTERVAL, urgentBackOff * 2))
-                : 0;
-      }
     }
     anchor = live;
     anchorEpoch++;
@@ -458,10 +395,10 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
         anchorEpoch,
         measuredEpoch,
         deadShare.value(),
-        confirmations,
-        lastConfirmationPause,
+        pacer.confirmations(),
+        pacer.lastPause(),
         canConfirm,
-        canConfirm && confirmationAvailable(now),
+        canConfirm && pacer.available(now, markedBytes()),
         explicitGcConcurrent);
   }
 
@@ -471,12 +408,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
    */
   @GuardedBy("this")
   private boolean canConfirm(long now) {
-    return !explicitGcDisabled && (explicitGcConcurrent || budget.fits(now, markedBytes()));
+    return pacer.canConfirm(now, markedBytes());
   }
 
   @Override
   public synchronized void pauseBudget(double share) {
-    budget.share(share);
+    pacer.budget().share(share);
   }
 
   /**
@@ -490,67 +427,6 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   @GuardedBy("this")
   private long markedBytes() {
     return Math.max(0, upper);
-  }
-
-  /**
-   * Whether the pause budget lets a stop-the-world collection start now, or one is already running
-   * (its pause is spent when it ends). Concurrent confirmations stop the application only for
-   * moments and are paced by their own spacing. Under the lock.
-   */
-  @GuardedBy("this")
-  private boolean withinBudget(long now) {
-    return explicitGcConcurrent || confirming.get() || budget.allows(now, markedBytes());
-  }
-
-  /**
-   * Whether a confirmation is running, awaits its verdict, or may start (by its spacing and the
-   * pause budget): the notification that carries a confirming collection's anchor can arrive after
-   * {@code System.gc()} has returned, so one counts as pending until its anchor arrives, for at
-   * most a second (a concurrent cycle started under {@code -XX:+ExplicitGCInvokesConcurrent} brings
-   * no anchor). Under the lock.
-   */
-  @GuardedBy("this")
-  private boolean confirmationAvailable(long now) {
-    boolean awaitingVerdict = confirmationPending && now - lastConfirmationEnd < 1_000_000_000L;
-    return confirming.get() || awaitingVerdict || (!tooSoon(now) && withinBudget(now));
-  }
-
-  /**
-   * Whether the last confirmation ended too recently for another: under its interval (2 s, doubled
-   * while verdicts do not change), or under 100 times its pause. Under the lock.
-   */
-  @GuardedBy("this")
-  private boolean tooSoon(long now) {
-    long spacing = Math.max(confirmInterval, 100 * lastConfirmationPause);
-    return confirmations > 0 && now - lastConfirmationEnd < spacing;
-  }
-
-  /**
-   * Whether the last confirmation ended too recently for a refresh: under 500 ms, or under 50 times
-   * its pause (so refreshes take at most 2 % of the time, and only while the breaker sheds). Under
-   * the lock.
-   */
-  @GuardedBy("this")
-  private boolean tooSoonToRefresh(long now) {
-    long spacing =
-        Math.min(MAX_REFRESH_INTERVAL, Math.max(MIN_REFRESH_INTERVAL, 50 * lastConfirmationPause));
-    return confirmations > 0 && now - lastConfirmationEnd < spacing;
-  }
-
-  /**
-   * Whether the last confirmation ended too recently for an urgent one: under 100 ms, or under 10
-   * times its pause, or under the back-off that urgent verdicts finding nothing new have grown
-   * (doubling, reset by a verdict that changes), and never more than 2 s. So they take at most 10 %
-   * of the time, and only while the heap fills faster than the usual pacing can measure. Under the
-   * lock.
-   */
-  @GuardedBy("this")
-  private boolean tooSoonUrgently(long now) {
-    long spacing =
-        Math.min(
-            MAX_REFRESH_INTERVAL,
-            Math.max(Math.max(MIN_URGENT_INTERVAL, urgentBackOff), 10 * lastConfirmationPause));
-    return confirmations > 0 && now - lastConfirmationEnd < spacing;
   }
 
   @Override
@@ -569,31 +445,12 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
   }
 
   private Confirmation start(String reason, Pacing pacing) {
-    if (explicitGcDisabled) {
-      return Confirmation.DISABLED;
-    }
     long now = ticker.read();
     synchronized (this) {
-      if (confirming.get()) {
-        return Confirmation.IN_FLIGHT;
+      Confirmation admitted = pacer.admit(now, pacing, markedBytes());
+      if (admitted != Confirmation.STARTED) {
+        return admitted;
       }
-      boolean tooSoon =
-          pacing == Pacing.URGENT
-              ? tooSoonUrgently(now)
-              : pacing == Pacing.REFRESH ? tooSoonToRefresh(now) : tooSoon(now);
-      if (tooSoon) {
-        return Confirmation.TOO_SOON;
-      }
-      // An urgent one (the heap may fill before any other measurement) is held only to the cap
-      // on a single pause, not to the minute's share, and spends none of it: an OutOfMemoryError
-      // costs more than any pause, and the refreshes that end OPEN once the surge is over must not
-      // wait a minute for the urgent ones it took to survive it.
-      if (pacing == Pacing.URGENT ? !canConfirm(now) : !withinBudget(now)) {
-        return Confirmation.OVER_BUDGET;
-      }
-      confirming.set(true);
-      confirmationPending = true;
-      pendingPacing = pacing;
       confirmationReason = reason;
       upperBeforeConfirmation = Math.max(upper, 0);
       unseenBeforeConfirmation = unseen;
@@ -611,14 +468,8 @@ final class HeapLiveSetSource implements LiveSetSource, NotificationListener {
     } finally {
       long end = ticker.read();
       synchronized (this) {
-        confirmations++;
-        lastConfirmationPause = end - start;
-        lastConfirmationEnd = end;
-        if (!explicitGcConcurrent && pendingPacing != Pacing.URGENT) {
-          budget.spend(end, end - start); // its cost per live byte is learned from its notification
-        }
+        pacer.ended(start, end);
       }
-      confirming.set(false);
     }
   }
 
