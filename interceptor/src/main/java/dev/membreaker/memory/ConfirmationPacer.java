@@ -95,7 +95,7 @@ final class ConfirmationPacer {
     if (running) {
       return Confirmation.IN_FLIGHT;
     }
-    if (confirmations > 0 && now - lastEnd < spacing(pacing)) {
+    if (tooSoon(now, pacing)) {
       return Confirmation.TOO_SOON;
     }
     boolean fits =
@@ -164,8 +164,7 @@ final class ConfirmationPacer {
     boolean awaitingVerdict = pending && now - lastEnd < VERDICT_WAIT_NANOS;
     return running
         || awaitingVerdict
-        || (!(confirmations > 0 && now - lastEnd < spacing(Pacing.CONFIRM))
-            && withinBudget(now, markedBytes));
+        || (!tooSoon(now, Pacing.CONFIRM) && withinBudget(now, markedBytes));
   }
 
   /** Whether a confirmation was started and its verdict has not arrived. */
@@ -200,6 +199,11 @@ final class ConfirmationPacer {
       default:
         return Math.max(confirmInterval, 100 * lastPause);
     }
+  }
+
+  /** Whether the last one ended more recently than {@code pacing} asks. */
+  private boolean tooSoon(long now, Pacing pacing) {
+    return confirmations > 0 && now - lastEnd < spacing(pacing);
   }
 
   /**

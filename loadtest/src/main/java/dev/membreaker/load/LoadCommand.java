@@ -123,13 +123,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(
       names = {"-z", "--duration"},
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       description = "run this long, e.g. 30s")
   Duration duration;
 
   @Option(
       names = {"-x", "--max-duration"},
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       description = "stop after this long even if -n calls are not done")
   Duration maxDuration;
 
@@ -163,7 +163,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(
       names = "--load-step-duration",
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       defaultValue = "1s",
       description = "step: how long each step lasts (default: ${DEFAULT-VALUE})")
   Duration loadStepDuration;
@@ -194,14 +194,14 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(
       names = "--concurrency-step-duration",
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       defaultValue = "1s",
       description = "step: how long each step lasts (default: ${DEFAULT-VALUE})")
   Duration concurrencyStepDuration;
 
   @Option(
       names = {"-t", "--timeout"},
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       defaultValue = "20s",
       description = "per-call deadline (default: ${DEFAULT-VALUE})")
   Duration timeout;
@@ -232,14 +232,14 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(
       names = "--connect-timeout",
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       defaultValue = "10s",
       description = "connection timeout (default: ${DEFAULT-VALUE})")
   Duration connectTimeout;
 
   @Option(
       names = "--keepalive",
-      converter = DurationOption.class,
+      converter = DurationConverter.class,
       description = "HTTP/2 keepalive ping interval")
   Duration keepalive;
 
@@ -321,9 +321,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       parsedGates.add(Gate.parse(g));
     }
     long n = total == 0 && duration == null && maxDuration == null ? 200 : total;
-    List<String> addresses = new ArrayList<>();
+    List<HostPort> addresses = new ArrayList<>();
     for (String t : target.split(",")) {
-      addresses.add(hostPort(t, "the target").toString());
+      addresses.add(hostPort(t, "the target"));
     }
     Map<String, Object> serviceConfig = serviceConfig(addresses.size());
     List<ManagedChannel> channels = new ArrayList<>();
@@ -623,11 +623,11 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     return v;
   }
 
-  private ManagedChannel channel(List<String> addresses, Map<String, Object> serviceConfig)
+  private ManagedChannel channel(List<HostPort> addresses, Map<String, Object> serviceConfig)
       throws IOException {
     NettyChannelBuilder b;
     if (addresses.size() == 1) {
-      HostPort hp = HostPort.parse(addresses.get(0));
+      HostPort hp = addresses.get(0);
       b = NettyChannelBuilder.forAddress(hp.host(), hp.port());
     } else {
       b = NettyChannelBuilder.forTarget(StaticAddresses.target(addresses));
@@ -687,14 +687,6 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
       return HostPort.parse(text);
     } catch (IllegalArgumentException e) {
       throw new LoadException(2, what + " " + e.getMessage());
-    }
-  }
-
-  /** Durations as 250ms, 5s, 10m, 1h. */
-  static final class DurationOption implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      return DurationConverter.parse(value);
     }
   }
 }

@@ -23,7 +23,7 @@ final class StaticAddresses extends NameResolverProvider {
   private static volatile boolean registered;
 
   /** The channel target for these host:port addresses; registers the resolver if needed. */
-  static String target(List<String> hostPorts) {
+  static String target(List<HostPort> hostPorts) {
     if (!registered) {
       synchronized (StaticAddresses.class) {
         if (!registered) {
@@ -32,7 +32,11 @@ final class StaticAddresses extends NameResolverProvider {
         }
       }
     }
-    return SCHEME + ":///" + String.join(",", hostPorts);
+    return SCHEME
+        + ":///"
+        + hostPorts.stream()
+            .map(HostPort::toString)
+            .collect(java.util.stream.Collectors.joining(","));
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.membreaker.text;
 
-import java.net.InetSocketAddress;
-
 /**
  * A server's address as the command line takes it: {@code host:port}, or {@code [v6 address]:port}.
  * The one parser of the tool's targets: the load target, the fleet's list and {@code --admin}.
@@ -49,11 +47,6 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException(
           "must be host:port: " + e.getMessage() + ", in '" + text + "'");
     }
-  }
-
-  /** The address to connect to (resolved when used). */
-  public InetSocketAddress toAddress() {
-    return InetSocketAddress.createUnresolved(host, port);
   }
 
   /** {@code host:port}, with brackets around an IPv6 address: what {@link #parse} reads back. */
