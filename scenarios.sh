@@ -12,7 +12,7 @@
 #
 #   ./scenarios.sh surges               surge, recovery, surge-silence
 #   ./scenarios.sh retention            leak, lru, batch
-#   ./scenarios.sh garbage-and-buffers  sawtooth, churn, humongous, direct, slow-reader
+#   ./scenarios.sh garbage-and-buffers  calm, sawtooth, churn, humongous, direct, slow-reader
 #   ./scenarios.sh                      all three, one after the other (or: ./scenarios.sh all)
 #   ./scenarios.sh churn                one scenario (any name above)
 #   ./scenarios.sh churn --contenders none,membreaker,solr

@@ -26,6 +26,7 @@ record Scenario(
 
   static final List<String> NAMES =
       List.of(
+          "calm",
           "surge",
           "sawtooth",
           "churn",
@@ -47,7 +48,7 @@ record Scenario(
           "surges", List.of("surge", "recovery", "surge-silence"),
           "retention", List.of("leak", "lru", "batch"),
           "garbage-and-buffers",
-              List.of("sawtooth", "churn", "humongous", "direct", "slow-reader"));
+              List.of("calm", "sawtooth", "churn", "humongous", "direct", "slow-reader"));
 
   private static final long MIB = 1 << 20;
 
@@ -63,6 +64,18 @@ record Scenario(
     switch (name.toLowerCase(Locale.ROOT)) {
       case "surge":
         return quick ? surge(35, 3, 11, 80) : surge(36, 3, 14, 70);
+      case "calm":
+        {
+          int s = quick ? 10 : 20;
+          return new Scenario(
+              "calm",
+              "the normal traffic alone, no pressure: what each guard costs when nothing happens,"
+                  + " and the unprotected server's calm p99 that the p99 bar is measured from",
+              s,
+              -1,
+              withBaseline(s),
+              List.of());
+        }
       case "sawtooth":
         {
           int s = quick ? 18 : 20;

@@ -19,8 +19,8 @@ class ScenarioCommandTest {
     assertThat(scenario[0]).isEqualTo("2");
     assertThat(scenario[2])
         .contains(
-            "no scenario named 'tsunami'; there are surge, sawtooth, churn, leak, recovery,"
-                + " direct");
+            "no scenario named 'tsunami'; there are calm, surge, sawtooth, churn, leak,"
+                + " recovery, direct");
 
     String[] contender =
         CliRunner.run("scenario", "surge", "--contenders", "none,hystrix", "-o", out.toString());
@@ -59,7 +59,12 @@ class ScenarioCommandTest {
       for (boolean quick : new boolean[] {true, false}) {
         Scenario s = Scenario.named(name, quick);
         assertThat(s.seconds()).as(name).isBetween(10, 60);
-        assertThat(s.traffic()).as(name).anyMatch(Traffic::critical).anyMatch(t -> !t.baseline());
+        assertThat(s.traffic()).as(name).anyMatch(Traffic::critical);
+        if (name.equals(Verdicts.CALM)) {
+          assertThat(s.traffic()).as(name).allMatch(Traffic::baseline);
+        } else {
+          assertThat(s.traffic()).as(name).anyMatch(t -> !t.baseline());
+        }
       }
     }
   }

@@ -18,8 +18,20 @@ class VerdictsTest {
       long falseSheds,
       Double toFull,
       double p99) {
+    return run("s", contender, survived, oom, critical, falseSheds, toFull, p99);
+  }
+
+  private static Measures run(
+      String scenario,
+      String contender,
+      boolean survived,
+      long oom,
+      double critical,
+      long falseSheds,
+      Double toFull,
+      double p99) {
     return new Measures(
-        "s",
+        scenario,
         contender,
         survived,
         survived ? null : 4.0,
@@ -75,5 +87,51 @@ class VerdictsTest {
     Verdicts.Verdict died =
         Verdicts.of(List.of(run("membreaker", false, 1, 0.5, 0, null, 1))).get(0);
     assertThat(died.goal()).contains("it died");
+  }
+
+  @Test
+  void theP99BarIsTheLargerOfAQuarterAboveTheBestSurvivingPeerAndTenMillisAboveCalmUnprotected() {
+    // Peers only: 1.25 x the best surviving peer (pinot died, so solr's 8 ms: a bar of 10 ms).
+    List<Measures> peersOnly =
+        List.of(
+            run("membreaker", true, 0, 1.0, 0, null, 10.5),
+            run("solr", true, 0, 1.0, 0, null, 8),
+            run("pinot", false, 1, 0.3, 0, null, 1),
+            run("none", true, 0, 1.0, 0, null, 2));
+    Verdicts.Verdict v = Verdicts.of(peersOnly).get(0);
+    assertThat(v.p99Met()).isFalse();
+    assertThat(v.p99Bar()).isEqualTo("not met: 10.5 > 10.0 ms (1.25 × solr's 8.0)");
+
+    // With a calm run of the unprotected server at 3 ms, the bar is 13 ms: met, in every scenario
+    // of the results, calm included.
+    List<Measures> withCalm =
+        List.of(
+            run("membreaker", true, 0, 1.0, 0, null, 10.5),
+            run("solr", true, 0, 1.0, 0, null, 8),
+            run("calm", "none", true, 0, 1.0, 0, null, 3),
+            run("calm", "membreaker", true, 0, 1.0, 0, null, 13.5));
+    List<Verdicts.Verdict> vs = Verdicts.of(withCalm);
+    assertThat(vs.get(0).p99Met()).isTrue();
+    assertThat(vs.get(0).p99Bar())
+        .isEqualTo(
+            "met: 10.5 ≤ 13.0 ms (the larger of 1.25 × solr's 8.0 and calm unprotected 3.0 + 10)");
+    assertThat(vs.get(1).p99Met()).isFalse();
+    assertThat(vs.get(1).p99Bar()).isEqualTo("not met: 13.5 > 13.0 ms (calm unprotected 3.0 + 10)");
+    assertThat(Verdicts.markdown(withCalm))
+        .contains("The p99 bar")
+        .contains("is met in 1 of the 2 scenarios it could be judged in");
+
+    // Nothing to judge by, or membreaker died: no verdict on p99.
+    Verdicts.Verdict alone =
+        Verdicts.of(List.of(run("membreaker", true, 0, 1.0, 0, null, 10))).get(0);
+    assertThat(alone.p99Met()).isNull();
+    Verdicts.Verdict died =
+        Verdicts.of(
+                List.of(
+                    run("membreaker", false, 1, 0.5, 0, null, 1),
+                    run("solr", true, 0, 1.0, 0, null, 8)))
+            .get(0);
+    assertThat(died.p99Met()).isNull();
+    assertThat(died.p99Bar()).contains("did not survive");
   }
 }
