@@ -23,6 +23,9 @@ import java.util.List;
  *     which every normal-traffic stream had at least 95 % of its calls succeed
  * @param p50Millis median latency of successful calls, from their intended start
  * @param p99Millis 99th percentile of the same
+ * @param normalP99Millis 99th percentile of the normal traffic's successful calls alone (payments
+ *     and quotes, the same in every scenario), leaving out the pressure's own calls, which differ
+ *     in size and in number from one contender to the next; null in results written before it
  * @param samplerCpuPercent CPU of membreaker's sampler and watchdog threads, % of one core
  * @param peakLive the highest live set seen (fraction of the heap)
  * @param peakDirect the highest direct buffer memory seen in the 100 ms samples (fraction of {@code
@@ -46,6 +49,7 @@ record Measures(
     Double fullThroughputSeconds,
     double p50Millis,
     double p99Millis,
+    Double normalP99Millis,
     Double samplerCpuPercent,
     double peakLive,
     double peakDirect,
@@ -108,6 +112,9 @@ record Measures(
         survived ? fullThroughput(scenario, t) : null,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(50) / 1e6,
         t.okLatency.getTotalCount() == 0 ? 0 : t.okLatency.getValueAtPercentile(99) / 1e6,
+        t.normalOkLatency.getTotalCount() == 0
+            ? null
+            : t.normalOkLatency.getValueAtPercentile(99) / 1e6,
         samplerCpu,
         peakLive,
         peakDirect,

@@ -27,14 +27,16 @@ final class ScenarioReport {
   static String oneLine(Measures m) {
     return String.format(
         Locale.ROOT,
-        "%s; OOM %d; CRITICAL ok %s; goodput %.1f/s; shed %s (false %d); p99 %.1f ms",
+        "%s; OOM %d; CRITICAL ok %s; goodput %.1f/s; shed %s (false %d); p99 %.1f ms"
+            + " (normal traffic %s ms)",
         m.survived() ? "survived" : "DIED at " + m.diedAtSeconds() + " s",
         m.outOfMemoryErrors(),
         pct(m.criticalSuccess()),
         m.goodput(),
         pct(m.shedShare()),
         m.falseSheds(),
-        m.p99Millis());
+        m.p99Millis(),
+        millis(m.normalP99Millis()));
   }
 
   /** Where and how the numbers were taken. */
@@ -58,15 +60,16 @@ final class ScenarioReport {
     b.append(
         "| scenario | contender | survived | OOM errors | CRITICAL ok | goodput /s | shed | false"
             + " sheds | first shed s (live then) | reaction s | to HEALTHY s | to full throughput s"
-            + " | p50 ms | p99 ms | peak live | peak truth | peak direct | sampler CPU |\n");
+            + " | p50 ms | p99 ms | normal p99 ms | peak live | peak truth | peak direct | sampler"
+            + " CPU |\n");
     b.append(
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measures m : all) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %.2f |"
-                  + " %.2f | %.2f | %s |\n",
+              "| %s | %s | %s | %d | %s | %.1f | %s | %d | %s | %s | %s | %s | %.1f | %.1f | %s |"
+                  + " %.2f | %.2f | %.2f | %s |\n",
               m.scenario(),
               m.contender(),
               m.survived() ? "yes" : "**died at " + m.diedAtSeconds() + " s**",
@@ -81,6 +84,7 @@ final class ScenarioReport {
               num(m.fullThroughputSeconds()),
               m.p50Millis(),
               m.p99Millis(),
+              millis(m.normalP99Millis()),
               m.peakLive(),
               m.peakTruth(),
               m.peakDirect(),
@@ -168,14 +172,14 @@ final class ScenarioReport {
             "<table><tr><th>scenario</th><th>contender</th><th>survived</th><th>OOM</th><th>CRITICAL"
                 + " ok</th><th>goodput/s</th><th>shed</th><th>false sheds</th><th>first shed s"
                 + " (live)</th><th>reaction s</th><th>to HEALTHY s</th><th>to full s</th><th>p50"
-                + " ms</th><th>p99 ms</th><th>peak live</th><th>peak truth</th><th>peak"
-                + " direct</th><th>sampler CPU</th></tr>");
+                + " ms</th><th>p99 ms</th><th>normal p99 ms</th><th>peak live</th><th>peak"
+                + " truth</th><th>peak direct</th><th>sampler CPU</th></tr>");
     for (Measures m : all) {
       b.append(
           String.format(
               Locale.ROOT,
               "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td>"
-                  + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
+                  + "<td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
               esc(m.scenario()),
               esc(m.contender()),
               m.survived() ? "yes" : "<b>died " + m.diedAtSeconds() + " s</b>",
@@ -190,6 +194,7 @@ final class ScenarioReport {
               num(m.fullThroughputSeconds()),
               m.p50Millis(),
               m.p99Millis(),
+              millis(m.normalP99Millis()),
               m.peakLive(),
               m.peakTruth(),
               m.peakDirect(),
@@ -407,6 +412,10 @@ final class ScenarioReport {
     return m.firstShedSeconds() == null
         ? "-"
         : String.format(Locale.ROOT, "%.2f (%.2f)", m.firstShedSeconds(), m.liveAtFirstShed());
+  }
+
+  private static String millis(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String num(Double v) {

@@ -108,7 +108,7 @@ final class ScenarioRun {
               .maxInboundMessageSize(32 << 20)
               .build();
       try {
-        Timeline timeline = new Timeline(scenario.traffic().size(), scenario.seconds());
+        Timeline timeline = new Timeline(scenario.traffic(), scenario.seconds());
         Driver driver = new Driver(channel, scenario, timeline);
         driver.warmUp(WARM_UP_CALLS, WARM_UP_NANOS);
         long start = System.nanoTime();

@@ -7,7 +7,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What the load side saw, per stream and per second of the run (by each call's intended start):
  * calls sent, OK, shed by the contender's guard, and failed otherwise; and the latency of OK calls,
- * per second and over the whole run. Thread-safe.
+ * per second and over the whole run, and over the whole run for the normal traffic alone (the
+ * streams every scenario has under its pressure). Thread-safe.
  */
 final class Timeline {
 
@@ -39,8 +40,20 @@ final class Timeline {
   static final int SHED_TIMES = 1 << 20;
   final Histogram[] okLatencyBySecond;
   final Histogram okLatency = new ConcurrentHistogram(MAX_NANOS, 3);
+  final Histogram normalOkLatency = new ConcurrentHistogram(MAX_NANOS, 3);
+  private final boolean[] normal;
 
+  /** A timeline of {@code traffic}'s streams, in its order. */
+  Timeline(java.util.List<Traffic> traffic, int seconds) {
+    this(traffic.size(), seconds);
+    for (int k = 0; k < streams; k++) {
+      normal[k] = traffic.get(k).baseline();
+    }
+  }
+
+  /** A timeline of {@code streams} streams, none of them normal traffic. */
   Timeline(int streams, int seconds) {
+    this.normal = new boolean[streams];
     this.streams = streams;
     this.seconds = seconds;
     sent = new AtomicLongArray(streams * seconds);
@@ -71,6 +84,9 @@ final class Timeline {
         long v = Math.max(1, Math.min(latencyNanos, MAX_NANOS));
         okLatency.recordValue(v);
         okLatencyBySecond[slot % seconds].recordValue(v);
+        if (normal[stream]) {
+          normalOkLatency.recordValue(v);
+        }
         break;
       case SHED:
         shed.incrementAndGet(slot);

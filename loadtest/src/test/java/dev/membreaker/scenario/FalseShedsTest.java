@@ -16,7 +16,7 @@ class FalseShedsTest {
   @Test
   void aRefusalIsFalseWhenTheServerHeldLessThanSeventyPercentWhateverTheEstimateSaid() {
     Scenario scenario = Scenario.named("churn", true);
-    Timeline t = new Timeline(scenario.traffic().size(), scenario.seconds());
+    Timeline t = new Timeline(scenario.traffic(), scenario.seconds());
     List<Sample> samples = new ArrayList<>();
     samples.add(sample(1.0, 0.95, 0.20, 0.0)); // the estimate says danger, the truth is 0.20
     samples.add(sample(2.0, 0.30, 0.80, 0.0)); // the estimate says calm, the truth is 0.80

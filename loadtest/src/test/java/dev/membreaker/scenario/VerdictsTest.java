@@ -18,7 +18,7 @@ class VerdictsTest {
       long falseSheds,
       Double toFull,
       double p99) {
-    return run("s", contender, survived, oom, critical, falseSheds, toFull, p99);
+    return run("s", contender, survived, oom, critical, falseSheds, toFull, p99, null);
   }
 
   private static Measures run(
@@ -30,6 +30,19 @@ class VerdictsTest {
       long falseSheds,
       Double toFull,
       double p99) {
+    return run(scenario, contender, survived, oom, critical, falseSheds, toFull, p99, null);
+  }
+
+  private static Measures run(
+      String scenario,
+      String contender,
+      boolean survived,
+      long oom,
+      double critical,
+      long falseSheds,
+      Double toFull,
+      double p99,
+      Double normalP99) {
     return new Measures(
         scenario,
         contender,
@@ -45,6 +58,7 @@ class VerdictsTest {
         toFull,
         1,
         p99,
+        normalP99,
         null,
         0.5,
         0,
@@ -133,5 +147,27 @@ class VerdictsTest {
             .get(0);
     assertThat(died.p99Met()).isNull();
     assertThat(died.p99Bar()).contains("did not survive");
+  }
+
+  @Test
+  void whereAllCallsMissTheBarTheVerdictSaysWhetherTheNormalTrafficWaited() {
+    // membreaker completes large uploads a peer lost: its p99 over all calls is theirs.
+    List<Measures> runs =
+        List.of(
+            run("s", "membreaker", true, 0, 1.0, 0, null, 140, 9.0),
+            run("s", "solr", true, 0, 1.0, 0, null, 8, 8.0));
+    Verdicts.Verdict v = Verdicts.of(runs).get(0);
+    assertThat(v.p99Met()).isFalse();
+    assertThat(v.p99Bar())
+        .isEqualTo(
+            "not met: 140.0 > 10.0 ms (1.25 × solr's 8.0); the normal traffic alone: 9.0 ≤ 10.0"
+                + " ms");
+
+    List<Measures> slowNormal =
+        List.of(
+            run("s", "membreaker", true, 0, 1.0, 0, null, 140, 30.0),
+            run("s", "solr", true, 0, 1.0, 0, null, 8, 8.0));
+    assertThat(Verdicts.of(slowNormal).get(0).p99Bar())
+        .endsWith("the normal traffic alone: 30.0 > 10.0 ms");
   }
 }
