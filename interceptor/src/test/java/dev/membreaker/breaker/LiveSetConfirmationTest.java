@@ -340,6 +340,53 @@ class LiveSetConfirmationTest {
   }
 
   @Test
+  void untilAnchorsSayWhetherPromotedBytesDieAProjectionUnderTheWarningWatermarkWaitsForOne() {
+    // A first anchor taken while churn ramps up finds the last second's objects live and teaches
+    // nothing (dead share unknown); the next confirmation is too soon by the usual pacing. Under
+    // the warning watermark the level waits for an urgent one; at the watermark it acts.
+    BreakerConfig projecting =
+        Harness.crisp()
+            .occupancyFloor(0.30)
+            .exhaustionWarningHorizon(Duration.ofSeconds(30))
+            .exhaustionOpenHorizon(Duration.ofSeconds(10))
+            .build();
+    FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).confirmationsTooSoon();
+    MemoryBreaker b =
+        MemoryBreaker.builder()
+            .config(projecting)
+            .sources(List.of(source, direct))
+            .ticker(ticker)
+            .listenerExecutor(Runnable::run)
+            .build();
+    source.anchor(0.20);
+    ticker.advance(projecting.sampleInterval());
+    b.evaluateNow();
+    double estimate = 0.31;
+    for (int i = 0; i < 3; i++) { // 0.6 of the heap a second: OPEN by projection on the third
+      source.young(estimate, estimate);
+      ticker.advance(projecting.sampleInterval());
+      b.evaluateNow();
+      estimate += 0.03;
+    }
+    assertThat(b.status().state())
+        .as("held under the warning watermark: no anchor has said what promoted bytes do")
+        .isEqualTo(BreakerState.HEALTHY);
+    assertThat(source.requests()).last().asString().contains("fills faster");
+
+    for (int i = 0; i < 12 && b.status().state() == BreakerState.HEALTHY; i++) {
+      source.young(estimate, estimate); // still rising, and no confirmation has answered
+      ticker.advance(projecting.sampleInterval());
+      b.evaluateNow();
+      estimate += 0.03;
+    }
+    assertThat(b.status().state())
+        .as("from the warning watermark on, the estimate decides")
+        .isEqualTo(BreakerState.OPEN);
+    assertThat(estimate - 0.03).isGreaterThanOrEqualTo(projecting.warning());
+    b.close();
+  }
+
+  @Test
   void bytesAllocatedStraightIntoTheOldGenerationAreMeasuredWhenTheyReachTheWarningWatermark() {
     // G1 humongous request buffers: no collection comes by itself while they fill the heap, and
     // the upper bound, set at the last one, does not hold them.
