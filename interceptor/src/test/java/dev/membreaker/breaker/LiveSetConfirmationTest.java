@@ -42,6 +42,24 @@ class LiveSetConfirmationTest {
     return breaker.status().state();
   }
 
+  /** Projects exhaustion: warns within 30 s, opens within 10 s, from 0.30 of the heap. */
+  private final BreakerConfig projecting =
+      Harness.crisp()
+          .occupancyFloor(0.30)
+          .exhaustionWarningHorizon(Duration.ofSeconds(30))
+          .exhaustionOpenHorizon(Duration.ofSeconds(10))
+          .build();
+
+  /** A breaker on {@code source} and the direct source with the {@link #projecting} config. */
+  private MemoryBreaker projecting(FakeLiveSetSource source) {
+    return MemoryBreaker.builder()
+        .config(projecting)
+        .sources(List.of(source, direct))
+        .ticker(ticker)
+        .listenerExecutor(Runnable::run)
+        .build();
+  }
+
   @Test
   void promotedBytesOfUnknownLivenessAreConfirmedBeforeAnyCallIsShed() {
     live.anchor(0.20);
@@ -302,21 +320,9 @@ class LiveSetConfirmationTest {
     // Garbage regime, the last confirmation too recent: a level that rests on promoted bytes waits
     // for one. When the estimate projects the heap full within the open horizon, it cannot wait
     // for the usual pacing (up to 2 s while shedding): a steep surge fills the heap sooner.
-    BreakerConfig projecting =
-        Harness.crisp()
-            .occupancyFloor(0.30)
-            .exhaustionWarningHorizon(Duration.ofSeconds(30))
-            .exhaustionOpenHorizon(Duration.ofSeconds(10))
-            .build();
     FakeLiveSetSource source =
         new FakeLiveSetSource(1L << 30).deadShare(0.8).confirmationsTooSoon();
-    MemoryBreaker b =
-        MemoryBreaker.builder()
-            .config(projecting)
-            .sources(List.of(source, direct))
-            .ticker(ticker)
-            .listenerExecutor(Runnable::run)
-            .build();
+    MemoryBreaker b = projecting(source);
     source.anchor(0.20);
     ticker.advance(projecting.sampleInterval());
     b.evaluateNow();
@@ -344,20 +350,8 @@ class LiveSetConfirmationTest {
     // A first anchor taken while churn ramps up finds the last second's objects live and teaches
     // nothing (dead share unknown); the next confirmation is too soon by the usual pacing. Under
     // the warning watermark the level waits for an urgent one; at the watermark it acts.
-    BreakerConfig projecting =
-        Harness.crisp()
-            .occupancyFloor(0.30)
-            .exhaustionWarningHorizon(Duration.ofSeconds(30))
-            .exhaustionOpenHorizon(Duration.ofSeconds(10))
-            .build();
     FakeLiveSetSource source = new FakeLiveSetSource(1L << 30).confirmationsTooSoon();
-    MemoryBreaker b =
-        MemoryBreaker.builder()
-            .config(projecting)
-            .sources(List.of(source, direct))
-            .ticker(ticker)
-            .listenerExecutor(Runnable::run)
-            .build();
+    MemoryBreaker b = projecting(source);
     source.anchor(0.20);
     ticker.advance(projecting.sampleInterval());
     b.evaluateNow();
