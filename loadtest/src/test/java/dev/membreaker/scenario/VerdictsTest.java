@@ -29,18 +29,6 @@ class VerdictsTest {
       double critical,
       long falseSheds,
       Double toFull,
-      double p99) {
-    return run(scenario, contender, survived, oom, critical, falseSheds, toFull, p99, null);
-  }
-
-  private static Measures run(
-      String scenario,
-      String contender,
-      boolean survived,
-      long oom,
-      double critical,
-      long falseSheds,
-      Double toFull,
       double p99,
       Double normalP99) {
     return new Measures(
@@ -122,8 +110,8 @@ class VerdictsTest {
         List.of(
             run("membreaker", true, 0, 1.0, 0, null, 10.5),
             run("solr", true, 0, 1.0, 0, null, 8),
-            run("calm", "none", true, 0, 1.0, 0, null, 3),
-            run("calm", "membreaker", true, 0, 1.0, 0, null, 13.5));
+            run("calm", "none", true, 0, 1.0, 0, null, 3, null),
+            run("calm", "membreaker", true, 0, 1.0, 0, null, 13.5, null));
     List<Verdicts.Verdict> vs = Verdicts.of(withCalm);
     assertThat(vs.get(0).p99Met()).isTrue();
     assertThat(vs.get(0).p99Bar())
